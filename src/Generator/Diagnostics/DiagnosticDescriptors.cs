@@ -1,0 +1,61 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic NetGen reports. Bands: NG1xxx JSON syntax, NG2xxx spec semantics,
+/// NG3xxx binding the spec to C# classes. The table in docs/diagnostics.md lists them all.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string SpecCategory = "NetGen.Spec";
+    private const string BindingCategory = "NetGen.Binding";
+
+    public static readonly DiagnosticDescriptor MalformedJson = Error(
+        "NG1001", "nets.json is not valid JSON", "nets.json is not valid JSON: {0}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor MissingProperty = Error(
+        "NG2001", "Required property missing", "{0} needs the property \"{1}\"{2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor UnknownProperty = Error(
+        "NG2002", "Unknown property", "Unknown property \"{0}\" in {1}{2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor WrongType = Error(
+        "NG2003", "Value has the wrong type", "\"{0}\" must be {1}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor OutOfRange = Error(
+        "NG2004", "Value out of range", "\"{0}\" is {1}, but it must be {2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor UnknownValue = Error(
+        "NG2005", "Unknown value", "Unknown {0} \"{1}\"; valid values: {2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor InvalidShape = Error(
+        "NG2006", "Shorthand shape does not parse", "\"shape\" must be sizes joined by '-', such as \"784-128-64-10\" (at least an input and an output size): {0}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor ConflictingProperties = Error(
+        "NG2007", "Conflicting properties", "{0}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "NG2008", "Invalid layer name", "{0}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "NG2009", "Network too large", "Network \"{0}\" has {1} parameters; NetGen supports at most {2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor DuplicateNetwork = Error(
+        "NG2010", "Duplicate network name", "Network \"{0}\" is defined more than once; rename one of them", SpecCategory);
+
+    public static readonly DiagnosticDescriptor NetworkNotFound = Error(
+        "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
+
+    public static readonly DiagnosticDescriptor NoSpecFile = Error(
+        "NG3002", "No nets.json", "[Network(\"{0}\")] needs a nets.json; add it to the project as <AdditionalFiles Include=\"nets.json\" />", BindingCategory);
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        "NG3003", "Network class must be partial", "Class '{0}' has [Network] and must be declared 'partial' so NetGen can add the generated members", BindingCategory);
+
+    public static readonly DiagnosticDescriptor UnsupportedClass = Error(
+        "NG3004", "Network class shape not supported", "Class '{0}' cannot hold a generated network: {1}", BindingCategory);
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string category)
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

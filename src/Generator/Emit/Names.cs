@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emit;
+
+/// <summary>C# names and literals derived from the spec, in one place so every emitter agrees.</summary>
+internal static class Names
+{
+    /// <summary><c>fc1</c> -> <c>Fc1</c>, <c>hidden_out</c> -> <c>HiddenOut</c>.</summary>
+    public static string Pascal(string name)
+    {
+        var sb = new StringBuilder();
+        bool upper = true;
+        foreach (char c in name)
+        {
+            if (c == '_' || c == '-')
+            {
+                upper = true;
+                continue;
+            }
+            sb.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary><c>fc1</c> -> <c>fc1</c>, <c>Hidden</c> -> <c>hidden</c>: the prefix of a layer's fields.</summary>
+    public static string Camel(string name)
+    {
+        string pascal = Pascal(name);
+        return char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+    }
+
+    public static string Weight(DenseLayer layer) => "_" + Camel(layer.Name) + "W";
+
+    public static string Bias(DenseLayer layer) => "_" + Camel(layer.Name) + "B";
+
+    public static string In(DenseLayer layer) => Pascal(layer.Name) + "In";
+
+    public static string Out(DenseLayer layer) => Pascal(layer.Name) + "Out";
+
+    /// <summary>A float literal that round-trips, in the invariant culture: <c>0.001f</c>, <c>1E-08f</c>.</summary>
+    public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A C# string literal.</summary>
+    public static string String(string value)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                default:
+                    if (c < ' ' || c > '~') sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
+    public static string Describe(Activation activation) => activation == Activation.Relu ? "relu" : "identity";
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+using NetGen.Generator.Spec;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Reads nets.json from AdditionalFiles and, for every class marked <c>[NetGen.Network("name")]</c>,
+/// emits that network's trainer into the class.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    public const string NetworkAttributeName = "NetGen.NetworkAttribute";
+
+    /// <summary>Names of the pipeline steps, so tests can check what was cached.</summary>
+    public static class TrackingNames
+    {
+        public const string SpecFiles = nameof(SpecFiles);
+        public const string NetworkClasses = nameof(NetworkClasses);
+        public const string Bindings = nameof(Bindings);
+        public const string Models = nameof(Models);
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<SpecFile> specFiles = context.AdditionalTextsProvider
+            .Where(static file => IsSpecFile(file.Path))
+            .Select(static (file, ct) => SpecParser.Parse(file.Path, file.GetText(ct)))
+            .WithTrackingName(TrackingNames.SpecFiles);
+
+        IncrementalValuesProvider<ClassTarget> classes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                NetworkAttributeName,
+                predicate: static (node, _) => node is ClassDeclarationSyntax,
+                transform: static (ctx, ct) => ClassTarget.From(ctx, ct))
+            .WithTrackingName(TrackingNames.NetworkClasses);
+
+        IncrementalValuesProvider<Binding> bindings = classes
+            .Combine(specFiles.Collect())
+            .Select(static (pair, _) => Binding.Bind(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Bindings);
+
+        IncrementalValuesProvider<GenerationModel> models = bindings
+            .Where(static b => b.Model is not null)
+            .Select(static (b, _) => b.Model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        context.RegisterSourceOutput(specFiles, static (spc, file) => Report(spc, file.Diagnostics));
+        context.RegisterSourceOutput(bindings, static (spc, binding) => Report(spc, binding.Diagnostics));
+        context.RegisterSourceOutput(models, static (spc, model) =>
+            spc.AddSource(NetworkEmitter.HintName(model.Class), NetworkEmitter.Emit(model)));
+    }
+
+    /// <summary>nets.json itself or any <c>*.nets.json</c>.</summary>
+    internal static bool IsSpecFile(string path)
+    {
+        string name = Path.GetFileName(path);
+        return name.Equals("nets.json", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".nets.json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (DiagnosticInfo diagnostic in diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+    }
+}
+
+/// <summary>What the generator needs to know about one <c>[Network]</c> class, as plain values.</summary>
+internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, LocationInfo? NameLocation, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public static ClassTarget From(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString();
+        string fullName = ns.Length == 0 ? symbol.Name : ns + "." + symbol.Name;
+        var cls = new NetworkClass(ns, symbol.Name, SyntaxFacts.GetText(symbol.DeclaredAccessibility), fullName);
+
+        AttributeData attribute = context.Attributes[0];
+        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
+        Location nameLocation = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault()?.GetLocation()
+            ?? attributeSyntax?.GetLocation()
+            ?? syntax.Identifier.GetLocation();
+        string? name = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+
+        var diagnostics = new List<DiagnosticInfo>();
+        LocationInfo? classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, classLocation, symbol.Name));
+        if (symbol.ContainingType is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is nested in another type; declare it at namespace level"));
+        if (symbol.IsGenericType)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is generic; a network class has no type parameters"));
+        if (symbol.IsStatic)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is static; a network holds its weights in instance fields"));
+        return new ClassTarget(cls, name, LocationInfo.From(nameLocation), new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+}
+
+/// <summary>A class bound to its network, or the reasons it could not be.</summary>
+internal sealed record Binding(GenerationModel? Model, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public static Binding Bind(ClassTarget target, ImmutableArray<SpecFile> files)
+    {
+        var diagnostics = new List<DiagnosticInfo>(target.Diagnostics);
+        string? name = target.NetworkName;
+        if (name is null) return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics)); // the C# compiler reports the bad argument
+
+        if (files.IsEmpty)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSpecFile, target.NameLocation, name));
+            return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        NetworkSpec? spec = files.SelectMany(f => f.Networks).FirstOrDefault(n => n.Name == name);
+        if (spec is null)
+        {
+            // A network that exists but has errors is already reported at its place in nets.json.
+            bool invalid = files.Any(f => f.InvalidNetworkNames.Contains(name));
+            if (!invalid)
+            {
+                string known = string.Join(", ", files.SelectMany(f => f.Networks.Select(n => n.Name).Concat(f.InvalidNetworkNames)).Distinct().OrderBy(n => n, StringComparer.Ordinal).Select(n => "\"" + n + "\""));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNotFound, target.NameLocation, name, known.Length == 0 ? "(none)" : known));
+            }
+            return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+        GenerationModel? model = target.Diagnostics.Count == 0 ? new GenerationModel(target.Class, spec) : null;
+        return new Binding(model, new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+}
