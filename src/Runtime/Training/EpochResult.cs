@@ -1,0 +1,11 @@
+using System;
+
+namespace NetGen;
+
+/// <summary>What one epoch of training did.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Epochs">Epochs in the run.</param>
+/// <param name="Loss">Mean of the batch losses over the epoch (as PyTorch scripts usually report it).</param>
+/// <param name="Steps">Optimizer steps in the epoch.</param>
+/// <param name="Elapsed">Wall-clock time of the epoch.</param>
+public readonly record struct EpochResult(int Epoch, int Epochs, double Loss, int Steps, TimeSpan Elapsed);

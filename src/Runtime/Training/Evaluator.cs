@@ -1,0 +1,68 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetGen;
+
+/// <summary>Runs a network over a labelled set and counts correct predictions (arg-max of the logits).</summary>
+public static class Evaluator
+{
+    /// <summary>Rows per forward call: large enough to amortize the call, small enough to stay in cache.</summary>
+    private const int ChunkRows = 256;
+
+    /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/>.</summary>
+    /// <param name="network">A generated network.</param>
+    /// <param name="data">A labelled image set whose pixel count equals the network's input size.</param>
+    /// <param name="threads">Threads that run chunks of rows at once (the network's Forward is thread-safe).</param>
+    public static EvaluationResult Evaluate(INetwork network, ImageDataset data, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread.");
+        TrainingLoop.CheckShapes(network, data);
+        int classes = network.OutputSize;
+        int chunks = (data.Count + ChunkRows - 1) / ChunkRows;
+        var confusion = new int[classes, classes];
+        var gate = new Lock();
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => new Worker(network, classes),
+            (chunk, _, worker) => worker.Run(data, chunk * ChunkRows, Math.Min(ChunkRows, data.Count - chunk * ChunkRows)),
+            worker =>
+            {
+                lock (gate)
+                {
+                    for (int i = 0; i < classes; i++)
+                        for (int j = 0; j < classes; j++) confusion[i, j] += worker.Confusion[i, j];
+                }
+            });
+        int correct = 0;
+        for (int i = 0; i < classes; i++) correct += confusion[i, i];
+        return new EvaluationResult(correct, data.Count, confusion);
+    }
+
+    /// <summary>Buffers and counts of one thread.</summary>
+    private sealed class Worker(INetwork network, int classes)
+    {
+        private readonly float[] _inputs = new float[ChunkRows * network.InputSize];
+        private readonly float[] _logits = new float[ChunkRows * classes];
+        private readonly int[] _labels = new int[ChunkRows];
+        private readonly int[] _indices = new int[ChunkRows];
+
+        public int[,] Confusion { get; } = new int[classes, classes];
+
+        public Worker Run(ImageDataset data, int first, int rows)
+        {
+            for (int i = 0; i < rows; i++) _indices[i] = first + i;
+            data.CopyBatchScaled(_indices.AsSpan(0, rows), _inputs.AsSpan(0, rows * network.InputSize), _labels.AsSpan(0, rows));
+            network.Forward(_inputs.AsSpan(0, rows * network.InputSize), _logits.AsSpan(0, rows * classes));
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> z = _logits.AsSpan(r * classes, classes);
+                int best = 0;
+                for (int o = 1; o < classes; o++) if (z[o] > z[best]) best = o;
+                Confusion[_labels[r], best]++;
+            }
+            return this;
+        }
+    }
+}

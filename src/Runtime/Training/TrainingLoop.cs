@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>
+/// Mini-batch training of a generated network on an <see cref="ImageDataset"/>: each epoch reshuffles
+/// the training set from the seed, scales each batch's bytes to [0, 1] and takes one optimizer step per
+/// batch (the last batch of an epoch may be smaller, as with PyTorch's DataLoader).
+/// </summary>
+public static class TrainingLoop
+{
+    /// <summary>Trains <paramref name="network"/> and returns one result per epoch.</summary>
+    /// <param name="network">A generated network; its input size must equal the images' pixel count.</param>
+    /// <param name="data">The training set.</param>
+    /// <param name="options">Epochs, batch size and seed; null fields come from the spec.</param>
+    /// <param name="onEpoch">Called after each epoch, e.g. to print progress.</param>
+    /// <param name="cancellationToken">Checked between steps; cancelling stops after the current step.</param>
+    public static IReadOnlyList<EpochResult> Train(
+        INetwork network,
+        ImageDataset data,
+        TrainingOptions? options = null,
+        Action<EpochResult>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new TrainingOptions();
+        int epochs = options.Epochs ?? network.Defaults.Epochs;
+        int batchSize = options.BatchSize ?? Math.Min(network.Defaults.BatchSize, network.MaxBatchSize);
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), epochs, "Epochs must be at least 1.");
+        if (batchSize < 1 || batchSize > network.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), batchSize, $"The batch size must be between 1 and the network's MaxBatchSize ({network.MaxBatchSize}).");
+        CheckShapes(network, data);
+        if (data.Count == 0) throw new ArgumentException("The training set is empty.", nameof(data));
+
+        var random = new RandomSource(options.Seed ?? network.Seed, stream: 1);
+        int[] order = new int[data.Count];
+        float[] inputs = new float[batchSize * network.InputSize];
+        int[] labels = new int[batchSize];
+        var results = new List<EpochResult>(epochs);
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            random.Shuffle(order.AsSpan());
+            double lossSum = 0;
+            int steps = 0;
+            for (int first = 0; first < order.Length; first += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int rows = Math.Min(batchSize, order.Length - first);
+                ReadOnlySpan<int> batch = order.AsSpan(first, rows);
+                data.CopyBatchScaled(batch, inputs.AsSpan(0, rows * network.InputSize), labels.AsSpan(0, rows));
+                lossSum += network.TrainStep(inputs.AsSpan(0, rows * network.InputSize), labels.AsSpan(0, rows));
+                steps++;
+            }
+            var result = new EpochResult(epoch, epochs, lossSum / steps, steps, Stopwatch.GetElapsedTime(start));
+            results.Add(result);
+            onEpoch?.Invoke(result);
+        }
+        return results;
+    }
+
+    internal static void CheckShapes(INetwork network, ImageDataset data)
+    {
+        if (data.PixelsPerImage != network.InputSize)
+            throw new ArgumentException($"Network \"{network.NetworkName}\" takes {network.InputSize} inputs, but the images have {data.PixelsPerImage} pixels ({data.Rows}x{data.Columns}).", nameof(data));
+        if (data.ClassCount > network.OutputSize)
+            throw new ArgumentException($"Network \"{network.NetworkName}\" has {network.OutputSize} outputs, fewer than the data's {data.ClassCount} classes.", nameof(data));
+    }
+}

@@ -1,0 +1,14 @@
+namespace NetGen;
+
+/// <summary>Settings of one training run; anything left null comes from the network's spec.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set; null means the spec's <c>epochs</c>.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Rows per optimizer step; null means the spec's <c>batch_size</c>. At most the network's <see cref="INetwork.MaxBatchSize"/>.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Seed of the per-epoch shuffle; null means the network's <see cref="INetwork.Seed"/>.</summary>
+    public int? Seed { get; init; }
+}
