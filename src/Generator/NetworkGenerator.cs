@@ -127,8 +127,9 @@ internal sealed record Binding(GenerationModel? Model, EquatableArray<Diagnostic
         if (spec is null)
         {
             // A network that exists but has errors is already reported at its place in nets.json.
-            bool invalid = files.Any(f => f.InvalidNetworkNames.Contains(name));
-            if (!invalid)
+            // A file that is not valid JSON is reported there too, and may well define the network.
+            bool reported = files.Any(f => !f.IsReadable || f.InvalidNetworkNames.Contains(name));
+            if (!reported)
             {
                 string known = string.Join(", ", files.SelectMany(f => f.Networks.Select(n => n.Name).Concat(f.InvalidNetworkNames)).Distinct().OrderBy(n => n, StringComparer.Ordinal).Select(n => "\"" + n + "\""));
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNotFound, target.NameLocation, name, known.Length == 0 ? "(none)" : known));

@@ -22,7 +22,7 @@ internal sealed record DenseLayer(string Name, int Inputs, int Units, Activation
 internal sealed record AdamOptimizer(float LearningRate, float Beta1, float Beta2, float Epsilon);
 
 /// <summary>Training defaults the runtime uses unless the user overrides them.</summary>
-internal sealed record TrainingDefaults(int BatchSize, int Epochs, int Seed);
+internal sealed record TrainingSpec(int BatchSize, int Epochs, int Seed);
 
 /// <summary>A validated network spec: everything the emitter needs, nothing from Roslyn.</summary>
 internal sealed record NetworkSpec(
@@ -31,7 +31,7 @@ internal sealed record NetworkSpec(
     EquatableArray<DenseLayer> Layers,
     LossKind Loss,
     AdamOptimizer Optimizer,
-    TrainingDefaults Training)
+    TrainingSpec Training)
 {
     public int OutputSize => Layers[Layers.Count - 1].Units;
 

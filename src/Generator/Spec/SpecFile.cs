@@ -4,4 +4,6 @@ using NetGen.Generator.Model;
 namespace NetGen.Generator.Spec;
 
 /// <summary>The result of reading one nets.json: the valid networks and the diagnostics for the rest.</summary>
-internal sealed record SpecFile(string Path, EquatableArray<NetworkSpec> Networks, EquatableArray<string> InvalidNetworkNames, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <param name="InvalidNetworkNames">Networks that have errors (already reported), so binding does not call them missing.</param>
+/// <param name="IsReadable">False when the file is not valid JSON, so its network names are unknown.</param>
+internal sealed record SpecFile(string Path, EquatableArray<NetworkSpec> Networks, EquatableArray<string> InvalidNetworkNames, EquatableArray<DiagnosticInfo> Diagnostics, bool IsReadable);

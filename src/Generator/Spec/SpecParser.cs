@@ -45,34 +45,35 @@ internal sealed class SpecParser
         var parser = new SpecParser(path, text);
         var networks = new List<NetworkSpec>();
         var invalid = new List<string>();
-        parser.ParseDocument(networks, invalid);
-        return new SpecFile(path, new EquatableArray<NetworkSpec>(networks), new EquatableArray<string>(invalid), new EquatableArray<DiagnosticInfo>(parser._diagnostics));
+        bool readable = parser.ParseDocument(networks, invalid);
+        return new SpecFile(path, new EquatableArray<NetworkSpec>(networks), new EquatableArray<string>(invalid), new EquatableArray<DiagnosticInfo>(parser._diagnostics), readable);
     }
 
-    private void ParseDocument(List<NetworkSpec> networks, List<string> invalid)
+    /// <returns>False if the document is not JSON or has no readable "networks" object.</returns>
+    private bool ParseDocument(List<NetworkSpec> networks, List<string> invalid)
     {
         string content = _text.ToString();
         if (content.Trim('\uFEFF', ' ', '\t', '\r', '\n').Length == 0)
         {
             Report(DiagnosticDescriptors.MalformedJson, new TextSpan(0, 0), "the file is empty; it needs an object such as { \"networks\": { ... } }");
-            return;
+            return false;
         }
         JsonNode? root = JsonReader.Parse(content, out JsonSyntaxError? error);
         if (root is null)
         {
             Report(DiagnosticDescriptors.MalformedJson, error!.Span, error.Message);
-            return;
+            return false;
         }
-        if (!ExpectKind(root, JsonKind.Object, "the document", "an object such as { \"networks\": { ... } }")) return;
+        if (!ExpectKind(root, JsonKind.Object, "the document", "an object such as { \"networks\": { ... } }")) return false;
         CheckProperties(root, RootProperties, "the document");
         JsonProperty? networksProperty = root.Find("networks");
         if (networksProperty is null)
         {
             Report(DiagnosticDescriptors.MissingProperty, new TextSpan(root.Span.Start, 1), "The document", "networks", ", an object of networks by name");
-            return;
+            return false;
         }
         JsonNode networksNode = networksProperty.Value;
-        if (!ExpectKind(networksNode, JsonKind.Object, "networks", "an object of networks by name, such as { \"mnist\": { ... } }")) return;
+        if (!ExpectKind(networksNode, JsonKind.Object, "networks", "an object of networks by name, such as { \"mnist\": { ... } }")) return false;
         foreach (JsonProperty network in networksNode.Properties)
         {
             _errorsAtNetworkStart = _diagnostics.Count;
@@ -80,6 +81,7 @@ internal sealed class SpecParser
             if (spec is not null && _diagnostics.Count == _errorsAtNetworkStart) networks.Add(spec);
             else invalid.Add(network.Name);
         }
+        return true;
     }
 
     private NetworkSpec? ParseNetwork(JsonProperty property)
@@ -123,7 +125,7 @@ internal sealed class SpecParser
 
         LossKind loss = ParseLoss(node);
         AdamOptimizer optimizer = ParseOptimizer(node, where);
-        TrainingDefaults training = ParseTraining(node, where);
+        TrainingSpec training = ParseTraining(node, where);
         if (layers is null || layers.Count == 0) return null;
 
         var spec = new NetworkSpec(name, input, new EquatableArray<DenseLayer>(layers), loss, optimizer, training);
@@ -281,9 +283,9 @@ internal sealed class SpecParser
         return new AdamOptimizer(lr, beta1, beta2, eps);
     }
 
-    private TrainingDefaults ParseTraining(JsonNode network, string networkWhere)
+    private TrainingSpec ParseTraining(JsonNode network, string networkWhere)
     {
-        var defaults = new TrainingDefaults(32, 5, 0);
+        var defaults = new TrainingSpec(32, 5, 0);
         if (network.Find("training") is not JsonProperty property) return defaults;
         JsonNode node = property.Value;
         if (!ExpectKind(node, JsonKind.Object, "training", "an object such as { \"batch_size\": 32, \"epochs\": 5, \"seed\": 1 }")) return defaults;
@@ -292,7 +294,7 @@ internal sealed class SpecParser
         ReadInt(node, "batch_size", where, defaults.BatchSize, 1, 1 << 20, "between 1 and 1048576", out int batch);
         ReadInt(node, "epochs", where, defaults.Epochs, 1, 1_000_000, "between 1 and 1000000", out int epochs);
         ReadInt(node, "seed", where, defaults.Seed, int.MinValue, int.MaxValue, "a 32-bit integer", out int seed);
-        return new TrainingDefaults(batch, epochs, seed);
+        return new TrainingSpec(batch, epochs, seed);
     }
 
     private bool ReadInt(JsonNode obj, string name, string where, int? fallback, long min, long max, string range, out int value, TextSpan anchor = default)

@@ -1,0 +1,56 @@
+using System.Linq;
+using System.Runtime.CompilerServices;
+using ApprovalTests;
+using ApprovalTests.Reporters;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+using Xunit;
+
+namespace NetGen.Generator.Tests;
+
+/// <summary>
+/// The generated code as reviewed files (<c>*.approved.cs</c> beside this file). A change to the emitters shows
+/// up as a <c>*.received.cs</c> to diff and, once reviewed, copy over the approved file.
+/// </summary>
+[UseReporter(typeof(QuietReporter))] // DiffReporter throws where no diff tool is installed, as in CI.
+public class SnapshotTests
+{
+    [Fact]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Mnist_network_from_a_real_compilation()
+    {
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.MnistSpec, SourceSnippets.MnistClass);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var source = Assert.Single(result.GeneratedSources);
+        Assert.Equal("MyApp.MnistNet.g.cs", source.HintName);
+        Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");
+    }
+
+    [Fact]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Small_network_from_a_hand_built_model()
+    {
+        // Global namespace, a named layer, a linear hidden layer (no ReLU mask in its backward pass).
+        var network = new NetworkSpec(
+            "small",
+            3,
+            new EquatableArray<DenseLayer>(new[]
+            {
+                new DenseLayer("hidden", 3, 5, Activation.Relu),
+                new DenseLayer("fc2", 5, 4, Activation.Identity),
+                new DenseLayer("fc3", 4, 2, Activation.Identity),
+            }),
+            LossKind.CrossEntropy,
+            new AdamOptimizer(0.01f, 0.8f, 0.99f, 1e-6f),
+            new TrainingSpec(4, 2, 7));
+        var model = new GenerationModel(new NetworkClass("", "SmallNet", "internal", "SmallNet"), network);
+
+        string code = NetworkEmitter.Emit(model);
+
+        var compilation = GeneratorHarness.Compilation("[NetGen.Network(\"small\")] internal partial class SmallNet;", code);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Approvals.VerifyWithExtension(code, ".cs");
+    }
+}
