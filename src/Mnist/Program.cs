@@ -12,24 +12,21 @@ var dataOption = new Option<DirectoryInfo?>("--data")
 {
     Description = "Folder holding the four MNIST IDX files (.gz or plain). Default: data/mnist, searched from the current folder upwards, then from the program's folder upwards.",
 };
-var epochsOption = new Option<int?>("--epochs") { Description = "Passes over the training set (default: nets.json's training.epochs)." };
-var batchOption = new Option<int?>("--batch-size") { Description = "Images per optimizer step (default: nets.json's training.batch_size)." };
-var lrOption = new Option<float?>("--lr") { Description = "Adam learning rate (default: nets.json's optimizer.lr)." };
-var seedOption = new Option<int?>("--seed") { Description = "Seed of initialization and shuffling (default: nets.json's training.seed)." };
-var threadsOption = new Option<int>("--threads")
+Option<int?> epochsOption = WholeNumber("--epochs", "Passes over the training set (default: nets.json's training.epochs).", minimum: 1);
+Option<int?> batchOption = WholeNumber("--batch-size", "Images per optimizer step (default: nets.json's training.batch_size).", minimum: 1);
+Option<int?> seedOption = WholeNumber("--seed", "Seed of initialization and shuffling (default: nets.json's training.seed).", minimum: int.MinValue);
+Option<int?> threadsOption = WholeNumber("--threads", "Threads for evaluating the test set (default 1; training runs on one thread for now).", minimum: 1);
+var lrOption = new Option<float?>("--lr")
 {
-    Description = "Threads for evaluating the test set (training runs on one thread for now).",
-    DefaultValueFactory = _ => 1,
+    Description = "Adam learning rate (default: nets.json's optimizer.lr).",
+    CustomParser = result =>
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float lr) && lr > 0 && float.IsFinite(lr)) return lr;
+        result.AddError($"--lr needs a number greater than 0, such as 0.001; got '{token}'.");
+        return null;
+    },
 };
-RequirePositive(epochsOption);
-RequirePositive(batchOption);
-RequirePositive(seedOption, allowZero: true);
-RequirePositive(threadsOption);
-lrOption.Validators.Add(result =>
-{
-    float? lr = result.GetValueOrDefault<float?>();
-    if (lr is not null && !(lr > 0 && float.IsFinite(lr.Value))) result.AddError("--lr must be a number greater than 0.");
-});
 
 var root = new RootCommand("Trains the \"mnist\" network from nets.json on MNIST with NetGen's generated code and prints the test accuracy.")
 {
@@ -41,7 +38,7 @@ root.SetAction(parse => Train(
     parse.GetValue(batchOption),
     parse.GetValue(lrOption),
     parse.GetValue(seedOption),
-    parse.GetValue(threadsOption)));
+    parse.GetValue(threadsOption) ?? 1));
 return root.Parse(args).Invoke();
 
 static int Train(DirectoryInfo? dataDir, int? epochs, int? batchSize, float? lr, int? seed, int threads)
@@ -84,12 +81,16 @@ static int Train(DirectoryInfo? dataDir, int? epochs, int? batchSize, float? lr,
     }
 }
 
-static void RequirePositive<T>(Option<T> option, bool allowZero = false)
+static Option<int?> WholeNumber(string name, string description, int minimum) => new(name)
 {
-    option.Validators.Add(result =>
+    Description = description,
+    CustomParser = result =>
     {
-        object? value = result.GetValueOrDefault<T>();
-        if (value is int n && (n < 0 || (n == 0 && !allowZero)))
-            result.AddError($"{option.Name} must be {(allowZero ? "0 or more" : "at least 1")}; got {n}.");
-    });
-}
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
+        result.AddError(minimum == int.MinValue
+            ? $"{name} needs a whole number; got '{token}'."
+            : $"{name} needs a whole number of at least {minimum}; got '{token}'.");
+        return null;
+    },
+};
