@@ -123,6 +123,12 @@ internal sealed record Binding(GenerationModel? Model, EquatableArray<Diagnostic
             return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
+        var definedIn = files.Where(f => f.Networks.Any(n => n.Name == name) || f.InvalidNetworkNames.Contains(name)).Select(f => Path.GetFileName(f.Path)).ToList();
+        if (definedIn.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateNetwork, target.NameLocation, name, string.Join(" and ", definedIn)));
+            return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
         NetworkSpec? spec = files.SelectMany(f => f.Networks).FirstOrDefault(n => n.Name == name);
         if (spec is null)
         {

@@ -50,7 +50,12 @@ public class DiagnosticTests
     [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [] } } }", "NG2004@1:49")]
     [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5 } } }", "NG2001@1:17")]
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"layers\": [ { \"units\": 3 } ] } } }", "NG2007@1:27")]
-    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-1\" } } }", "NG2007@1:36")]
+    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-1\" } } }", "NG2004@1:36")]                  // cross_entropy needs 2 outputs
+    [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [ { \"units\": 1 } ] } } }", "NG2004@1:62")]
+    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"lr\": 1e-50 } } } }", "NG2004@1:80")]   // 0 as a float
+    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"beta1\": 0.99999999999 } } } }", "NG2004@1:83")] // 1 as a float
+    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"eps\": 0 } } } }", "NG2004@1:81")]
+    [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [ { \"units\": 4 }, { \"name\": \"fc_1\", \"units\": 3 } ] } } }", "NG2008@1:77")]
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"100000-2000-2\" } } }", "NG2009@1:17")]
     public void Semantic_errors_point_at_the_value(string spec, string expected)
     {
@@ -103,6 +108,21 @@ public class DiagnosticTests
     {
         var (result, _) = GeneratorHarness.Run(System.Array.Empty<Microsoft.CodeAnalysis.AdditionalText>(), SourceSnippets.TinyClass);
         Assert.Equal(new[] { "NG3002@5:10" }, result.Diagnostics.Select(GeneratorHarness.Describe));
+    }
+
+    [Fact]
+    public void The_same_network_in_two_spec_files_is_NG3005()
+    {
+        var specs = new Microsoft.CodeAnalysis.AdditionalText[]
+        {
+            new InMemoryAdditionalText("/project/nets.json", SourceSnippets.TinySpec),
+            new InMemoryAdditionalText("/project/more.nets.json", SourceSnippets.TinySpec),
+        };
+        var (result, _) = GeneratorHarness.Run(specs, SourceSnippets.TinyClass);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("NG3005@5:10", GeneratorHarness.Describe(d));
+        Assert.Contains("nets.json and more.nets.json", d.GetMessage());
+        Assert.Empty(result.GeneratedSources);
     }
 
     [Fact]

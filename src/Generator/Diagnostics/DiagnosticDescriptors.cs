@@ -41,9 +41,6 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "NG2009", "Network too large", "Network \"{0}\" has {1} parameters; NetGen supports at most {2}", SpecCategory);
 
-    public static readonly DiagnosticDescriptor DuplicateNetwork = Error(
-        "NG2010", "Duplicate network name", "Network \"{0}\" is defined more than once; rename one of them", SpecCategory);
-
     public static readonly DiagnosticDescriptor NetworkNotFound = Error(
         "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
 
@@ -55,6 +52,9 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedClass = Error(
         "NG3004", "Network class shape not supported", "Class '{0}' cannot hold a generated network: {1}", BindingCategory);
+
+    public static readonly DiagnosticDescriptor DuplicateNetwork = Error(
+        "NG3005", "Duplicate network name", "Network \"{0}\" is defined in more than one spec file ({1}); rename or remove one of them", BindingCategory);
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string category)
         => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);

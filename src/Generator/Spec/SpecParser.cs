@@ -131,30 +131,35 @@ internal sealed class SpecParser
         var spec = new NetworkSpec(name, input, new EquatableArray<DenseLayer>(layers), loss, optimizer, training);
         if (spec.ParameterCount > MaxParameters)
         {
-            Report(DiagnosticDescriptors.NetworkTooLarge, property.NameSpan, name, spec.ParameterCount.ToString(CultureInfo.InvariantCulture), MaxParameters.ToString("N0", CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.NetworkTooLarge, property.NameSpan, name, spec.ParameterCount.ToString("N0", CultureInfo.InvariantCulture), MaxParameters.ToString("N0", CultureInfo.InvariantCulture));
             return null;
         }
         long widest = Math.Max(input, layers.Max(l => (long)l.Units));
-        if (widest * training.BatchSize > int.MaxValue / 4)
+        long maxBatch = (int.MaxValue / 4) / widest;
+        if (training.BatchSize > maxBatch)
         {
-            Report(DiagnosticDescriptors.NetworkTooLarge, property.NameSpan, name,
-                $"{spec.ParameterCount} (and a batch of {training.BatchSize} rows of {widest} values)", "a batch buffer of 2^29 values; lower batch_size or the layer sizes");
+            TextSpan batchSpan = node.Find("training")?.Value.Find("batch_size")?.Value.Span ?? property.NameSpan;
+            Report(DiagnosticDescriptors.OutOfRange, batchSpan, "batch_size", training.BatchSize.ToString(CultureInfo.InvariantCulture),
+                $"at most {maxBatch} for this network: a batch buffer of {widest}-wide rows must stay under 2^29 values");
             return null;
         }
         if (loss == LossKind.CrossEntropy && spec.OutputSize < 2)
         {
-            ReportAtLastLayer(layersProperty ?? shape, "cross_entropy needs at least 2 outputs (one per class)");
+            ReportAtLastLayer(layersProperty ?? shape, spec.OutputSize);
             return null;
         }
         return spec;
     }
 
-    private void ReportAtLastLayer(JsonProperty? layers, string message)
+    private void ReportAtLastLayer(JsonProperty? layers, int outputs)
     {
-        TextSpan span = layers is null ? default : layers.Value.Kind == JsonKind.Array && layers.Value.Items.Count > 0
-            ? layers.Value.Items[layers.Value.Items.Count - 1].Span
-            : layers.Value.Span;
-        Report(DiagnosticDescriptors.ConflictingProperties, span, message);
+        TextSpan span = layers is null ? default : layers.Value.Span;
+        if (layers is not null && layers.Value.Kind == JsonKind.Array && layers.Value.Items.Count > 0)
+        {
+            JsonNode last = layers.Value.Items[layers.Value.Items.Count - 1];
+            span = last.Find("units")?.Value.Span ?? last.Span;
+        }
+        Report(DiagnosticDescriptors.OutOfRange, span, "units", outputs.ToString(CultureInfo.InvariantCulture) + " in the output layer", "at least 2, since cross_entropy needs one output per class");
     }
 
     private List<DenseLayer>? ParseShape(JsonNode shape, JsonNode network, out int input)
@@ -199,6 +204,7 @@ internal sealed class SpecParser
             return null;
         }
         var layers = new List<DenseLayer>();
+        // Keyed by the C# member name a layer name becomes (fc_2 and FC2 both become Fc2...), ignoring case.
         var names = new Dictionary<string, TextSpan>(StringComparer.OrdinalIgnoreCase);
         int inputs = input;
         bool valid = true;
@@ -222,9 +228,10 @@ internal sealed class SpecParser
                     Report(DiagnosticDescriptors.InvalidLayerName, nameProperty.Value.Span, $"Layer name \"{custom}\" must start with a letter and hold only letters, digits and '_' (it becomes C# member names)");
                 else name = custom;
             }
-            if (names.TryGetValue(name, out _))
-                Report(DiagnosticDescriptors.InvalidLayerName, layer.Find("name")?.Value.Span ?? layer.Span, $"Layer name \"{name}\" is used twice (names are compared ignoring case, as they become C# member names)");
-            names[name] = layer.Span;
+            string memberKey = name.Replace("_", "");
+            if (names.ContainsKey(memberKey))
+                Report(DiagnosticDescriptors.InvalidLayerName, layer.Find("name")?.Value.Span ?? layer.Span, $"Layer name \"{name}\" clashes with an earlier layer (names become C# members such as {char.ToUpperInvariant(memberKey[0]) + memberKey.Substring(1)}Weight, so case and '_' do not tell them apart)");
+            names[memberKey] = layer.Span;
 
             if (!ReadInt(layer, "units", where, null, 1, int.MaxValue, "at least 1", out int units, anchor: new TextSpan(layer.Span.Start, 1)))
             {
@@ -279,7 +286,7 @@ internal sealed class SpecParser
         float lr = ReadFloat(node, "lr", defaults.LearningRate, x => x > 0, "greater than 0");
         float beta1 = ReadFloat(node, "beta1", defaults.Beta1, x => x >= 0 && x < 1, "in [0, 1)");
         float beta2 = ReadFloat(node, "beta2", defaults.Beta2, x => x >= 0 && x < 1, "in [0, 1)");
-        float eps = ReadFloat(node, "eps", defaults.Epsilon, x => x >= 0, "0 or more");
+        float eps = ReadFloat(node, "eps", defaults.Epsilon, x => x > 0, "greater than 0 (it keeps the update's denominator away from 0)");
         return new AdamOptimizer(lr, beta1, beta2, eps);
     }
 
@@ -335,10 +342,12 @@ internal sealed class SpecParser
             Report(DiagnosticDescriptors.WrongType, node.Span, name, $"a number, not {node.Describe()}");
             return fallback;
         }
+        // The check applies to the float the generated code will use: 1e-50 rounds to 0 and 0.99999999999 to 1.
         if (!double.TryParse(node.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed)
-            || double.IsInfinity(parsed) || float.IsInfinity((float)parsed) || !valid(parsed))
+            || float.IsInfinity((float)parsed) || !valid((float)parsed))
         {
-            Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, range);
+            string why = float.IsInfinity((float)parsed) ? range + " and fit in a float" : range + ((float)parsed != parsed ? " as a float" : "");
+            Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, why);
             return fallback;
         }
         return (float)parsed;
