@@ -19,8 +19,10 @@ partial class SmallNet : global::NetGen.INetwork
     private const int HiddenIn = 3, HiddenOut = 5;
     private const int Fc2In = 5, Fc2Out = 4;
     private const int Fc3In = 4, Fc3Out = 2;
-    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent).
-    private const float Beta1 = 0.8f, Beta2 = 0.99f, Epsilon = 1E-06f;
+    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent). The betas stay decimal:
+    // 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.
+    private const double Beta1 = 0.8, Beta2 = 0.99;
+    private const float Epsilon = 1E-06f;
     private const float DefaultLearningRate = 0.01f;
 
     // Parameters: one array each for values, gradients and the two Adam moments, laid out alike.
@@ -464,10 +466,11 @@ partial class SmallNet : global::NetGen.INetwork
         ref float m0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m);
         ref float v0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(v);
         int n = p.Length;
-        var beta1 = new global::System.Numerics.Vector<float>(Beta1);
-        var oneMinusBeta1 = new global::System.Numerics.Vector<float>(1f - Beta1);
-        var beta2 = new global::System.Numerics.Vector<float>(Beta2);
-        var oneMinusBeta2 = new global::System.Numerics.Vector<float>(1f - Beta2);
+        const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);
+        var beta1 = new global::System.Numerics.Vector<float>(b1);
+        var oneMinusBeta1 = new global::System.Numerics.Vector<float>(c1);
+        var beta2 = new global::System.Numerics.Vector<float>(b2);
+        var oneMinusBeta2 = new global::System.Numerics.Vector<float>(c2);
         var eps = new global::System.Numerics.Vector<float>(Epsilon);
         var step = new global::System.Numerics.Vector<float>(stepSize);
         var correction = new global::System.Numerics.Vector<float>(biasCorrection2Sqrt);
@@ -485,8 +488,8 @@ partial class SmallNet : global::NetGen.INetwork
         for (; i < n; i++)
         {
             float gi = g[i];
-            float mi = m[i] = m[i] * Beta1 + gi * (1f - Beta1);
-            float vi = v[i] = v[i] * Beta2 + gi * gi * (1f - Beta2);
+            float mi = m[i] = m[i] * b1 + gi * c1;
+            float vi = v[i] = v[i] * b2 + gi * gi * c2;
             p[i] -= stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
         }
     }

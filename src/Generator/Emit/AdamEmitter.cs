@@ -9,8 +9,10 @@ internal static class AdamEmitter
 
     public static void EmitConstants(SourceWriter w, AdamOptimizer adam)
     {
-        w.Line("// Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent).");
-        w.Line($"private const float Beta1 = {Names.Float(adam.Beta1)}, Beta2 = {Names.Float(adam.Beta2)}, Epsilon = {Names.Float(adam.Epsilon)};");
+        w.Line("// Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent). The betas stay decimal:");
+        w.Line("// 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.");
+        w.Line($"private const double Beta1 = {Names.Double(adam.Beta1)}, Beta2 = {Names.Double(adam.Beta2)};");
+        w.Line($"private const float Epsilon = {Names.Float(adam.Epsilon)};");
         w.Line($"private const float DefaultLearningRate = {Names.Float(adam.LearningRate)};");
     }
 
@@ -41,10 +43,11 @@ internal static class AdamEmitter
         w.Line("ref float m0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m);");
         w.Line("ref float v0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(v);");
         w.Line("int n = p.Length;");
-        w.Line($"var beta1 = new {Vec}<float>(Beta1);");
-        w.Line($"var oneMinusBeta1 = new {Vec}<float>(1f - Beta1);");
-        w.Line($"var beta2 = new {Vec}<float>(Beta2);");
-        w.Line($"var oneMinusBeta2 = new {Vec}<float>(1f - Beta2);");
+        w.Line("const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);");
+        w.Line($"var beta1 = new {Vec}<float>(b1);");
+        w.Line($"var oneMinusBeta1 = new {Vec}<float>(c1);");
+        w.Line($"var beta2 = new {Vec}<float>(b2);");
+        w.Line($"var oneMinusBeta2 = new {Vec}<float>(c2);");
         w.Line($"var eps = new {Vec}<float>(Epsilon);");
         w.Line($"var step = new {Vec}<float>(stepSize);");
         w.Line($"var correction = new {Vec}<float>(biasCorrection2Sqrt);");
@@ -60,8 +63,8 @@ internal static class AdamEmitter
         w.Close();
         w.Open("for (; i < n; i++)");
         w.Line("float gi = g[i];");
-        w.Line("float mi = m[i] = m[i] * Beta1 + gi * (1f - Beta1);");
-        w.Line("float vi = v[i] = v[i] * Beta2 + gi * gi * (1f - Beta2);");
+        w.Line("float mi = m[i] = m[i] * b1 + gi * c1;");
+        w.Line("float vi = v[i] = v[i] * b2 + gi * gi * c2;");
         w.Line("p[i] -= stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);");
         w.Close();
         w.Close();

@@ -43,6 +43,13 @@ internal static class Names
     /// <summary>A float literal that round-trips, in the invariant culture: <c>0.001f</c>, <c>1E-08f</c>.</summary>
     public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
+    /// <summary>A double literal that round-trips, in the invariant culture: <c>0.999</c>, <c>1E-08</c>.</summary>
+    public static string Double(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.IndexOfAny(new[] { '.', 'E' }) >= 0 ? text : text + ".0";
+    }
+
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A C# string literal.</summary>

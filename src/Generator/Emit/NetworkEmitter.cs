@@ -50,6 +50,7 @@ internal static class NetworkEmitter
             inputActivation = layer.Activation;
         }
         CrossEntropyEmitter.Emit(w);
+        if (net.Layers[net.Layers.Count - 1].Activation == Activation.Relu) EmitReluBackward(w);
         AdamEmitter.EmitStep(w, net.Layers);
         EmitInitialization(w, net);
         EmitBatchCheck(w);
@@ -223,6 +224,8 @@ internal static class NetworkEmitter
         }
         DenseLayer last = layers[layers.Count - 1];
         w.Line($"float loss = CrossEntropy(_{Names.Camel(last.Name)}Y, labels, _{Names.Camel(last.Name)}DZ, rows);");
+        if (last.Activation == Activation.Relu)
+            w.Line($"ReluBackward(_{Names.Camel(last.Name)}Y, _{Names.Camel(last.Name)}DZ, rows * OutputSize); // the output layer's own ReLU");
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             DenseLayer layer = layers[i];
@@ -310,6 +313,16 @@ internal static class NetworkEmitter
             w.Line($"        {Names.Weight(layer)}[i * {Names.Out(layer)} + o] = random.NextFloat(-{bound}, {bound});");
             w.Line($"for (int o = 0; o < {Names.Out(layer)}; o++) {Names.Bias(layer)}[o] = random.NextFloat(-{bound}, {bound});");
         }
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitReluBackward(SourceWriter w)
+    {
+        w.Line("/// <summary>Through a ReLU: dz = dy where its output y > 0, else 0 (in place).</summary>");
+        w.Line("// y, d: [count]");
+        w.Open($"private static void ReluBackward({ReadOnlySpan} y, {Span} d, int count)");
+        w.Line("for (int k = 0; k < count; k++) if (y[k] <= 0f) d[k] = 0f;");
         w.Close();
         w.Line();
     }

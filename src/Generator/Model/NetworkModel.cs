@@ -19,7 +19,8 @@ internal enum LossKind
 internal sealed record DenseLayer(string Name, int Inputs, int Units, Activation Activation);
 
 /// <summary>Adam hyper-parameters (PyTorch defaults unless the spec says otherwise).</summary>
-internal sealed record AdamOptimizer(float LearningRate, float Beta1, float Beta2, float Epsilon);
+/// <param name="Beta1">The spec's decimal value: 1 - beta and beta^t are computed from it in double, as PyTorch does in Python.</param>
+internal sealed record AdamOptimizer(float LearningRate, double Beta1, double Beta2, float Epsilon);
 
 /// <summary>Training defaults the runtime uses unless the user overrides them.</summary>
 internal sealed record TrainingSpec(int BatchSize, int Epochs, int Seed);

@@ -269,7 +269,7 @@ internal sealed class SpecParser
 
     private AdamOptimizer ParseOptimizer(JsonNode network, string networkWhere)
     {
-        var defaults = new AdamOptimizer(0.001f, 0.9f, 0.999f, 1e-8f);
+        var defaults = new AdamOptimizer(0.001f, 0.9, 0.999, 1e-8f);
         if (network.Find("optimizer") is not JsonProperty property) return defaults;
         JsonNode node = property.Value;
         if (!ExpectKind(node, JsonKind.Object, "optimizer", "an object such as { \"type\": \"adam\", \"lr\": 0.001 }")) return defaults;
@@ -283,10 +283,10 @@ internal sealed class SpecParser
         {
             Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "type", ": \"adam\"");
         }
-        float lr = ReadFloat(node, "lr", defaults.LearningRate, x => x > 0, "greater than 0");
-        float beta1 = ReadFloat(node, "beta1", defaults.Beta1, x => x >= 0 && x < 1, "in [0, 1)");
-        float beta2 = ReadFloat(node, "beta2", defaults.Beta2, x => x >= 0 && x < 1, "in [0, 1)");
-        float eps = ReadFloat(node, "eps", defaults.Epsilon, x => x > 0, "greater than 0 (it keeps the update's denominator away from 0)");
+        float lr = (float)ReadNumber(node, "lr", defaults.LearningRate, x => x > 0, "greater than 0");
+        double beta1 = ReadNumber(node, "beta1", defaults.Beta1, x => x >= 0 && x < 1, "in [0, 1)");
+        double beta2 = ReadNumber(node, "beta2", defaults.Beta2, x => x >= 0 && x < 1, "in [0, 1)");
+        float eps = (float)ReadNumber(node, "eps", defaults.Epsilon, x => x > 0, "greater than 0 (it keeps the update's denominator away from 0)");
         return new AdamOptimizer(lr, beta1, beta2, eps);
     }
 
@@ -332,7 +332,8 @@ internal sealed class SpecParser
         return true;
     }
 
-    private float ReadFloat(JsonNode obj, string name, float fallback, Func<double, bool> valid, string range)
+    /// <summary>A number whose float rounding (what the generated code computes with) satisfies <paramref name="valid"/>.</summary>
+    private double ReadNumber(JsonNode obj, string name, double fallback, Func<float, bool> valid, string range)
     {
         JsonProperty? property = obj.Find(name);
         if (property is null) return fallback;
@@ -350,7 +351,7 @@ internal sealed class SpecParser
             Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, why);
             return fallback;
         }
-        return (float)parsed;
+        return parsed;
     }
 
     private bool ReadString(JsonNode node, string name, out string value)

@@ -60,7 +60,7 @@ public interface INetwork
     /// </summary>
     float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
 
-    /// <summary>Applies the optimizer to the current gradients and clears them.</summary>
+    /// <summary>Applies the optimizer to the current gradients (they stay until the next <see cref="ComputeGradients"/> replaces them).</summary>
     void OptimizerStep();
 
     /// <summary>Logits <c>[rows, OutputSize]</c> for inputs <c>[rows, InputSize]</c>, any number of rows.</summary>
