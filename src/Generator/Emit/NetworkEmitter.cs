@@ -75,7 +75,7 @@ internal static class NetworkEmitter
         w.Line("/// <summary>Trainable values: all weights and biases.</summary>");
         w.Line($"public const int ParameterCount = {Names.Int(net.ParameterCount)};");
         w.Line("/// <summary>Batch size, epochs and seed from nets.json.</summary>");
-        w.Line($"public const int DefaultBatchSize = {net.Training.BatchSize}, DefaultEpochs = {net.Training.Epochs}, DefaultSeed = {net.Training.Seed};");
+        w.Line($"public const int DefaultBatchSize = {Names.Int(net.Training.BatchSize)}, DefaultEpochs = {Names.Int(net.Training.Epochs)}, DefaultSeed = {Names.Int(net.Training.Seed)};");
         w.Line();
         w.Line("// Layer sizes.");
         foreach (DenseLayer layer in net.Layers)
