@@ -126,6 +126,16 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void One_network_may_back_several_classes_each_in_its_own_file()
+    {
+        string source = "namespace A { [NetGen.Network(\"tiny\")] partial class Net; }\nnamespace B { [NetGen.Network(\"tiny\")] partial class Net; }";
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(new[] { "A.Net.g.cs", "B.Net.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+    }
+
+    [Fact]
     public void Only_nets_json_files_are_read()
     {
         var specs = new Microsoft.CodeAnalysis.AdditionalText[]
