@@ -36,6 +36,12 @@ internal static class Names
 
     public static string Bias(DenseLayer layer) => "_" + Camel(layer.Name) + "B";
 
+    /// <summary>The training buffer of a layer's outputs y, <c>[MaxBatchSize, units]</c>.</summary>
+    public static string Output(DenseLayer layer) => "_" + Camel(layer.Name) + "Y";
+
+    /// <summary>The training buffer of dLoss/d(pre-activation) of a layer, laid out like <see cref="Output"/>.</summary>
+    public static string OutputGrad(DenseLayer layer) => "_" + Camel(layer.Name) + "DZ";
+
     public static string In(DenseLayer layer) => Pascal(layer.Name) + "In";
 
     public static string Out(DenseLayer layer) => Pascal(layer.Name) + "Out";

@@ -99,8 +99,7 @@ internal static class NetworkEmitter
         w.Line("// Training batch buffers, [MaxBatchSize, units] each: a layer's output y and dLoss/d(pre-activation) dz.");
         foreach (DenseLayer layer in net.Layers)
         {
-            string prefix = "_" + Names.Camel(layer.Name);
-            w.Line($"private readonly float[] {prefix}Y, {prefix}DZ; // [B, {layer.Units}]{(layer.Activation == Activation.Relu ? ", y = relu(z)" : ", y = z")}");
+            w.Line($"private readonly float[] {Names.Output(layer)}, {Names.OutputGrad(layer)}; // [B, {layer.Units}]{(layer.Activation == Activation.Relu ? ", y = relu(z)" : ", y = z")}");
         }
         w.Line();
         w.Line($"private readonly {Tensor}[] _parameters;");
@@ -124,9 +123,8 @@ internal static class NetworkEmitter
         w.Line("LearningRate = DefaultLearningRate;");
         foreach (DenseLayer layer in net.Layers)
         {
-            string prefix = "_" + Names.Camel(layer.Name);
-            w.Line($"{prefix}Y = new float[MaxBatchSize * {Names.Out(layer)}];");
-            w.Line($"{prefix}DZ = new float[MaxBatchSize * {Names.Out(layer)}];");
+            w.Line($"{Names.Output(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
+            w.Line($"{Names.OutputGrad(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
         }
         w.Line("Initialize(new global::NetGen.RandomSource(Seed));");
         foreach (DenseLayer layer in net.Layers)
@@ -218,26 +216,25 @@ internal static class NetworkEmitter
         string input = "inputs";
         foreach (DenseLayer layer in layers)
         {
-            string prefix = "_" + Names.Camel(layer.Name);
-            w.Line($"{Names.Pascal(layer.Name)}Forward({input}, {Names.Weight(layer)}, {Names.Bias(layer)}, {prefix}Y, rows);");
-            input = prefix + "Y";
+            w.Line($"{Names.Pascal(layer.Name)}Forward({input}, {Names.Weight(layer)}, {Names.Bias(layer)}, {Names.Output(layer)}, rows);");
+            input = Names.Output(layer);
         }
         DenseLayer last = layers[layers.Count - 1];
-        w.Line($"float loss = CrossEntropy(_{Names.Camel(last.Name)}Y, labels, _{Names.Camel(last.Name)}DZ, rows);");
+        w.Line($"float loss = CrossEntropy({Names.Output(last)}, labels, {Names.OutputGrad(last)}, rows);");
         if (last.Activation == Activation.Relu)
-            w.Line($"ReluBackward(_{Names.Camel(last.Name)}Y, _{Names.Camel(last.Name)}DZ, rows * OutputSize); // the output layer's own ReLU");
+            w.Line($"ReluBackward({Names.Output(last)}, {Names.OutputGrad(last)}, rows * OutputSize); // the output layer's own ReLU");
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             DenseLayer layer = layers[i];
-            string dz = "_" + Names.Camel(layer.Name) + "DZ";
+            string dz = Names.OutputGrad(layer);
             if (i == 0)
             {
                 w.Line($"{Names.Pascal(layer.Name)}Backward(inputs, {dz}, {Names.Weight(layer)}Grad, {Names.Bias(layer)}Grad, rows);");
             }
             else
             {
-                string below = "_" + Names.Camel(layers[i - 1].Name);
-                w.Line($"{Names.Pascal(layer.Name)}Backward({below}Y, {dz}, {Names.Weight(layer)}, {Names.Weight(layer)}Grad, {Names.Bias(layer)}Grad, {below}DZ, rows);");
+                DenseLayer below = layers[i - 1];
+                w.Line($"{Names.Pascal(layer.Name)}Backward({Names.Output(below)}, {dz}, {Names.Weight(layer)}, {Names.Weight(layer)}Grad, {Names.Bias(layer)}Grad, {Names.OutputGrad(below)}, rows);");
             }
         }
         w.Line("return loss;");
