@@ -5,7 +5,7 @@ namespace NetGen.Generator.Emit;
 /// <summary>Emits the Adam step: one vectorized pass per tensor, bias corrections computed once per step.</summary>
 internal static class AdamEmitter
 {
-    private const string Vec = "global::System.Numerics.Vector";
+    private const string Vec = Names.Vector;
 
     public static void EmitConstants(SourceWriter w, AdamOptimizer adam)
     {
@@ -38,10 +38,10 @@ internal static class AdamEmitter
         w.Line("/// <summary>Adam for one tensor: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps).</summary>");
         w.Line("// p, g, m, v: [n], laid out alike");
         w.Open("private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, float stepSize, float biasCorrection2Sqrt)");
-        w.Line("ref float p0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(p);");
-        w.Line("ref float g0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(g);");
-        w.Line("ref float m0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m);");
-        w.Line("ref float v0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(v);");
+        w.Line($"ref float p0 = ref {Names.MemoryMarshal}.GetArrayDataReference(p);");
+        w.Line($"ref float g0 = ref {Names.MemoryMarshal}.GetArrayDataReference(g);");
+        w.Line($"ref float m0 = ref {Names.MemoryMarshal}.GetArrayDataReference(m);");
+        w.Line($"ref float v0 = ref {Names.MemoryMarshal}.GetArrayDataReference(v);");
         w.Line("int n = p.Length;");
         w.Line("const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);");
         w.Line($"var beta1 = new {Vec}<float>(b1);");
@@ -52,7 +52,7 @@ internal static class AdamEmitter
         w.Line($"var step = new {Vec}<float>(stepSize);");
         w.Line($"var correction = new {Vec}<float>(biasCorrection2Sqrt);");
         w.Line("int i = 0;");
-        w.Open($"for (; i <= n - {Vec}<float>.Count; i += {Vec}<float>.Count)");
+        w.Open(Names.VectorLoop("i", "n"));
         w.Line($"var gi = {Vec}.LoadUnsafe(ref g0, (nuint)i);");
         w.Line($"var mi = {Vec}.LoadUnsafe(ref m0, (nuint)i) * beta1 + gi * oneMinusBeta1;");
         w.Line($"var vi = {Vec}.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;");

@@ -9,9 +9,9 @@ namespace NetGen.Generator.Emit;
 /// </summary>
 internal static class DenseLayerEmitter
 {
-    private const string Vec = "global::System.Numerics.Vector";
-    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Vec = Names.Vector;
+    private const string Unsafe = Names.Unsafe;
+    private const string Marshal = Names.MemoryMarshal;
 
     public static void EmitForward(SourceWriter w, DenseLayer layer)
     {
@@ -32,7 +32,7 @@ internal static class DenseLayerEmitter
         w.Line($"ref float wi = ref {Unsafe}.Add(ref w0, i * {@out});");
         w.Line($"var xv = new {Vec}<float>(xi);");
         w.Line("int o = 0;");
-        w.Open($"for (; o <= {@out} - {Vec}<float>.Count; o += {Vec}<float>.Count)");
+        w.Open(Names.VectorLoop("o", @out));
         w.Line($"{Vec}.StoreUnsafe({Vec}.MultiplyAddEstimate(xv, {Vec}.LoadUnsafe(ref wi, (nuint)o), {Vec}.LoadUnsafe(ref y0, (nuint)o)), ref y0, (nuint)o);");
         w.Close();
         w.Line($"for (; o < {@out}; o++) {Unsafe}.Add(ref y0, o) += xi * {Unsafe}.Add(ref wi, o);");
@@ -46,7 +46,7 @@ internal static class DenseLayerEmitter
     private static void EmitRelu(SourceWriter w, string size)
     {
         w.Line("int k = 0;");
-        w.Open($"for (; k <= {size} - {Vec}<float>.Count; k += {Vec}<float>.Count)");
+        w.Open(Names.VectorLoop("k", size));
         w.Line($"{Vec}.StoreUnsafe({Vec}.Max({Vec}.LoadUnsafe(ref y0, (nuint)k), {Vec}<float>.Zero), ref y0, (nuint)k);");
         w.Close();
         w.Line($"for (; k < {size}; k++) {Unsafe}.Add(ref y0, k) = global::System.MathF.Max({Unsafe}.Add(ref y0, k), 0f);");
@@ -73,7 +73,7 @@ internal static class DenseLayerEmitter
         w.Line($"ref float dz0 = ref {Marshal}.GetReference(dz.Slice(r * {@out}, {@out}));");
         if (needsInputGradient) w.Line($"global::System.Span<float> dxr = dx.Slice(r * {@in}, {@in});");
         w.Line("int o = 0;");
-        w.Open($"for (; o <= {@out} - {Vec}<float>.Count; o += {Vec}<float>.Count)");
+        w.Open(Names.VectorLoop("o", @out));
         w.Line($"{Vec}.StoreUnsafe({Vec}.LoadUnsafe(ref db0, (nuint)o) + {Vec}.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);");
         w.Close();
         w.Line($"for (; o < {@out}; o++) {Unsafe}.Add(ref db0, o) += {Unsafe}.Add(ref dz0, o);");
@@ -95,7 +95,7 @@ internal static class DenseLayerEmitter
         w.Line($"var xv = new {Vec}<float>(xi);");
         if (needsInputGradient) w.Line($"var acc = {Vec}<float>.Zero;");
         w.Line("o = 0;");
-        w.Open($"for (; o <= {@out} - {Vec}<float>.Count; o += {Vec}<float>.Count)");
+        w.Open(Names.VectorLoop("o", @out));
         w.Line($"var g = {Vec}.LoadUnsafe(ref dz0, (nuint)o);");
         w.Line($"{Vec}.StoreUnsafe({Vec}.MultiplyAddEstimate(xv, g, {Vec}.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o);");
         if (needsInputGradient) w.Line($"acc = {Vec}.MultiplyAddEstimate({Vec}.LoadUnsafe(ref wi, (nuint)o), g, acc);");

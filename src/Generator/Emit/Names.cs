@@ -7,6 +7,15 @@ namespace NetGen.Generator.Emit;
 /// <summary>C# names and literals derived from the spec, in one place so every emitter agrees.</summary>
 internal static class Names
 {
+    /// <summary>Fully qualified types the kernels use (generated code never relies on the user's usings).</summary>
+    public const string Vector = "global::System.Numerics.Vector";
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+    /// <summary>The header of a loop that steps <paramref name="index"/> a whole vector at a time while one fits below <paramref name="bound"/>.</summary>
+    public static string VectorLoop(string index, string bound) =>
+        $"for (; {index} <= {bound} - {Vector}<float>.Count; {index} += {Vector}<float>.Count)";
+
     /// <summary><c>fc1</c> -> <c>Fc1</c>, <c>hidden_out</c> -> <c>HiddenOut</c>.</summary>
     public static string Pascal(string name)
     {

@@ -31,7 +31,6 @@ internal sealed class SpecParser
     private readonly string _path;
     private readonly SourceText _text;
     private readonly List<DiagnosticInfo> _diagnostics = new();
-    private int _errorsAtNetworkStart;
 
     private SpecParser(string path, SourceText text)
     {
@@ -76,9 +75,9 @@ internal sealed class SpecParser
         if (!ExpectKind(networksNode, JsonKind.Object, "networks", "an object of networks by name, such as { \"mnist\": { ... } }")) return false;
         foreach (JsonProperty network in networksNode.Properties)
         {
-            _errorsAtNetworkStart = _diagnostics.Count;
+            int errorsBefore = _diagnostics.Count;
             NetworkSpec? spec = ParseNetwork(network);
-            if (spec is not null && _diagnostics.Count == _errorsAtNetworkStart) networks.Add(spec);
+            if (spec is not null && _diagnostics.Count == errorsBefore) networks.Add(spec);
             else invalid.Add(network.Name);
         }
         return true;
