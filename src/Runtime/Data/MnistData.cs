@@ -46,11 +46,7 @@ public static class MnistData
     /// <summary>Loads the training and test sets from <paramref name="directory"/>.</summary>
     /// <param name="directory">The folder of the four files.</param>
     /// <exception cref="DataFormatException">The folder or a file is missing, or a file is not valid.</exception>
-    public static (ImageDataset Train, ImageDataset Test) Load(string directory)
-    {
-        CheckDirectory(directory);
-        return (LoadTrain(directory), LoadTest(directory));
-    }
+    public static (ImageDataset Train, ImageDataset Test) Load(string directory) => (LoadTrain(directory), LoadTest(directory));
 
     /// <summary>Loads the training set (60000 images) from <paramref name="directory"/>.</summary>
     /// <param name="directory">The folder of the files.</param>
