@@ -87,14 +87,21 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
         string fullName = ns.Length == 0 ? symbol.Name : ns + "." + symbol.Name;
         var cls = new NetworkClass(ns, symbol.Name, SyntaxFacts.GetText(symbol.DeclaredAccessibility), fullName);
 
-        AttributeData attribute = context.Attributes[0];
-        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
-        Location nameLocation = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault()?.GetLocation()
-            ?? attributeSyntax?.GetLocation()
-            ?? syntax.Identifier.GetLocation();
-        string? name = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-
+        // A class holds one network. The first [Network] of the class (over all its partial declarations) binds;
+        // every further one is NG3006, reported by the declaration it sits on.
+        AttributeData first = symbol.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == NetworkGenerator.NetworkAttributeName);
         var diagnostics = new List<DiagnosticInfo>();
+        bool primary = false;
+        foreach (AttributeData candidate in context.Attributes)
+        {
+            if (SameApplication(candidate, first)) primary = true;
+            else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralNetworks, LocationInfo.From(ArgumentLocation(candidate, syntax, ct)), symbol.Name));
+        }
+        if (!primary) return new ClassTarget(cls, null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
+
+        Location nameLocation = ArgumentLocation(first, syntax, ct);
+        string? name = first.ConstructorArguments.Length == 1 ? first.ConstructorArguments[0].Value as string : null;
+
         LocationInfo? classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, classLocation, symbol.Name));
@@ -105,6 +112,18 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
         if (symbol.IsStatic)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is static; a network holds its weights in instance fields"));
         return new ClassTarget(cls, name, LocationInfo.From(nameLocation), new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+
+    private static bool SameApplication(AttributeData a, AttributeData b) =>
+        a.ApplicationSyntaxReference is { } x && b.ApplicationSyntaxReference is { } y && x.SyntaxTree == y.SyntaxTree && x.Span == y.Span;
+
+    /// <summary>The attribute's first argument (the network name), else the attribute, else the class name.</summary>
+    private static Location ArgumentLocation(AttributeData attribute, ClassDeclarationSyntax syntax, CancellationToken ct)
+    {
+        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
+        return attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault()?.GetLocation()
+            ?? attributeSyntax?.GetLocation()
+            ?? syntax.Identifier.GetLocation();
     }
 }
 

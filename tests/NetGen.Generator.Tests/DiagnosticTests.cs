@@ -50,8 +50,8 @@ public class DiagnosticTests
     [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [] } } }", "NG2004@1:49")]
     [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5 } } }", "NG2001@1:17")]
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"layers\": [ { \"units\": 3 } ] } } }", "NG2007@1:27")]
-    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-1\" } } }", "NG2004@1:36")]                  // cross_entropy needs 2 outputs
-    [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [ { \"units\": 1 } ] } } }", "NG2004@1:62")]
+    [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-1\" } } }", "NG2010@1:36")]                  // cross_entropy needs 2 outputs
+    [InlineData("{ \"networks\": { \"tiny\": { \"input\": 5, \"layers\": [ { \"units\": 1 } ] } } }", "NG2010@1:62")]
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"lr\": 1e-50 } } } }", "NG2004@1:80")]   // 0 as a float
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"beta1\": 0.99999999999 } } } }", "NG2004@1:83")] // 1 as a float
     [InlineData("{ \"networks\": { \"tiny\": { \"shape\": \"5-3\", \"optimizer\": { \"type\": \"adam\", \"eps\": 0 } } } }", "NG2004@1:81")]

@@ -10,8 +10,10 @@ partial class MnistNet : global::NetGen.INetwork
 {
     /// <summary>Inputs per row.</summary>
     public const int InputSize = 784;
-    /// <summary>Outputs (logits) per row.</summary>
+    /// <summary>Outputs per row (the last layer's units).</summary>
     public const int OutputSize = 10;
+    /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
+    public const int ClassCount = OutputSize;
     /// <summary>Trainable values: all weights and biases.</summary>
     public const int ParameterCount = 109386;
     /// <summary>Batch size, epochs and seed from nets.json.</summary>
@@ -21,27 +23,26 @@ partial class MnistNet : global::NetGen.INetwork
     private const int Fc1In = 784, Fc1Out = 128;
     private const int Fc2In = 128, Fc2Out = 64;
     private const int Fc3In = 64, Fc3Out = 10;
-    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent). The betas stay decimal:
-    // 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.
+    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent).
+    // The betas stay decimal: 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.
     private const double Beta1 = 0.9, Beta2 = 0.999;
     private const float Epsilon = 1E-08f;
+    private const float WeightDecay = 0f;
     private const float DefaultLearningRate = 0.001f;
 
-    // Parameters: one array each for values, gradients and the two Adam moments, laid out alike.
-    // fc1W: [784, 128] row-major [in, out] = MathNet column-major [128, 784] = PyTorch fc1.weight
+    // Parameters: one array each for values, gradients and the optimizer's exp_avg and exp_avg_sq, laid out alike.
+    // fc1W: [784, 128] row-major [in, out] = MathNet column-major [128, 784] = PyTorch fc1.weight; fc1B: [128] = PyTorch fc1.bias
     private readonly float[] _fc1W = new float[Fc1In * Fc1Out], _fc1WGrad = new float[Fc1In * Fc1Out], _fc1WM = new float[Fc1In * Fc1Out], _fc1WV = new float[Fc1In * Fc1Out];
-    // fc1B: [128] = PyTorch fc1.bias
     private readonly float[] _fc1B = new float[Fc1Out], _fc1BGrad = new float[Fc1Out], _fc1BM = new float[Fc1Out], _fc1BV = new float[Fc1Out];
-    // fc2W: [128, 64] row-major [in, out] = MathNet column-major [64, 128] = PyTorch fc2.weight
+    // fc2W: [128, 64] row-major [in, out] = MathNet column-major [64, 128] = PyTorch fc2.weight; fc2B: [64] = PyTorch fc2.bias
     private readonly float[] _fc2W = new float[Fc2In * Fc2Out], _fc2WGrad = new float[Fc2In * Fc2Out], _fc2WM = new float[Fc2In * Fc2Out], _fc2WV = new float[Fc2In * Fc2Out];
-    // fc2B: [64] = PyTorch fc2.bias
     private readonly float[] _fc2B = new float[Fc2Out], _fc2BGrad = new float[Fc2Out], _fc2BM = new float[Fc2Out], _fc2BV = new float[Fc2Out];
-    // fc3W: [64, 10] row-major [in, out] = MathNet column-major [10, 64] = PyTorch fc3.weight
+    // fc3W: [64, 10] row-major [in, out] = MathNet column-major [10, 64] = PyTorch fc3.weight; fc3B: [10] = PyTorch fc3.bias
     private readonly float[] _fc3W = new float[Fc3In * Fc3Out], _fc3WGrad = new float[Fc3In * Fc3Out], _fc3WM = new float[Fc3In * Fc3Out], _fc3WV = new float[Fc3In * Fc3Out];
-    // fc3B: [10] = PyTorch fc3.bias
     private readonly float[] _fc3B = new float[Fc3Out], _fc3BGrad = new float[Fc3Out], _fc3BM = new float[Fc3Out], _fc3BV = new float[Fc3Out];
 
-    // Training batch buffers, [MaxBatchSize, units] each: a layer's output y and dLoss/d(pre-activation) dz.
+    // Training batch buffers, [MaxBatchSize, units] each: a layer's output y (what the next layer reads) and dLoss/dy,
+    // which becomes dLoss/d(pre-activation) dz in place; where needed, the pre-activations z and the dropout mask.
     private readonly float[] _fc1Y, _fc1DZ; // [B, 128], y = relu(z)
     private readonly float[] _fc2Y, _fc2DZ; // [B, 64], y = relu(z)
     private readonly float[] _fc3Y, _fc3DZ; // [B, 10], y = z
@@ -51,9 +52,9 @@ partial class MnistNet : global::NetGen.INetwork
     private long _step;
 
     /// <summary>
-    /// Creates the network with weights and biases drawn from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), as PyTorch's nn.Linear does.
+    /// Creates the network with its initial weights (per layer, as nets.json says; PyTorch nn.Linear's by default).
     /// </summary>
-    /// <param name="seed">Seed of the initialization (and of shuffling in the training loop); null means nets.json's seed.</param>
+    /// <param name="seed">Seed of the initialization and of shuffling in the training loop; null means nets.json's seed.</param>
     /// <param name="maxBatchSize">Largest batch TrainStep accepts; null means nets.json's batch size.</param>
     public MnistNet(int? seed = null, int? maxBatchSize = null)
     {
@@ -105,6 +106,7 @@ partial class MnistNet : global::NetGen.INetwork
     public string NetworkName => "mnist";
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
+    int global::NetGen.INetwork.ClassCount => ClassCount;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
     /// <inheritdoc/>
     public int MaxBatchSize { get; }
@@ -149,23 +151,35 @@ partial class MnistNet : global::NetGen.INetwork
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int rows = CheckBatch(inputs, labels, MaxBatchSize);
+        TrainingForward(inputs, rows);
+        float loss = CrossEntropy(_fc3Y, labels, _fc3DZ, rows);
+        TrainingBackward(inputs, rows);
+        return loss;
+    }
+
+    /// <summary>The forward pass of training: every layer's outputs into its batch buffer.</summary>
+    private void TrainingForward(global::System.ReadOnlySpan<float> inputs, int rows)
+    {
+        Fc1Forward(inputs, _fc1W, _fc1B, _fc1Y, rows);
+        Fc2Forward(_fc1Y, _fc2W, _fc2B, _fc2Y, rows);
+        Fc3Forward(_fc2Y, _fc3W, _fc3B, _fc3Y, rows);
+    }
+
+    /// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>
+    private void TrainingBackward(global::System.ReadOnlySpan<float> inputs, int rows)
+    {
         global::System.Array.Clear(_fc1WGrad);
         global::System.Array.Clear(_fc1BGrad);
         global::System.Array.Clear(_fc2WGrad);
         global::System.Array.Clear(_fc2BGrad);
         global::System.Array.Clear(_fc3WGrad);
         global::System.Array.Clear(_fc3BGrad);
-        Fc1Forward(inputs, _fc1W, _fc1B, _fc1Y, rows);
-        Fc2Forward(_fc1Y, _fc2W, _fc2B, _fc2Y, rows);
-        Fc3Forward(_fc2Y, _fc3W, _fc3B, _fc3Y, rows);
-        float loss = CrossEntropy(_fc3Y, labels, _fc3DZ, rows);
         Fc3Backward(_fc2Y, _fc3DZ, _fc3W, _fc3WGrad, _fc3BGrad, _fc2DZ, rows);
         Fc2Backward(_fc1Y, _fc2DZ, _fc2W, _fc2WGrad, _fc2BGrad, _fc1DZ, rows);
         Fc1Backward(inputs, _fc1DZ, _fc1WGrad, _fc1BGrad, rows);
-        return loss;
     }
 
-    /// <summary>Logits [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
+    /// <summary>Outputs [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
     /// <remarks>Thread-safe: keeps no state between calls, so several threads may call Forward and Predict at once (not while training).</remarks>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> logits)
     {
@@ -184,15 +198,22 @@ partial class MnistNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>The class with the largest logit for one input row (the first such class on a tie).</summary>
+    /// <summary>The predicted class of one input row (see Classify).</summary>
     /// <remarks>Thread-safe, like Forward.</remarks>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         if (input.Length != InputSize) throw new global::System.ArgumentException($"An input row has {InputSize} values; got {input.Length}.", nameof(input));
-        global::System.Span<float> logits = stackalloc float[OutputSize];
-        Forward(input, logits);
+        global::System.Span<float> outputs = stackalloc float[OutputSize];
+        Forward(input, outputs);
+        return Classify(outputs);
+    }
+
+    /// <summary>The class one row of Forward's outputs stands for: the index of the largest output (the first such on a tie).</summary>
+    public int Classify(global::System.ReadOnlySpan<float> outputs)
+    {
+        if (outputs.Length != OutputSize) throw new global::System.ArgumentException($"A row of outputs has {OutputSize} values; got {outputs.Length}.", nameof(outputs));
         int best = 0;
-        for (int o = 1; o < OutputSize; o++) if (logits[o] > logits[best]) best = o;
+        for (int o = 1; o < OutputSize; o++) if (outputs[o] > outputs[best]) best = o;
         return best;
     }
 
@@ -239,19 +260,19 @@ partial class MnistNet : global::NetGen.INetwork
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * Fc1Out, Fc1Out));
-            int o = 0;
-            for (; o <= Fc1Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= Fc1Out - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < Fc1Out; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < Fc1Out; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < Fc1In; i++)
             {
                 float xi = xr[i];
                 if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
                 var xv = new global::System.Numerics.Vector<float>(xi);
-                o = 0;
+                int o = 0;
                 for (; o <= Fc1Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -307,12 +328,12 @@ partial class MnistNet : global::NetGen.INetwork
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
             global::System.Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
-            int o = 0;
-            for (; o <= Fc2Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= Fc2Out - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < Fc2Out; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < Fc2Out; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < Fc2In; i++)
             {
                 float xi = xr[i];
@@ -325,7 +346,7 @@ partial class MnistNet : global::NetGen.INetwork
                 ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
                 var xv = new global::System.Numerics.Vector<float>(xi);
                 var acc = global::System.Numerics.Vector<float>.Zero;
-                o = 0;
+                int o = 0;
                 for (; o <= Fc2Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -383,12 +404,12 @@ partial class MnistNet : global::NetGen.INetwork
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
             global::System.Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
-            int o = 0;
-            for (; o <= Fc3Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= Fc3Out - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < Fc3Out; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < Fc3Out; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < Fc3In; i++)
             {
                 float xi = xr[i];
@@ -401,7 +422,7 @@ partial class MnistNet : global::NetGen.INetwork
                 ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc3Out);
                 var xv = new global::System.Numerics.Vector<float>(xi);
                 var acc = global::System.Numerics.Vector<float>.Zero;
-                o = 0;
+                int o = 0;
                 for (; o <= Fc3Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -490,36 +511,40 @@ partial class MnistNet : global::NetGen.INetwork
         int i = 0;
         for (; i <= n - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
         {
+            var pi = global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i);
             var gi = global::System.Numerics.Vector.LoadUnsafe(ref g0, (nuint)i);
             var mi = global::System.Numerics.Vector.LoadUnsafe(ref m0, (nuint)i) * beta1 + gi * oneMinusBeta1;
             var vi = global::System.Numerics.Vector.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;
             global::System.Numerics.Vector.StoreUnsafe(mi, ref m0, (nuint)i);
             global::System.Numerics.Vector.StoreUnsafe(vi, ref v0, (nuint)i);
             var denominator = global::System.Numerics.Vector.SquareRoot(vi) / correction + eps;
-            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i) - step * mi / denominator, ref p0, (nuint)i);
+            global::System.Numerics.Vector.StoreUnsafe(pi - step * mi / denominator, ref p0, (nuint)i);
         }
         for (; i < n; i++)
         {
             float gi = g[i];
             float mi = m[i] = m[i] * b1 + gi * c1;
             float vi = v[i] = v[i] * b2 + gi * gi * c2;
-            p[i] -= stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
+            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
         }
     }
 
-    /// <summary>PyTorch's nn.Linear initialization: weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), in PyTorch's element order.</summary>
+    /// <summary>Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.</summary>
     private void Initialize(global::NetGen.RandomSource random)
     {
+        // fc1: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float fc1Bound = 1f / global::System.MathF.Sqrt(Fc1In);
         for (int o = 0; o < Fc1Out; o++)
             for (int i = 0; i < Fc1In; i++)
                 _fc1W[i * Fc1Out + o] = random.NextFloat(-fc1Bound, fc1Bound);
         for (int o = 0; o < Fc1Out; o++) _fc1B[o] = random.NextFloat(-fc1Bound, fc1Bound);
+        // fc2: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float fc2Bound = 1f / global::System.MathF.Sqrt(Fc2In);
         for (int o = 0; o < Fc2Out; o++)
             for (int i = 0; i < Fc2In; i++)
                 _fc2W[i * Fc2Out + o] = random.NextFloat(-fc2Bound, fc2Bound);
         for (int o = 0; o < Fc2Out; o++) _fc2B[o] = random.NextFloat(-fc2Bound, fc2Bound);
+        // fc3: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float fc3Bound = 1f / global::System.MathF.Sqrt(Fc3In);
         for (int o = 0; o < Fc3Out; o++)
             for (int i = 0; i < Fc3In; i++)
@@ -532,7 +557,7 @@ partial class MnistNet : global::NetGen.INetwork
         int rows = labels.Length;
         if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($"A batch has 1 to {maxBatchSize} rows; got {rows} labels.", nameof(labels));
         if (inputs.Length != rows * InputSize) throw new global::System.ArgumentException($"{rows} labels need {rows * InputSize} input values ({rows} rows of {InputSize}); got {inputs.Length}.", nameof(inputs));
-        foreach (int label in labels) if ((uint)label >= OutputSize) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $"Labels are class indices from 0 to {OutputSize - 1}.");
+        foreach (int label in labels) if ((uint)label >= ClassCount) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $"Labels are class indices from 0 to {ClassCount - 1}.");
         return rows;
     }
 }

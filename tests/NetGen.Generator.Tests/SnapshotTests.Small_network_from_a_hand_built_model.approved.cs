@@ -8,8 +8,10 @@ partial class SmallNet : global::NetGen.INetwork
 {
     /// <summary>Inputs per row.</summary>
     public const int InputSize = 3;
-    /// <summary>Outputs (logits) per row.</summary>
+    /// <summary>Outputs per row (the last layer's units).</summary>
     public const int OutputSize = 2;
+    /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
+    public const int ClassCount = OutputSize;
     /// <summary>Trainable values: all weights and biases.</summary>
     public const int ParameterCount = 54;
     /// <summary>Batch size, epochs and seed from nets.json.</summary>
@@ -19,27 +21,26 @@ partial class SmallNet : global::NetGen.INetwork
     private const int HiddenIn = 3, HiddenOut = 5;
     private const int Fc2In = 5, Fc2Out = 4;
     private const int Fc3In = 4, Fc3Out = 2;
-    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent). The betas stay decimal:
-    // 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.
+    // Adam hyper-parameters from nets.json (PyTorch's defaults where the spec is silent).
+    // The betas stay decimal: 1 - beta and beta^t are computed in double and then rounded, as PyTorch computes them in Python.
     private const double Beta1 = 0.8, Beta2 = 0.99;
     private const float Epsilon = 1E-06f;
+    private const float WeightDecay = 0f;
     private const float DefaultLearningRate = 0.01f;
 
-    // Parameters: one array each for values, gradients and the two Adam moments, laid out alike.
-    // hiddenW: [3, 5] row-major [in, out] = MathNet column-major [5, 3] = PyTorch hidden.weight
+    // Parameters: one array each for values, gradients and the optimizer's exp_avg and exp_avg_sq, laid out alike.
+    // hiddenW: [3, 5] row-major [in, out] = MathNet column-major [5, 3] = PyTorch hidden.weight; hiddenB: [5] = PyTorch hidden.bias
     private readonly float[] _hiddenW = new float[HiddenIn * HiddenOut], _hiddenWGrad = new float[HiddenIn * HiddenOut], _hiddenWM = new float[HiddenIn * HiddenOut], _hiddenWV = new float[HiddenIn * HiddenOut];
-    // hiddenB: [5] = PyTorch hidden.bias
     private readonly float[] _hiddenB = new float[HiddenOut], _hiddenBGrad = new float[HiddenOut], _hiddenBM = new float[HiddenOut], _hiddenBV = new float[HiddenOut];
-    // fc2W: [5, 4] row-major [in, out] = MathNet column-major [4, 5] = PyTorch fc2.weight
+    // fc2W: [5, 4] row-major [in, out] = MathNet column-major [4, 5] = PyTorch fc2.weight; fc2B: [4] = PyTorch fc2.bias
     private readonly float[] _fc2W = new float[Fc2In * Fc2Out], _fc2WGrad = new float[Fc2In * Fc2Out], _fc2WM = new float[Fc2In * Fc2Out], _fc2WV = new float[Fc2In * Fc2Out];
-    // fc2B: [4] = PyTorch fc2.bias
     private readonly float[] _fc2B = new float[Fc2Out], _fc2BGrad = new float[Fc2Out], _fc2BM = new float[Fc2Out], _fc2BV = new float[Fc2Out];
-    // fc3W: [4, 2] row-major [in, out] = MathNet column-major [2, 4] = PyTorch fc3.weight
+    // fc3W: [4, 2] row-major [in, out] = MathNet column-major [2, 4] = PyTorch fc3.weight; fc3B: [2] = PyTorch fc3.bias
     private readonly float[] _fc3W = new float[Fc3In * Fc3Out], _fc3WGrad = new float[Fc3In * Fc3Out], _fc3WM = new float[Fc3In * Fc3Out], _fc3WV = new float[Fc3In * Fc3Out];
-    // fc3B: [2] = PyTorch fc3.bias
     private readonly float[] _fc3B = new float[Fc3Out], _fc3BGrad = new float[Fc3Out], _fc3BM = new float[Fc3Out], _fc3BV = new float[Fc3Out];
 
-    // Training batch buffers, [MaxBatchSize, units] each: a layer's output y and dLoss/d(pre-activation) dz.
+    // Training batch buffers, [MaxBatchSize, units] each: a layer's output y (what the next layer reads) and dLoss/dy,
+    // which becomes dLoss/d(pre-activation) dz in place; where needed, the pre-activations z and the dropout mask.
     private readonly float[] _hiddenY, _hiddenDZ; // [B, 5], y = relu(z)
     private readonly float[] _fc2Y, _fc2DZ; // [B, 4], y = z
     private readonly float[] _fc3Y, _fc3DZ; // [B, 2], y = z
@@ -49,9 +50,9 @@ partial class SmallNet : global::NetGen.INetwork
     private long _step;
 
     /// <summary>
-    /// Creates the network with weights and biases drawn from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), as PyTorch's nn.Linear does.
+    /// Creates the network with its initial weights (per layer, as nets.json says; PyTorch nn.Linear's by default).
     /// </summary>
-    /// <param name="seed">Seed of the initialization (and of shuffling in the training loop); null means nets.json's seed.</param>
+    /// <param name="seed">Seed of the initialization and of shuffling in the training loop; null means nets.json's seed.</param>
     /// <param name="maxBatchSize">Largest batch TrainStep accepts; null means nets.json's batch size.</param>
     public SmallNet(int? seed = null, int? maxBatchSize = null)
     {
@@ -103,6 +104,7 @@ partial class SmallNet : global::NetGen.INetwork
     public string NetworkName => "small";
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
+    int global::NetGen.INetwork.ClassCount => ClassCount;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
     /// <inheritdoc/>
     public int MaxBatchSize { get; }
@@ -147,23 +149,35 @@ partial class SmallNet : global::NetGen.INetwork
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int rows = CheckBatch(inputs, labels, MaxBatchSize);
+        TrainingForward(inputs, rows);
+        float loss = CrossEntropy(_fc3Y, labels, _fc3DZ, rows);
+        TrainingBackward(inputs, rows);
+        return loss;
+    }
+
+    /// <summary>The forward pass of training: every layer's outputs into its batch buffer.</summary>
+    private void TrainingForward(global::System.ReadOnlySpan<float> inputs, int rows)
+    {
+        HiddenForward(inputs, _hiddenW, _hiddenB, _hiddenY, rows);
+        Fc2Forward(_hiddenY, _fc2W, _fc2B, _fc2Y, rows);
+        Fc3Forward(_fc2Y, _fc3W, _fc3B, _fc3Y, rows);
+    }
+
+    /// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>
+    private void TrainingBackward(global::System.ReadOnlySpan<float> inputs, int rows)
+    {
         global::System.Array.Clear(_hiddenWGrad);
         global::System.Array.Clear(_hiddenBGrad);
         global::System.Array.Clear(_fc2WGrad);
         global::System.Array.Clear(_fc2BGrad);
         global::System.Array.Clear(_fc3WGrad);
         global::System.Array.Clear(_fc3BGrad);
-        HiddenForward(inputs, _hiddenW, _hiddenB, _hiddenY, rows);
-        Fc2Forward(_hiddenY, _fc2W, _fc2B, _fc2Y, rows);
-        Fc3Forward(_fc2Y, _fc3W, _fc3B, _fc3Y, rows);
-        float loss = CrossEntropy(_fc3Y, labels, _fc3DZ, rows);
         Fc3Backward(_fc2Y, _fc3DZ, _fc3W, _fc3WGrad, _fc3BGrad, _fc2DZ, rows);
         Fc2Backward(_hiddenY, _fc2DZ, _fc2W, _fc2WGrad, _fc2BGrad, _hiddenDZ, rows);
         HiddenBackward(inputs, _hiddenDZ, _hiddenWGrad, _hiddenBGrad, rows);
-        return loss;
     }
 
-    /// <summary>Logits [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
+    /// <summary>Outputs [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
     /// <remarks>Thread-safe: keeps no state between calls, so several threads may call Forward and Predict at once (not while training).</remarks>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> logits)
     {
@@ -182,15 +196,22 @@ partial class SmallNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>The class with the largest logit for one input row (the first such class on a tie).</summary>
+    /// <summary>The predicted class of one input row (see Classify).</summary>
     /// <remarks>Thread-safe, like Forward.</remarks>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         if (input.Length != InputSize) throw new global::System.ArgumentException($"An input row has {InputSize} values; got {input.Length}.", nameof(input));
-        global::System.Span<float> logits = stackalloc float[OutputSize];
-        Forward(input, logits);
+        global::System.Span<float> outputs = stackalloc float[OutputSize];
+        Forward(input, outputs);
+        return Classify(outputs);
+    }
+
+    /// <summary>The class one row of Forward's outputs stands for: the index of the largest output (the first such on a tie).</summary>
+    public int Classify(global::System.ReadOnlySpan<float> outputs)
+    {
+        if (outputs.Length != OutputSize) throw new global::System.ArgumentException($"A row of outputs has {OutputSize} values; got {outputs.Length}.", nameof(outputs));
         int best = 0;
-        for (int o = 1; o < OutputSize; o++) if (logits[o] > logits[best]) best = o;
+        for (int o = 1; o < OutputSize; o++) if (outputs[o] > outputs[best]) best = o;
         return best;
     }
 
@@ -237,19 +258,19 @@ partial class SmallNet : global::NetGen.INetwork
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * HiddenIn, HiddenIn);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * HiddenOut, HiddenOut));
-            int o = 0;
-            for (; o <= HiddenOut - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= HiddenOut - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < HiddenOut; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < HiddenOut; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < HiddenIn; i++)
             {
                 float xi = xr[i];
                 if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * HiddenOut);
                 var xv = new global::System.Numerics.Vector<float>(xi);
-                o = 0;
+                int o = 0;
                 for (; o <= HiddenOut - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -299,12 +320,12 @@ partial class SmallNet : global::NetGen.INetwork
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
             global::System.Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
-            int o = 0;
-            for (; o <= Fc2Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= Fc2Out - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < Fc2Out; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < Fc2Out; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < Fc2In; i++)
             {
                 float xi = xr[i];
@@ -317,7 +338,7 @@ partial class SmallNet : global::NetGen.INetwork
                 ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
                 var xv = new global::System.Numerics.Vector<float>(xi);
                 var acc = global::System.Numerics.Vector<float>.Zero;
-                o = 0;
+                int o = 0;
                 for (; o <= Fc2Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -375,12 +396,12 @@ partial class SmallNet : global::NetGen.INetwork
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
             ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
             global::System.Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
-            int o = 0;
-            for (; o <= Fc3Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
+            int b = 0;
+            for (; b <= Fc3Out - global::System.Numerics.Vector<float>.Count; b += global::System.Numerics.Vector<float>.Count)
             {
-                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)o) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref db0, (nuint)b) + global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
             }
-            for (; o < Fc3Out; o++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, o);
+            for (; b < Fc3Out; b++) global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, b) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, b);
             for (int i = 0; i < Fc3In; i++)
             {
                 float xi = xr[i];
@@ -388,7 +409,7 @@ partial class SmallNet : global::NetGen.INetwork
                 ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc3Out);
                 var xv = new global::System.Numerics.Vector<float>(xi);
                 var acc = global::System.Numerics.Vector<float>.Zero;
-                o = 0;
+                int o = 0;
                 for (; o <= Fc3Out - global::System.Numerics.Vector<float>.Count; o += global::System.Numerics.Vector<float>.Count)
                 {
                     var g = global::System.Numerics.Vector.LoadUnsafe(ref dz0, (nuint)o);
@@ -477,36 +498,40 @@ partial class SmallNet : global::NetGen.INetwork
         int i = 0;
         for (; i <= n - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
         {
+            var pi = global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i);
             var gi = global::System.Numerics.Vector.LoadUnsafe(ref g0, (nuint)i);
             var mi = global::System.Numerics.Vector.LoadUnsafe(ref m0, (nuint)i) * beta1 + gi * oneMinusBeta1;
             var vi = global::System.Numerics.Vector.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;
             global::System.Numerics.Vector.StoreUnsafe(mi, ref m0, (nuint)i);
             global::System.Numerics.Vector.StoreUnsafe(vi, ref v0, (nuint)i);
             var denominator = global::System.Numerics.Vector.SquareRoot(vi) / correction + eps;
-            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i) - step * mi / denominator, ref p0, (nuint)i);
+            global::System.Numerics.Vector.StoreUnsafe(pi - step * mi / denominator, ref p0, (nuint)i);
         }
         for (; i < n; i++)
         {
             float gi = g[i];
             float mi = m[i] = m[i] * b1 + gi * c1;
             float vi = v[i] = v[i] * b2 + gi * gi * c2;
-            p[i] -= stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
+            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
         }
     }
 
-    /// <summary>PyTorch's nn.Linear initialization: weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), in PyTorch's element order.</summary>
+    /// <summary>Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.</summary>
     private void Initialize(global::NetGen.RandomSource random)
     {
+        // hidden: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float hiddenBound = 1f / global::System.MathF.Sqrt(HiddenIn);
         for (int o = 0; o < HiddenOut; o++)
             for (int i = 0; i < HiddenIn; i++)
                 _hiddenW[i * HiddenOut + o] = random.NextFloat(-hiddenBound, hiddenBound);
         for (int o = 0; o < HiddenOut; o++) _hiddenB[o] = random.NextFloat(-hiddenBound, hiddenBound);
+        // fc2: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float fc2Bound = 1f / global::System.MathF.Sqrt(Fc2In);
         for (int o = 0; o < Fc2Out; o++)
             for (int i = 0; i < Fc2In; i++)
                 _fc2W[i * Fc2Out + o] = random.NextFloat(-fc2Bound, fc2Bound);
         for (int o = 0; o < Fc2Out; o++) _fc2B[o] = random.NextFloat(-fc2Bound, fc2Bound);
+        // fc3: default (PyTorch nn.Linear): weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in))
         float fc3Bound = 1f / global::System.MathF.Sqrt(Fc3In);
         for (int o = 0; o < Fc3Out; o++)
             for (int i = 0; i < Fc3In; i++)
@@ -519,7 +544,7 @@ partial class SmallNet : global::NetGen.INetwork
         int rows = labels.Length;
         if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($"A batch has 1 to {maxBatchSize} rows; got {rows} labels.", nameof(labels));
         if (inputs.Length != rows * InputSize) throw new global::System.ArgumentException($"{rows} labels need {rows * InputSize} input values ({rows} rows of {InputSize}); got {inputs.Length}.", nameof(inputs));
-        foreach (int label in labels) if ((uint)label >= OutputSize) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $"Labels are class indices from 0 to {OutputSize - 1}.");
+        foreach (int label in labels) if ((uint)label >= ClassCount) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $"Labels are class indices from 0 to {ClassCount - 1}.");
         return rows;
     }
 }

@@ -43,7 +43,7 @@ public class SnapshotTests
                 new DenseLayer("fc3", 4, 2, Activation.Identity),
             }),
             LossKind.CrossEntropy,
-            new AdamOptimizer(0.01f, 0.8, 0.99, 1e-6f),
+            new OptimizerSpec(OptimizerKind.Adam, 0.01f, 0.8, 0.99, 1e-6f),
             new TrainingSpec(4, 2, 7));
         var model = new GenerationModel(new NetworkClass("", "SmallNet", "internal", "SmallNet"), network);
 

@@ -41,6 +41,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "NG2009", "Network too large", "Network \"{0}\" has {1} parameters; NetGen supports at most {2}", SpecCategory);
 
+    public static readonly DiagnosticDescriptor OutputSizeMismatch = Error(
+        "NG2010", "Output layer does not fit the loss", "The output layer has {0} units, but \"{1}\" needs {2}", SpecCategory);
+
+    public static readonly DiagnosticDescriptor MisplacedDropout = Error(
+        "NG2011", "Dropout layer in the wrong place", "{0}", SpecCategory);
+
     public static readonly DiagnosticDescriptor NetworkNotFound = Error(
         "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
 
@@ -55,6 +61,9 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateNetwork = Error(
         "NG3005", "Duplicate network name", "Network \"{0}\" is defined in more than one spec file ({1}); rename or remove one of them", BindingCategory);
+
+    public static readonly DiagnosticDescriptor SeveralNetworks = Error(
+        "NG3006", "More than one [Network] on a class", "Class '{0}' has more than one [Network] attribute; a class holds one network, so declare another partial class for each further network", BindingCategory);
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string category)
         => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);

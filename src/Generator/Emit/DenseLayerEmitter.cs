@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emit;
@@ -12,19 +13,33 @@ internal static class DenseLayerEmitter
     private const string Vec = Names.Vector;
     private const string Unsafe = Names.Unsafe;
     private const string Marshal = Names.MemoryMarshal;
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    private const string Span = "global::System.Span<float>";
+
+    /// <summary>The forward call; <paramref name="z"/> is the pre-activation buffer (or <c>default</c>), used only by layers that keep it.</summary>
+    public static string ForwardCall(DenseLayer layer, string x, string y, string z, string rows)
+    {
+        var args = new List<string> { x, Names.Weight(layer) };
+        if (layer.HasBias) args.Add(Names.Bias(layer));
+        args.Add(y);
+        if (ActivationEmitter.NeedsPreActivation(layer.Activation)) args.Add(z);
+        args.Add(rows);
+        return $"{Names.Pascal(layer.Name)}Forward({string.Join(", ", args)});";
+    }
 
     public static void EmitForward(SourceWriter w, DenseLayer layer)
     {
         string name = Names.Pascal(layer.Name), @in = Names.In(layer), @out = Names.Out(layer);
-        string formula = layer.Activation == Activation.Relu ? "relu(x W + b)" : "x W + b";
-        w.Line($"/// <summary>{layer.Name} forward: y = {formula}, row by row; each nonzero input adds its weight row to the outputs.</summary>");
-        w.Line($"// x: [rows, {layer.Inputs}], w: [{layer.Inputs}, {layer.Units}] (row-major [in, out]), b: [{layer.Units}], y: [rows, {layer.Units}]");
-        w.Open($"private static void {name}Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, int rows)");
+        bool keepZ = ActivationEmitter.NeedsPreActivation(layer.Activation);
+        w.Line($"/// <summary>{layer.Name} forward: y = {ActivationEmitter.Formula(layer)}, row by row; each nonzero input adds its weight row to the outputs.</summary>");
+        w.Line($"// x: [rows, {layer.Inputs}], w: [{layer.Inputs}, {layer.Units}] (row-major [in, out]){(layer.HasBias ? $", b: [{layer.Units}]" : "")}, y: [rows, {layer.Units}]{(keepZ ? $", z: empty, or [rows, {layer.Units}] to keep the pre-activations for training" : "")}");
+        string parameters = $"{ReadOnlySpan} x, float[] w{(layer.HasBias ? ", float[] b" : "")}, {Span} y{(keepZ ? $", {Span} z" : "")}, int rows";
+        w.Open($"private static void {name}Forward({parameters})");
         w.Line($"ref float w0 = ref {Marshal}.GetArrayDataReference(w);");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line($"global::System.ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
-        w.Line($"global::System.Span<float> yr = y.Slice(r * {@out}, {@out});");
-        w.Line("global::System.MemoryExtensions.CopyTo(b, yr);");
+        w.Line($"{ReadOnlySpan} xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"{Span} yr = y.Slice(r * {@out}, {@out});");
+        w.Line(layer.HasBias ? "global::System.MemoryExtensions.CopyTo(b, yr);" : "yr.Clear();");
         w.Line($"ref float y0 = ref {Marshal}.GetReference(yr);");
         w.Open($"for (int i = 0; i < {@in}; i++)");
         w.Line("float xi = xr[i];");
@@ -37,19 +52,23 @@ internal static class DenseLayerEmitter
         w.Close();
         w.Line($"for (; o < {@out}; o++) {Unsafe}.Add(ref y0, o) += xi * {Unsafe}.Add(ref wi, o);");
         w.Close();
-        if (layer.Activation == Activation.Relu) EmitRelu(w, @out);
+        if (keepZ) w.Line($"if (!z.IsEmpty) yr.CopyTo(z.Slice(r * {@out}, {@out}));");
+        ActivationEmitter.EmitInPlace(w, layer, @out);
         w.Close();
         w.Close();
         w.Line();
     }
 
-    private static void EmitRelu(SourceWriter w, string size)
+    /// <summary>The backward call; <paramref name="below"/> is the layer feeding this one (null for the first layer).</summary>
+    public static string BackwardCall(DenseLayer layer, DenseLayer? below, string rows)
     {
-        w.Line("int k = 0;");
-        w.Open(Names.VectorLoop("k", size));
-        w.Line($"{Vec}.StoreUnsafe({Vec}.Max({Vec}.LoadUnsafe(ref y0, (nuint)k), {Vec}<float>.Zero), ref y0, (nuint)k);");
-        w.Close();
-        w.Line($"for (; k < {size}; k++) {Unsafe}.Add(ref y0, k) = global::System.MathF.Max({Unsafe}.Add(ref y0, k), 0f);");
+        var args = new List<string> { below is null ? "inputs" : Names.Output(below), Names.OutputGrad(layer) };
+        if (below is not null) args.Add(Names.Weight(layer));
+        args.Add(Names.Weight(layer) + "Grad");
+        if (layer.HasBias) args.Add(Names.Bias(layer) + "Grad");
+        if (below is not null) args.Add(Names.OutputGrad(below));
+        args.Add(rows);
+        return $"{Names.Pascal(layer.Name)}Backward({string.Join(", ", args)});";
     }
 
     /// <param name="inputActivation">The activation that produced this layer's input (null for the network input,
@@ -59,24 +78,31 @@ internal static class DenseLayerEmitter
         string name = Names.Pascal(layer.Name), @in = Names.In(layer), @out = Names.Out(layer);
         bool needsInputGradient = inputActivation is not null;
         bool reluInput = inputActivation == Activation.Relu;
-        w.Line($"/// <summary>{layer.Name} backward: accumulates dW += x^T dz and db += sum of dz rows{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
-        w.Line($"// x: [rows, {layer.Inputs}], dz: [rows, {layer.Units}] (dLoss/d(pre-activation)), w and dw: [{layer.Inputs}, {layer.Units}], db: [{layer.Units}]{(needsInputGradient ? $", dx: [rows, {layer.Inputs}]" : "")}");
-        string signature = needsInputGradient
-            ? $"private static void {name}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)"
-            : $"private static void {name}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] dw, float[] db, int rows)";
-        w.Open(signature);
+        bool bias = layer.HasBias;
+        w.Line($"/// <summary>{layer.Name} backward: accumulates dW += x^T dz{(bias ? " and db += sum of dz rows" : "")}{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
+        w.Line($"// x: [rows, {layer.Inputs}], dz: [rows, {layer.Units}] (dLoss/d(pre-activation)), w and dw: [{layer.Inputs}, {layer.Units}]{(bias ? $", db: [{layer.Units}]" : "")}{(needsInputGradient ? $", dx: [rows, {layer.Inputs}]" : "")}");
+        string parameters = $"{ReadOnlySpan} x, {ReadOnlySpan} dz"
+            + (needsInputGradient ? ", float[] w" : "")
+            + ", float[] dw"
+            + (bias ? ", float[] db" : "")
+            + (needsInputGradient ? $", {Span} dx" : "")
+            + ", int rows";
+        w.Open($"private static void {name}Backward({parameters})");
         if (needsInputGradient) w.Line($"ref float w0 = ref {Marshal}.GetArrayDataReference(w);");
         w.Line($"ref float dw0 = ref {Marshal}.GetArrayDataReference(dw);");
-        w.Line($"ref float db0 = ref {Marshal}.GetArrayDataReference(db);");
+        if (bias) w.Line($"ref float db0 = ref {Marshal}.GetArrayDataReference(db);");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line($"global::System.ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"{ReadOnlySpan} xr = x.Slice(r * {@in}, {@in});");
         w.Line($"ref float dz0 = ref {Marshal}.GetReference(dz.Slice(r * {@out}, {@out}));");
-        if (needsInputGradient) w.Line($"global::System.Span<float> dxr = dx.Slice(r * {@in}, {@in});");
-        w.Line("int o = 0;");
-        w.Open(Names.VectorLoop("o", @out));
-        w.Line($"{Vec}.StoreUnsafe({Vec}.LoadUnsafe(ref db0, (nuint)o) + {Vec}.LoadUnsafe(ref dz0, (nuint)o), ref db0, (nuint)o);");
-        w.Close();
-        w.Line($"for (; o < {@out}; o++) {Unsafe}.Add(ref db0, o) += {Unsafe}.Add(ref dz0, o);");
+        if (needsInputGradient) w.Line($"{Span} dxr = dx.Slice(r * {@in}, {@in});");
+        if (bias)
+        {
+            w.Line("int b = 0;");
+            w.Open(Names.VectorLoop("b", @out));
+            w.Line($"{Vec}.StoreUnsafe({Vec}.LoadUnsafe(ref db0, (nuint)b) + {Vec}.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);");
+            w.Close();
+            w.Line($"for (; b < {@out}; b++) {Unsafe}.Add(ref db0, b) += {Unsafe}.Add(ref dz0, b);");
+        }
         w.Open($"for (int i = 0; i < {@in}; i++)");
         w.Line("float xi = xr[i];");
         if (!needsInputGradient)
@@ -94,7 +120,7 @@ internal static class DenseLayerEmitter
         if (needsInputGradient) w.Line($"ref float wi = ref {Unsafe}.Add(ref w0, i * {@out});");
         w.Line($"var xv = new {Vec}<float>(xi);");
         if (needsInputGradient) w.Line($"var acc = {Vec}<float>.Zero;");
-        w.Line("o = 0;");
+        w.Line("int o = 0;");
         w.Open(Names.VectorLoop("o", @out));
         w.Line($"var g = {Vec}.LoadUnsafe(ref dz0, (nuint)o);");
         w.Line($"{Vec}.StoreUnsafe({Vec}.MultiplyAddEstimate(xv, g, {Vec}.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o);");

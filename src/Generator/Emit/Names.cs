@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using NetGen.Generator.Model;
@@ -51,6 +52,12 @@ internal static class Names
     /// <summary>The training buffer of dLoss/d(pre-activation) of a layer, laid out like <see cref="Output"/>.</summary>
     public static string OutputGrad(DenseLayer layer) => "_" + Camel(layer.Name) + "DZ";
 
+    /// <summary>The training buffer of a layer's pre-activations z, kept for activations whose derivative needs them.</summary>
+    public static string PreActivation(DenseLayer layer) => "_" + Camel(layer.Name) + "Z";
+
+    /// <summary>The training buffer of a layer's dropout mask: 0 for a dropped value, 1/(1-rate) for a kept one.</summary>
+    public static string Keep(DenseLayer layer) => "_" + Camel(layer.Name) + "Keep";
+
     public static string In(DenseLayer layer) => Pascal(layer.Name) + "In";
 
     public static string Out(DenseLayer layer) => Pascal(layer.Name) + "Out";
@@ -86,5 +93,28 @@ internal static class Names
         return sb.Append('"').ToString();
     }
 
-    public static string Describe(Activation activation) => activation == Activation.Relu ? "relu" : "identity";
+    /// <summary>The spec's word for an activation.</summary>
+    public static string Describe(Activation activation) => activation switch
+    {
+        Activation.Relu => "relu",
+        Activation.LeakyRelu => "leaky_relu",
+        Activation.Tanh => "tanh",
+        Activation.Sigmoid => "sigmoid",
+        Activation.Gelu => "gelu",
+        Activation.Softplus => "softplus",
+        _ => "identity",
+    };
+
+    /// <summary>Every trainable tensor of the network in PyTorch's order (fc1.weight, fc1.bias, fc2.weight, ...).</summary>
+    public static IEnumerable<ParameterTensor> Tensors(IEnumerable<DenseLayer> layers)
+    {
+        foreach (DenseLayer layer in layers)
+        {
+            yield return new ParameterTensor(Weight(layer), layer.Name + ".weight", $"{Out(layer)}, {In(layer)}", $"{In(layer)} * {Out(layer)}");
+            if (layer.HasBias) yield return new ParameterTensor(Bias(layer), layer.Name + ".bias", Out(layer), Out(layer));
+        }
+    }
 }
+
+/// <summary>One trainable tensor: its field, its PyTorch name, its PyTorch shape and its length, as C# expressions.</summary>
+internal sealed record ParameterTensor(string Field, string TorchName, string Shape, string Length);

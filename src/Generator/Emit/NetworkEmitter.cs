@@ -13,9 +13,13 @@ internal static class NetworkEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Tensor = "global::NetGen.NamedTensor";
+    private const string Random = "global::NetGen.RandomSource";
 
     /// <summary>Hidden activations the thread-safe <c>Forward</c> may keep on the stack, in floats (64 KB).</summary>
     private const int StackFloats = 16 * 1024;
+
+    /// <summary>The stream of the network's seed that dropout masks come from (0 is initialization, 1 the training loop's shuffling).</summary>
+    private const int DropoutStream = 2;
 
     public static string HintName(NetworkClass cls) => cls.FullyQualifiedName + ".g.cs";
 
@@ -42,18 +46,21 @@ internal static class NetworkEmitter
         EmitProperties(w, net);
         EmitTraining(w, net);
         EmitInference(w, net);
-        Activation? inputActivation = null;
-        foreach (DenseLayer layer in net.Layers)
+        IReadOnlyList<DenseLayer> layers = net.Layers;
+        for (int i = 0; i < layers.Count; i++)
         {
+            DenseLayer layer = layers[i];
             DenseLayerEmitter.EmitForward(w, layer);
-            DenseLayerEmitter.EmitBackward(w, layer, inputActivation);
-            inputActivation = layer.Activation;
+            if (ActivationEmitter.NeedsBackwardPass(layer, isOutput: i == layers.Count - 1))
+                ActivationEmitter.EmitBackwardPass(w, layer, isOutput: i == layers.Count - 1);
+            DenseLayerEmitter.EmitBackward(w, layer, i == 0 ? null : layers[i - 1].Activation);
         }
-        CrossEntropyEmitter.Emit(w);
-        if (net.Layers[net.Layers.Count - 1].Activation == Activation.Relu) EmitReluBackward(w);
-        AdamEmitter.EmitStep(w, net.Layers);
+        ActivationEmitter.EmitHelpers(w, net);
+        if (net.HasDropout) EmitDropout(w);
+        LossEmitter.Emit(w, net.Loss);
+        OptimizerEmitter.EmitStep(w, net);
         EmitInitialization(w, net);
-        EmitBatchCheck(w);
+        EmitBatchChecks(w, net);
         w.Close();
         return w.ToString();
     }
@@ -62,16 +69,26 @@ internal static class NetworkEmitter
     {
         var parts = new List<string> { Names.Int(net.InputSize) };
         foreach (DenseLayer layer in net.Layers)
-            parts.Add(layer.Activation == Activation.Identity ? Names.Int(layer.Units) : $"{layer.Units} {Names.Describe(layer.Activation)}");
-        return string.Join(" -> ", parts) + ", cross-entropy loss, Adam";
+        {
+            string part = Names.Int(layer.Units);
+            if (layer.Activation != Activation.Identity) part += " " + Names.Describe(layer.Activation);
+            if (!layer.HasBias) part += " (no bias)";
+            parts.Add(part);
+            if (layer.Dropout > 0f) parts.Add("dropout " + Names.Float(layer.Dropout).TrimEnd('f'));
+        }
+        return string.Join(" -> ", parts) + ", " + LossEmitter.Describe(net.Loss) + ", " + OptimizerEmitter.Describe(net.Optimizer);
     }
+
+    private static bool UsesTargets(NetworkSpec net) => net.Loss != LossKind.CrossEntropy;
 
     private static void EmitConstants(SourceWriter w, NetworkSpec net)
     {
         w.Line("/// <summary>Inputs per row.</summary>");
         w.Line($"public const int InputSize = {net.InputSize};");
-        w.Line("/// <summary>Outputs (logits) per row.</summary>");
+        w.Line("/// <summary>Outputs per row (the last layer's units).</summary>");
         w.Line($"public const int OutputSize = {net.OutputSize};");
+        w.Line($"/// <summary>Classes Predict can return, and labels TrainStep accepts: {(net.Loss == LossKind.BinaryCrossEntropy ? "0 and 1, from the one output's sign" : "one per output")}.</summary>");
+        w.Line($"public const int ClassCount = {LossEmitter.ClassCount(net.Loss)};");
         w.Line("/// <summary>Trainable values: all weights and biases.</summary>");
         w.Line($"public const int ParameterCount = {Names.Int(net.ParameterCount)};");
         w.Line("/// <summary>Batch size, epochs and seed from nets.json.</summary>");
@@ -80,27 +97,47 @@ internal static class NetworkEmitter
         w.Line("// Layer sizes.");
         foreach (DenseLayer layer in net.Layers)
             w.Line($"private const int {Names.In(layer)} = {layer.Inputs}, {Names.Out(layer)} = {layer.Units};");
-        AdamEmitter.EmitConstants(w, net.Optimizer);
+        foreach (DenseLayer layer in net.Layers.Where(l => l.Activation == Activation.LeakyRelu))
+            w.Line($"private const float {ActivationEmitter.Alpha(layer)} = {Names.Float(layer.Alpha)}; // leaky_relu's slope below 0");
+        foreach (DenseLayer layer in net.Layers.Where(l => l.Dropout > 0f))
+            w.Line($"private const float {DropRate(layer)} = {Names.Float(layer.Dropout)}, {KeepScale(layer)} = {Names.Float((float)(1.0 / (1.0 - layer.Dropout)))}; // dropout after {layer.Name}: kept values are scaled by 1/(1 - rate)");
+        OptimizerEmitter.EmitConstants(w, net.Optimizer);
         w.Line();
     }
 
+    private static string DropRate(DenseLayer layer) => Names.Pascal(layer.Name) + "DropRate";
+
+    private static string KeepScale(DenseLayer layer) => Names.Pascal(layer.Name) + "KeepScale";
+
     private static void EmitFields(SourceWriter w, NetworkSpec net)
     {
-        w.Line("// Parameters: one array each for values, gradients and the two Adam moments, laid out alike.");
+        var state = OptimizerEmitter.State(net.Optimizer);
+        string stateNote = state.Count == 0 ? "" : " and the optimizer's " + string.Join(" and ", state.Select(s => s.TorchName));
+        w.Line($"// Parameters: one array each for values, gradients{stateNote}, laid out alike.");
         foreach (DenseLayer layer in net.Layers)
         {
-            string weight = Names.Weight(layer), bias = Names.Bias(layer);
-            w.Line($"// {weight.Substring(1)}: [{layer.Inputs}, {layer.Units}] row-major [in, out] = MathNet column-major [{layer.Units}, {layer.Inputs}] = PyTorch {layer.Name}.weight");
-            w.Line($"private readonly float[] {weight} = new float[{Names.In(layer)} * {Names.Out(layer)}], {weight}Grad = new float[{Names.In(layer)} * {Names.Out(layer)}], {weight}M = new float[{Names.In(layer)} * {Names.Out(layer)}], {weight}V = new float[{Names.In(layer)} * {Names.Out(layer)}];");
-            w.Line($"// {bias.Substring(1)}: [{layer.Units}] = PyTorch {layer.Name}.bias");
-            w.Line($"private readonly float[] {bias} = new float[{Names.Out(layer)}], {bias}Grad = new float[{Names.Out(layer)}], {bias}M = new float[{Names.Out(layer)}], {bias}V = new float[{Names.Out(layer)}];");
+            w.Line($"// {Names.Weight(layer).Substring(1)}: [{layer.Inputs}, {layer.Units}] row-major [in, out] = MathNet column-major [{layer.Units}, {layer.Inputs}] = PyTorch {layer.Name}.weight{(layer.HasBias ? $"; {Names.Bias(layer).Substring(1)}: [{layer.Units}] = PyTorch {layer.Name}.bias" : " (no bias)")}");
+            foreach (ParameterTensor tensor in Names.Tensors(new[] { layer }))
+            {
+                var arrays = new List<string> { tensor.Field, tensor.Field + "Grad" };
+                arrays.AddRange(state.Select(s => tensor.Field + s.Suffix));
+                w.Line($"private readonly float[] {string.Join(", ", arrays.Select(a => $"{a} = new float[{tensor.Length}]"))};");
+            }
         }
         w.Line();
-        w.Line("// Training batch buffers, [MaxBatchSize, units] each: a layer's output y and dLoss/d(pre-activation) dz.");
+        w.Line("// Training batch buffers, [MaxBatchSize, units] each: a layer's output y (what the next layer reads) and dLoss/dy,");
+        w.Line("// which becomes dLoss/d(pre-activation) dz in place; where needed, the pre-activations z and the dropout mask.");
         foreach (DenseLayer layer in net.Layers)
         {
-            w.Line($"private readonly float[] {Names.Output(layer)}, {Names.OutputGrad(layer)}; // [B, {layer.Units}]{(layer.Activation == Activation.Relu ? ", y = relu(z)" : ", y = z")}");
+            var buffers = new List<string> { Names.Output(layer), Names.OutputGrad(layer) };
+            if (ActivationEmitter.NeedsPreActivation(layer.Activation)) buffers.Add(Names.PreActivation(layer));
+            if (layer.Dropout > 0f) buffers.Add(Names.Keep(layer));
+            string formula = layer.Activation == Activation.Identity ? "y = z" : $"y = {Names.Describe(layer.Activation)}(z)";
+            if (layer.Dropout > 0f) formula += " * keep";
+            w.Line($"private readonly float[] {string.Join(", ", buffers)}; // [B, {layer.Units}], {formula}");
         }
+        if (UsesTargets(net)) w.Line($"private readonly float[] _targets; // [B, {net.OutputSize}], labels turned into targets for the int-label TrainStep");
+        if (net.HasDropout) w.Line($"private readonly {Random} _dropoutRandom;");
         w.Line();
         w.Line($"private readonly {Tensor}[] _parameters;");
         w.Line($"private readonly {Tensor}[] _optimizerState;");
@@ -111,9 +148,9 @@ internal static class NetworkEmitter
     private static void EmitConstructor(SourceWriter w, NetworkClass cls, NetworkSpec net)
     {
         w.Line("/// <summary>");
-        w.Line("/// Creates the network with weights and biases drawn from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), as PyTorch's nn.Linear does.");
+        w.Line("/// Creates the network with its initial weights (per layer, as nets.json says; PyTorch nn.Linear's by default).");
         w.Line("/// </summary>");
-        w.Line("/// <param name=\"seed\">Seed of the initialization (and of shuffling in the training loop); null means nets.json's seed.</param>");
+        w.Line($"/// <param name=\"seed\">Seed of the initialization{(net.HasDropout ? ", of the dropout masks" : "")} and of shuffling in the training loop; null means nets.json's seed.</param>");
         w.Line("/// <param name=\"maxBatchSize\">Largest batch TrainStep accepts; null means nets.json's batch size.</param>");
         w.Open($"public {cls.ClassName}(int? seed = null, int? maxBatchSize = null)");
         w.Line("Seed = seed ?? DefaultSeed;");
@@ -125,34 +162,38 @@ internal static class NetworkEmitter
         {
             w.Line($"{Names.Output(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
             w.Line($"{Names.OutputGrad(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
+            if (ActivationEmitter.NeedsPreActivation(layer.Activation)) w.Line($"{Names.PreActivation(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
+            if (layer.Dropout > 0f) w.Line($"{Names.Keep(layer)} = new float[MaxBatchSize * {Names.Out(layer)}];");
         }
-        w.Line("Initialize(new global::NetGen.RandomSource(Seed));");
+        if (UsesTargets(net)) w.Line("_targets = new float[MaxBatchSize * OutputSize];");
+        if (net.HasDropout) w.Line($"_dropoutRandom = new {Random}(Seed, stream: {DropoutStream});");
+        w.Line($"Initialize(new {Random}(Seed));");
         foreach (DenseLayer layer in net.Layers)
         {
             string pascal = Names.Pascal(layer.Name);
             w.Line($"{pascal}Weight = new global::MathNet.Numerics.LinearAlgebra.Single.DenseMatrix({Names.Out(layer)}, {Names.In(layer)}, {Names.Weight(layer)});");
-            w.Line($"{pascal}Bias = new global::MathNet.Numerics.LinearAlgebra.Single.DenseVector({Names.Bias(layer)});");
+            if (layer.HasBias) w.Line($"{pascal}Bias = new global::MathNet.Numerics.LinearAlgebra.Single.DenseVector({Names.Bias(layer)});");
         }
+        var tensors = Names.Tensors(net.Layers).ToList();
         w.Line("_parameters = new[]");
         w.Open();
-        foreach (DenseLayer layer in net.Layers)
-        {
-            string weight = Names.Weight(layer), bias = Names.Bias(layer);
-            w.Line($"new {Tensor}(\"{layer.Name}.weight\", new[] {{ {Names.Out(layer)}, {Names.In(layer)} }}, {weight}, {weight}Grad),");
-            w.Line($"new {Tensor}(\"{layer.Name}.bias\", new[] {{ {Names.Out(layer)} }}, {bias}, {bias}Grad),");
-        }
+        foreach (ParameterTensor tensor in tensors)
+            w.Line($"new {Tensor}(\"{tensor.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}, {tensor.Field}Grad),");
         w.Close(";");
-        w.Line("_optimizerState = new[]");
-        w.Open();
-        foreach (DenseLayer layer in net.Layers)
+        var state = OptimizerEmitter.State(net.Optimizer);
+        if (state.Count == 0)
         {
-            string weight = Names.Weight(layer), bias = Names.Bias(layer);
-            w.Line($"new {Tensor}(\"{layer.Name}.weight.exp_avg\", new[] {{ {Names.Out(layer)}, {Names.In(layer)} }}, {weight}M),");
-            w.Line($"new {Tensor}(\"{layer.Name}.weight.exp_avg_sq\", new[] {{ {Names.Out(layer)}, {Names.In(layer)} }}, {weight}V),");
-            w.Line($"new {Tensor}(\"{layer.Name}.bias.exp_avg\", new[] {{ {Names.Out(layer)} }}, {bias}M),");
-            w.Line($"new {Tensor}(\"{layer.Name}.bias.exp_avg_sq\", new[] {{ {Names.Out(layer)} }}, {bias}V),");
+            w.Line($"_optimizerState = global::System.Array.Empty<{Tensor}>(); // plain SGD keeps no state");
         }
-        w.Close(";");
+        else
+        {
+            w.Line("_optimizerState = new[]");
+            w.Open();
+            foreach (ParameterTensor tensor in tensors)
+                foreach (var (suffix, torchName) in state)
+                    w.Line($"new {Tensor}(\"{tensor.TorchName}.{torchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}{suffix}),");
+            w.Close(";");
+        }
         w.Close();
         w.Line();
     }
@@ -165,6 +206,7 @@ internal static class NetworkEmitter
         w.Line($"public string NetworkName => {Names.String(net.Name)};");
         w.Line("int global::NetGen.INetwork.InputSize => InputSize;");
         w.Line("int global::NetGen.INetwork.OutputSize => OutputSize;");
+        w.Line("int global::NetGen.INetwork.ClassCount => ClassCount;");
         w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
         w.Line("/// <inheritdoc/>");
         w.Line("public int MaxBatchSize { get; }");
@@ -180,11 +222,17 @@ internal static class NetworkEmitter
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> Parameters => _parameters;");
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> OptimizerState => _optimizerState;");
+        if (net.HasDropout)
+        {
+            w.Line("/// <summary>Where the dropout masks of ComputeGradients come from (stream 2 of the seed); save and restore its state to repeat a step.</summary>");
+            w.Line($"public {Random} DropoutRandom => _dropoutRandom;");
+        }
         foreach (DenseLayer layer in net.Layers)
         {
             string pascal = Names.Pascal(layer.Name);
             w.Line($"/// <summary>{layer.Name}.weight, [{layer.Units}, {layer.Inputs}] as in PyTorch; a view: writes reach the network.</summary>");
             w.Line($"public global::MathNet.Numerics.LinearAlgebra.Matrix<float> {pascal}Weight {{ get; }}");
+            if (!layer.HasBias) continue;
             w.Line($"/// <summary>{layer.Name}.bias, [{layer.Units}]; a view: writes reach the network.</summary>");
             w.Line($"public global::MathNet.Numerics.LinearAlgebra.Vector<float> {pascal}Bias {{ get; }}");
         }
@@ -194,10 +242,18 @@ internal static class NetworkEmitter
     private static void EmitTraining(SourceWriter w, NetworkSpec net)
     {
         IReadOnlyList<DenseLayer> layers = net.Layers;
-        w.Line("/// <summary>One Adam step on a batch; returns the batch's mean loss before the step. Allocates nothing.</summary>");
+        DenseLayer last = layers[layers.Count - 1];
+        string optimizer = OptimizerEmitter.Describe(net.Optimizer);
+        string labelMeaning = net.Loss switch
+        {
+            LossKind.BinaryCrossEntropy => "[rows] labels 0 or 1 (the target of the one output)",
+            LossKind.MeanSquaredError => "[rows] class indices, trained as one-hot targets",
+            _ => "[rows] class indices",
+        };
+        w.Line($"/// <summary>One {optimizer} step on a batch; returns the batch's mean loss before the step. Allocates nothing.</summary>");
         w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
         w.Line("/// <param name=\"inputs\">[rows, InputSize], row-major.</param>");
-        w.Line("/// <param name=\"labels\">[rows] class indices, 1 to MaxBatchSize rows.</param>");
+        w.Line($"/// <param name=\"labels\">{labelMeaning}, 1 to MaxBatchSize rows.</param>");
         w.Open($"public float TrainStep({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels)");
         w.Line("float loss = ComputeGradients(inputs, labels);");
         w.Line("OptimizerStep();");
@@ -208,36 +264,77 @@ internal static class NetworkEmitter
         w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
         w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels)");
         w.Line("int rows = CheckBatch(inputs, labels, MaxBatchSize);");
-        foreach (DenseLayer layer in layers)
+        if (!UsesTargets(net))
         {
-            w.Line($"global::System.Array.Clear({Names.Weight(layer)}Grad);");
-            w.Line($"global::System.Array.Clear({Names.Bias(layer)}Grad);");
+            w.Line("TrainingForward(inputs, rows);");
+            w.Line($"float loss = CrossEntropy({Names.Output(last)}, labels, {Names.OutputGrad(last)}, rows);");
+            w.Line("TrainingBackward(inputs, rows);");
+            w.Line("return loss;");
         }
-        string input = "inputs";
-        foreach (DenseLayer layer in layers)
+        else
         {
-            w.Line($"{Names.Pascal(layer.Name)}Forward({input}, {Names.Weight(layer)}, {Names.Bias(layer)}, {Names.Output(layer)}, rows);");
-            input = Names.Output(layer);
-        }
-        DenseLayer last = layers[layers.Count - 1];
-        w.Line($"float loss = CrossEntropy({Names.Output(last)}, labels, {Names.OutputGrad(last)}, rows);");
-        if (last.Activation == Activation.Relu)
-            w.Line($"ReluBackward({Names.Output(last)}, {Names.OutputGrad(last)}, rows * OutputSize); // the output layer's own ReLU");
-        for (int i = layers.Count - 1; i >= 0; i--)
-        {
-            DenseLayer layer = layers[i];
-            string dz = Names.OutputGrad(layer);
-            if (i == 0)
+            w.Line($"{Span} targets = new {Span}(_targets, 0, rows * OutputSize);");
+            if (net.Loss == LossKind.MeanSquaredError)
             {
-                w.Line($"{Names.Pascal(layer.Name)}Backward(inputs, {dz}, {Names.Weight(layer)}Grad, {Names.Bias(layer)}Grad, rows);");
+                w.Line("targets.Clear();");
+                w.Line("for (int r = 0; r < rows; r++) targets[r * OutputSize + labels[r]] = 1f; // one-hot");
             }
             else
             {
-                DenseLayer below = layers[i - 1];
-                w.Line($"{Names.Pascal(layer.Name)}Backward({Names.Output(below)}, {dz}, {Names.Weight(layer)}, {Names.Weight(layer)}Grad, {Names.Bias(layer)}Grad, {Names.OutputGrad(below)}, rows);");
+                w.Line("for (int r = 0; r < rows; r++) targets[r] = labels[r];");
             }
+            w.Line("return ComputeGradients(inputs, targets);");
         }
-        w.Line("return loss;");
+        w.Close();
+        w.Line();
+        if (UsesTargets(net))
+        {
+            string range = net.Loss == LossKind.BinaryCrossEntropy ? " (probabilities in [0, 1])" : "";
+            w.Line($"/// <summary>One {optimizer} step towards float targets; returns the batch's mean loss before the step. Allocates nothing.</summary>");
+            w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
+            w.Line("/// <param name=\"inputs\">[rows, InputSize], row-major.</param>");
+            w.Line($"/// <param name=\"targets\">[rows, OutputSize], row-major{range}, 1 to MaxBatchSize rows.</param>");
+            w.Open($"public float TrainStep({ReadOnlySpan} inputs, {ReadOnlySpan} targets)");
+            w.Line("float loss = ComputeGradients(inputs, targets);");
+            w.Line("OptimizerStep();");
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Forward and backward pass towards float targets: replaces the gradients with those of the batch's mean loss, which it returns.</summary>");
+            w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
+            w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, {ReadOnlySpan} targets)");
+            w.Line("int rows = CheckTargets(inputs, targets, MaxBatchSize);");
+            w.Line("TrainingForward(inputs, rows);");
+            w.Line($"float loss = {LossEmitter.KernelName(net.Loss)}({Names.Output(last)}, targets, {Names.OutputGrad(last)}, rows);");
+            w.Line("TrainingBackward(inputs, rows);");
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line($"/// <summary>The forward pass of training: every layer's outputs{(net.HasDropout ? " (with fresh dropout masks)" : "")} into its batch buffer.</summary>");
+        w.Open($"private void TrainingForward({ReadOnlySpan} inputs, int rows)");
+        string input = "inputs";
+        foreach (DenseLayer layer in layers)
+        {
+            w.Line(DenseLayerEmitter.ForwardCall(layer, input, Names.Output(layer), Names.PreActivation(layer), "rows"));
+            if (layer.Dropout > 0f)
+                w.Line($"Dropout(_dropoutRandom, new {Span}({Names.Output(layer)}, 0, rows * {Names.Out(layer)}), {Names.Keep(layer)}, {DropRate(layer)}, {KeepScale(layer)});");
+            input = Names.Output(layer);
+        }
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>");
+        w.Open($"private void TrainingBackward({ReadOnlySpan} inputs, int rows)");
+        foreach (ParameterTensor tensor in Names.Tensors(layers))
+            w.Line($"global::System.Array.Clear({tensor.Field}Grad);");
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            DenseLayer layer = layers[i];
+            if (ActivationEmitter.NeedsBackwardPass(layer, isOutput: i == layers.Count - 1))
+                w.Line(ActivationEmitter.BackwardCall(layer, i == layers.Count - 1, "rows"));
+            w.Line(DenseLayerEmitter.BackwardCall(layer, i == 0 ? null : layers[i - 1], "rows"));
+        }
         w.Close();
         w.Line();
     }
@@ -250,7 +347,7 @@ internal static class NetworkEmitter
         bool onStack = hiddenPerRow <= StackFloats;
         long chunk = onStack ? System.Math.Max(1, System.Math.Min(64, hiddenPerRow == 0 ? 64 : StackFloats / hiddenPerRow)) : 1;
 
-        w.Line("/// <summary>Logits [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>");
+        w.Line($"/// <summary>Outputs [rows, OutputSize] for inputs [rows, InputSize], any number of rows{(net.HasDropout ? ", without dropout" : "")}. Allocates nothing.</summary>");
         w.Line("/// <remarks>Thread-safe: keeps no state between calls, so several threads may call Forward and Predict at once (not while training).</remarks>");
         w.Open($"public void Forward({ReadOnlySpan} inputs, {Span} logits)");
         w.Line("if (inputs.Length % InputSize != 0) throw new global::System.ArgumentException($\"Inputs must be whole rows of {InputSize} values; got {inputs.Length}.\", nameof(inputs));");
@@ -271,7 +368,7 @@ internal static class NetworkEmitter
         {
             DenseLayer layer = layers[i];
             string output = i == layers.Count - 1 ? "logits.Slice(start * OutputSize, n * OutputSize)" : Names.Camel(layer.Name) + "Y";
-            w.Line($"{Names.Pascal(layer.Name)}Forward({input}, {Names.Weight(layer)}, {Names.Bias(layer)}, {output}, n);");
+            w.Line(DenseLayerEmitter.ForwardCall(layer, input, output, "default", "n"));
             input = Names.Camel(layer.Name) + "Y";
         }
         w.Close();
@@ -284,53 +381,102 @@ internal static class NetworkEmitter
         }
         w.Close();
         w.Line();
-        w.Line("/// <summary>The class with the largest logit for one input row (the first such class on a tie).</summary>");
+        w.Line("/// <summary>The predicted class of one input row (see Classify).</summary>");
         w.Line("/// <remarks>Thread-safe, like Forward.</remarks>");
         w.Open($"public int Predict({ReadOnlySpan} input)");
         w.Line("if (input.Length != InputSize) throw new global::System.ArgumentException($\"An input row has {InputSize} values; got {input.Length}.\", nameof(input));");
-        w.Line($"{Span} logits = stackalloc float[OutputSize];");
-        w.Line("Forward(input, logits);");
-        w.Line("int best = 0;");
-        w.Line("for (int o = 1; o < OutputSize; o++) if (logits[o] > logits[best]) best = o;");
-        w.Line("return best;");
+        w.Line($"{Span} outputs = stackalloc float[OutputSize];");
+        w.Line("Forward(input, outputs);");
+        w.Line("return Classify(outputs);");
+        w.Close();
+        w.Line();
+        string rule = net.Loss == LossKind.BinaryCrossEntropy ? "1 if the output is above 0 (probability above 0.5), else 0" : "the index of the largest output (the first such on a tie)";
+        w.Line($"/// <summary>The class one row of Forward's outputs stands for: {rule}.</summary>");
+        w.Open("public int Classify(global::System.ReadOnlySpan<float> outputs)");
+        w.Line("if (outputs.Length != OutputSize) throw new global::System.ArgumentException($\"A row of outputs has {OutputSize} values; got {outputs.Length}.\", nameof(outputs));");
+        LossEmitter.EmitClassify(w, net.Loss);
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitDropout(SourceWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Dropout in training, as PyTorch's nn.Dropout: each value is kept with probability 1 - rate and scaled by");
+        w.Line("/// 1/(1 - rate), or zeroed; keep records the factor (0 or the scale) for the backward pass.");
+        w.Line("/// </summary>");
+        w.Open($"private static void Dropout({Random} random, {Span} y, {Span} keep, float rate, float scale)");
+        w.Open("for (int k = 0; k < y.Length; k++)");
+        w.Line("float factor = random.NextFloat() < rate ? 0f : scale;");
+        w.Line("keep[k] = factor;");
+        w.Line("y[k] *= factor;");
+        w.Close();
         w.Close();
         w.Line();
     }
 
     private static void EmitInitialization(SourceWriter w, NetworkSpec net)
     {
-        w.Line("/// <summary>PyTorch's nn.Linear initialization: weight and bias from U(-1/sqrt(fan_in), +1/sqrt(fan_in)), in PyTorch's element order.</summary>");
-        w.Open("private void Initialize(global::NetGen.RandomSource random)");
+        w.Line("/// <summary>Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.</summary>");
+        w.Open($"private void Initialize({Random} random)");
         foreach (DenseLayer layer in net.Layers)
         {
-            string bound = Names.Camel(layer.Name) + "Bound";
-            w.Line($"float {bound} = 1f / global::System.MathF.Sqrt({Names.In(layer)});");
-            w.Line($"for (int o = 0; o < {Names.Out(layer)}; o++)");
-            w.Line($"    for (int i = 0; i < {Names.In(layer)}; i++)");
-            w.Line($"        {Names.Weight(layer)}[i * {Names.Out(layer)} + o] = random.NextFloat(-{bound}, {bound});");
-            w.Line($"for (int o = 0; o < {Names.Out(layer)}; o++) {Names.Bias(layer)}[o] = random.NextFloat(-{bound}, {bound});");
+            string weight = Names.Weight(layer), bias = Names.Bias(layer), @in = Names.In(layer), @out = Names.Out(layer);
+            string camel = Names.Camel(layer.Name);
+            string? draw = null;
+            switch (layer.Init)
+            {
+                case Initializer.Default:
+                    w.Line($"// {layer.Name}: default (PyTorch nn.Linear): weight{(layer.HasBias ? " and bias" : "")} from U(-1/sqrt(fan_in), +1/sqrt(fan_in))");
+                    w.Line($"float {camel}Bound = 1f / global::System.MathF.Sqrt({@in});");
+                    draw = $"random.NextFloat(-{camel}Bound, {camel}Bound)";
+                    break;
+                case Initializer.XavierUniform:
+                    w.Line($"// {layer.Name}: xavier_uniform: weight from U(-a, a), a = sqrt(6 / (fan_in + fan_out)); bias 0");
+                    w.Line($"float {camel}Bound = global::System.MathF.Sqrt(6f / ({@in} + {@out}));");
+                    draw = $"random.NextFloat(-{camel}Bound, {camel}Bound)";
+                    break;
+                case Initializer.KaimingUniform:
+                    w.Line($"// {layer.Name}: kaiming_uniform (ReLU gain sqrt(2), fan_in): weight from U(-a, a), a = sqrt(6 / fan_in); bias 0");
+                    w.Line($"float {camel}Bound = global::System.MathF.Sqrt(6f / {@in});");
+                    draw = $"random.NextFloat(-{camel}Bound, {camel}Bound)";
+                    break;
+                case Initializer.KaimingNormal:
+                    w.Line($"// {layer.Name}: kaiming_normal (ReLU gain sqrt(2), fan_in): weight from N(0, std^2), std = sqrt(2 / fan_in); bias 0");
+                    w.Line($"float {camel}Std = global::System.MathF.Sqrt(2f / {@in});");
+                    draw = $"{camel}Std * random.NextGaussian()";
+                    break;
+                case Initializer.Zeros:
+                    w.Line($"// {layer.Name}: zeros: weight{(layer.HasBias ? " and bias" : "")} start at 0 (the arrays are new)");
+                    break;
+            }
+            if (draw is null) continue;
+            w.Line($"for (int o = 0; o < {@out}; o++)");
+            w.Line($"    for (int i = 0; i < {@in}; i++)");
+            w.Line($"        {weight}[i * {@out} + o] = {draw};");
+            if (layer.HasBias && layer.Init == Initializer.Default)
+                w.Line($"for (int o = 0; o < {@out}; o++) {bias}[o] = {draw};");
         }
         w.Close();
         w.Line();
     }
 
-    private static void EmitReluBackward(SourceWriter w)
-    {
-        w.Line("/// <summary>Through a ReLU: dz = dy where its output y > 0, else 0 (in place).</summary>");
-        w.Line("// y, d: [count]");
-        w.Open($"private static void ReluBackward({ReadOnlySpan} y, {Span} d, int count)");
-        w.Line("for (int k = 0; k < count; k++) if (y[k] <= 0f) d[k] = 0f;");
-        w.Close();
-        w.Line();
-    }
-
-    private static void EmitBatchCheck(SourceWriter w)
+    private static void EmitBatchChecks(SourceWriter w, NetworkSpec net)
     {
         w.Open($"private static int CheckBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int maxBatchSize)");
         w.Line("int rows = labels.Length;");
         w.Line("if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($\"A batch has 1 to {maxBatchSize} rows; got {rows} labels.\", nameof(labels));");
         w.Line("if (inputs.Length != rows * InputSize) throw new global::System.ArgumentException($\"{rows} labels need {rows * InputSize} input values ({rows} rows of {InputSize}); got {inputs.Length}.\", nameof(inputs));");
-        w.Line("foreach (int label in labels) if ((uint)label >= OutputSize) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $\"Labels are class indices from 0 to {OutputSize - 1}.\");");
+        w.Line("foreach (int label in labels) if ((uint)label >= ClassCount) throw new global::System.ArgumentOutOfRangeException(nameof(labels), label, $\"Labels are class indices from 0 to {ClassCount - 1}.\");");
+        w.Line("return rows;");
+        w.Close();
+        if (!UsesTargets(net)) return;
+        w.Line();
+        w.Open($"private static int CheckTargets({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int maxBatchSize)");
+        w.Line("if (targets.Length % OutputSize != 0) throw new global::System.ArgumentException($\"Targets must be whole rows of {OutputSize} values; got {targets.Length}.\", nameof(targets));");
+        w.Line("int rows = targets.Length / OutputSize;");
+        w.Line("if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($\"A batch has 1 to {maxBatchSize} rows; got {rows} rows of targets.\", nameof(targets));");
+        w.Line("if (inputs.Length != rows * InputSize) throw new global::System.ArgumentException($\"{rows} rows of targets need {rows * InputSize} input values ({rows} rows of {InputSize}); got {inputs.Length}.\", nameof(inputs));");
         w.Line("return rows;");
         w.Close();
     }

@@ -18,14 +18,21 @@ internal sealed class SpecParser
     /// <summary>The largest network NetGen accepts (parameters, all tensors together).</summary>
     public const long MaxParameters = 100_000_000;
 
-    public static readonly string[] Activations = { "relu", "identity" };
-    public static readonly string[] Losses = { "cross_entropy" };
-    public static readonly string[] Optimizers = { "adam" };
+    public static readonly string[] Activations = { "relu", "leaky_relu", "tanh", "sigmoid", "gelu", "softplus", "identity" };
+    public static readonly string[] Losses = { "cross_entropy", "binary_cross_entropy", "mse" };
+    public static readonly string[] Optimizers = { "adam", "adamw", "sgd" };
+    public static readonly string[] Initializers = { "default", "xavier_uniform", "kaiming_uniform", "kaiming_normal", "zeros" };
+    public static readonly string[] LayerTypes = { "dense", "dropout" };
+
+    /// <summary>PyTorch's default negative slope of LeakyReLU.</summary>
+    public const float DefaultAlpha = 0.01f;
 
     private static readonly string[] RootProperties = { "$schema", "networks" };
     private static readonly string[] NetworkProperties = { "input", "layers", "shape", "activation", "loss", "optimizer", "training" };
-    private static readonly string[] LayerProperties = { "type", "name", "units", "activation" };
-    private static readonly string[] OptimizerProperties = { "type", "lr", "beta1", "beta2", "eps" };
+    private static readonly string[] LayerProperties = { "type", "name", "units", "activation", "alpha", "bias", "init" };
+    private static readonly string[] DropoutProperties = { "type", "rate" };
+    private static readonly string[] AdamProperties = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" };
+    private static readonly string[] SgdProperties = { "type", "lr", "momentum", "nesterov", "weight_decay" };
     private static readonly string[] TrainingProperties = { "batch_size", "epochs", "seed" };
 
     private readonly string _path;
@@ -123,7 +130,7 @@ internal sealed class SpecParser
         }
 
         LossKind loss = ParseLoss(node);
-        AdamOptimizer optimizer = ParseOptimizer(node, where);
+        OptimizerSpec optimizer = ParseOptimizer(node, where);
         TrainingSpec training = ParseTraining(node, where);
         if (layers is null || layers.Count == 0) return null;
 
@@ -142,24 +149,30 @@ internal sealed class SpecParser
                 $"at most {maxBatch} for this network: a batch buffer of {widest}-wide rows must stay under 2^29 values");
             return null;
         }
-        if (loss == LossKind.CrossEntropy && spec.OutputSize < 2)
-        {
-            ReportAtLastLayer(layersProperty ?? shape, spec.OutputSize);
-            return null;
-        }
-        return spec;
+        return CheckOutputs(loss, spec.OutputSize, layersProperty ?? shape) ? spec : null;
     }
 
-    private void ReportAtLastLayer(JsonProperty? layers, int outputs)
+    /// <summary>The output layer must have as many units as the loss needs: NG2010 at its <c>units</c> (or the <c>shape</c>).</summary>
+    private bool CheckOutputs(LossKind loss, int outputs, JsonProperty? layers)
     {
-        TextSpan span = layers is null ? default : layers.Value.Span;
-        if (layers is not null && layers.Value.Kind == JsonKind.Array && layers.Value.Items.Count > 0)
+        string? needs = loss switch
         {
-            JsonNode last = layers.Value.Items[layers.Value.Items.Count - 1];
-            span = last.Find("units")?.Value.Span ?? last.Span;
+            LossKind.CrossEntropy when outputs < 2 => "at least 2 units, one logit per class",
+            LossKind.BinaryCrossEntropy when outputs != 1 => "exactly 1 unit, the logit of the positive class (for several independent yes/no outputs, or one-hot classes, use mse or cross_entropy)",
+            _ => null,
+        };
+        if (needs is null) return true;
+        TextSpan span = layers is null ? default : layers.Value.Span;
+        if (layers is not null && layers.Value.Kind == JsonKind.Array)
+        {
+            JsonNode? last = layers.Value.Items.LastOrDefault(item => item.Find("units") is not null);
+            if (last is not null) span = last.Find("units")!.Value.Span;
         }
-        Report(DiagnosticDescriptors.OutOfRange, span, "units", outputs.ToString(CultureInfo.InvariantCulture) + " in the output layer", "at least 2, since cross_entropy needs one output per class");
+        Report(DiagnosticDescriptors.OutputSizeMismatch, span, outputs.ToString(CultureInfo.InvariantCulture), LossName(loss), needs);
+        return false;
     }
+
+    private static string LossName(LossKind loss) => Losses[(int)loss];
 
     private List<DenseLayer>? ParseShape(JsonNode shape, JsonNode network, out int input)
     {
@@ -183,13 +196,14 @@ internal sealed class SpecParser
             return null;
         }
         Activation hidden = Activation.Identity;
-        if (network.Find("activation") is JsonProperty activation) hidden = ParseActivation(activation.Value);
+        if (network.Find("activation") is JsonProperty activation) hidden = ParseActivation(activation.Value) ?? Activation.Identity;
+        float alpha = hidden == Activation.LeakyRelu ? DefaultAlpha : 0f;
         input = sizes[0];
         var layers = new List<DenseLayer>();
         for (int i = 1; i < sizes.Count; i++)
         {
             bool last = i == sizes.Count - 1;
-            layers.Add(new DenseLayer("fc" + i.ToString(CultureInfo.InvariantCulture), sizes[i - 1], sizes[i], last ? Activation.Identity : hidden));
+            layers.Add(new DenseLayer("fc" + i.ToString(CultureInfo.InvariantCulture), sizes[i - 1], sizes[i], last ? Activation.Identity : hidden, last ? 0f : alpha));
         }
         return layers;
     }
@@ -207,6 +221,7 @@ internal sealed class SpecParser
         var names = new Dictionary<string, TextSpan>(StringComparer.OrdinalIgnoreCase);
         int inputs = input;
         bool valid = true;
+        bool afterDropout = false;
         for (int i = 0; i < node.Items.Count; i++)
         {
             JsonNode layer = node.Items[i];
@@ -216,11 +231,28 @@ internal sealed class SpecParser
                 valid = false;
                 continue;
             }
+            string type = "dense";
+            if (layer.Find("type") is JsonProperty typeProperty)
+            {
+                if (!ReadString(typeProperty.Value, "type", out type) || Array.IndexOf(LayerTypes, type) < 0)
+                {
+                    if (typeProperty.Value.Kind == JsonKind.String) ReportUnknownValue(typeProperty.Value, "layer type", type, LayerTypes);
+                    valid = false;
+                    continue;
+                }
+            }
+            if (type == "dropout")
+            {
+                CheckProperties(layer, DropoutProperties, where + " (dropout)");
+                float rate = ParseDropout(layer, where, layers.Count > 0 && !afterDropout, isLast: i == node.Items.Count - 1, afterDropout);
+                if (layers.Count > 0) layers[layers.Count - 1] = layers[layers.Count - 1] with { Dropout = rate };
+                afterDropout = true;
+                continue;
+            }
+            afterDropout = false;
             CheckProperties(layer, LayerProperties, where);
-            if (layer.Find("type") is JsonProperty type && ReadString(type.Value, "type", out string typeName) && typeName != "dense")
-                Report(DiagnosticDescriptors.UnknownValue, type.Value.Span, "layer type", typeName, "dense");
 
-            string name = "fc" + (i + 1).ToString(CultureInfo.InvariantCulture);
+            string name = "fc" + (layers.Count + 1).ToString(CultureInfo.InvariantCulture);
             if (layer.Find("name") is JsonProperty nameProperty && ReadString(nameProperty.Value, "name", out string custom))
             {
                 if (!IsIdentifier(custom))
@@ -237,56 +269,137 @@ internal sealed class SpecParser
                 valid = false;
                 continue;
             }
-            Activation activation = Activation.Identity;
+            Activation? activation = Activation.Identity;
             if (layer.Find("activation") is JsonProperty activationProperty) activation = ParseActivation(activationProperty.Value);
-            layers.Add(new DenseLayer(name, inputs, units, activation));
+            float alpha = activation == Activation.LeakyRelu ? DefaultAlpha : 0f;
+            if (layer.Find("alpha") is JsonProperty alphaProperty)
+            {
+                if (activation == Activation.LeakyRelu)
+                    alpha = (float)ReadNumber(layer, "alpha", DefaultAlpha, x => x >= 0, "at least 0");
+                else if (activation is not null)
+                    Report(DiagnosticDescriptors.ConflictingProperties, alphaProperty.NameSpan, $"\"alpha\" is the negative slope of \"leaky_relu\", but {where} has the activation \"{Activations[ActivationIndex(activation.Value)]}\"; remove \"alpha\" or use \"activation\": \"leaky_relu\"");
+            }
+            bool hasBias = ReadBool(layer, "bias", true);
+            Initializer init = ParseInitializer(layer);
+            layers.Add(new DenseLayer(name, inputs, units, activation ?? Activation.Identity, alpha, hasBias, init));
             inputs = units;
         }
         return valid ? layers : null;
     }
 
-    private Activation ParseActivation(JsonNode node)
+    /// <summary>A dropout layer's rate, after checking where it stands (NG2011): between two dense layers, alone.</summary>
+    private float ParseDropout(JsonNode layer, string where, bool afterDense, bool isLast, bool afterDropout)
     {
-        if (!ReadString(node, "activation", out string value)) return Activation.Identity;
+        TextSpan anchor = layer.Find("type")!.Value.Span;
+        if (afterDropout)
+            Report(DiagnosticDescriptors.MisplacedDropout, anchor, $"{Capitalize(where)} is a dropout layer right after another one; merge them into one dropout layer");
+        else if (!afterDense)
+            Report(DiagnosticDescriptors.MisplacedDropout, anchor, $"{Capitalize(where)} is a dropout layer before any dense layer; NetGen drops a dense layer's outputs, not the network's inputs, so put it after a dense layer");
+        else if (isLast)
+            Report(DiagnosticDescriptors.MisplacedDropout, anchor, $"{Capitalize(where)} is a dropout layer at the end; the loss needs the output layer's values, so put dropout between dense layers");
+        if (layer.Find("rate") is null)
+        {
+            Report(DiagnosticDescriptors.MissingProperty, new TextSpan(layer.Span.Start, 1), Capitalize(where), "rate", ", the probability of dropping each value in training, in [0, 1)");
+            return 0f;
+        }
+        return (float)ReadNumber(layer, "rate", 0, x => x >= 0 && x < 1, "in [0, 1)");
+    }
+
+    private static int ActivationIndex(Activation activation) => activation switch
+    {
+        Activation.Relu => 0,
+        Activation.LeakyRelu => 1,
+        Activation.Tanh => 2,
+        Activation.Sigmoid => 3,
+        Activation.Gelu => 4,
+        Activation.Softplus => 5,
+        _ => 6,
+    };
+
+    /// <returns>Null if the value is not a known activation (reported).</returns>
+    private Activation? ParseActivation(JsonNode node)
+    {
+        if (!ReadString(node, "activation", out string value)) return null;
         switch (value)
         {
             case "relu": return Activation.Relu;
+            case "leaky_relu": return Activation.LeakyRelu;
+            case "tanh": return Activation.Tanh;
+            case "sigmoid": return Activation.Sigmoid;
+            case "gelu": return Activation.Gelu;
+            case "softplus": return Activation.Softplus;
             case "identity": return Activation.Identity;
             default:
                 ReportUnknownValue(node, "activation", value, Activations);
-                return Activation.Identity;
+                return null;
         }
+    }
+
+    private Initializer ParseInitializer(JsonNode layer)
+    {
+        if (layer.Find("init") is not JsonProperty property || !ReadString(property.Value, "init", out string value)) return Initializer.Default;
+        int index = Array.IndexOf(Initializers, value);
+        if (index >= 0) return (Initializer)index;
+        ReportUnknownValue(property.Value, "initializer", value, Initializers);
+        return Initializer.Default;
     }
 
     private LossKind ParseLoss(JsonNode network)
     {
         if (network.Find("loss") is not JsonProperty loss) return LossKind.CrossEntropy;
         if (!ReadString(loss.Value, "loss", out string value)) return LossKind.CrossEntropy;
-        if (value != "cross_entropy") ReportUnknownValue(loss.Value, "loss", value, Losses);
+        int index = Array.IndexOf(Losses, value);
+        if (index >= 0) return (LossKind)index;
+        ReportUnknownValue(loss.Value, "loss", value, Losses);
         return LossKind.CrossEntropy;
     }
 
-    private AdamOptimizer ParseOptimizer(JsonNode network, string networkWhere)
+    private OptimizerSpec ParseOptimizer(JsonNode network, string networkWhere)
     {
-        var defaults = new AdamOptimizer(0.001f, 0.9, 0.999, 1e-8f);
+        var defaults = new OptimizerSpec(OptimizerKind.Adam, 0.001f);
         if (network.Find("optimizer") is not JsonProperty property) return defaults;
         JsonNode node = property.Value;
         if (!ExpectKind(node, JsonKind.Object, "optimizer", "an object such as { \"type\": \"adam\", \"lr\": 0.001 }")) return defaults;
         string where = $"the optimizer of {networkWhere}";
-        CheckProperties(node, OptimizerProperties, where);
+        OptimizerKind? kind = null;
         if (node.Find("type") is JsonProperty type)
         {
-            if (ReadString(type.Value, "type", out string value) && value != "adam") ReportUnknownValue(type.Value, "optimizer", value, Optimizers);
+            if (ReadString(type.Value, "type", out string value))
+            {
+                int index = Array.IndexOf(Optimizers, value);
+                if (index >= 0) kind = (OptimizerKind)index;
+                else ReportUnknownValue(type.Value, "optimizer", value, Optimizers);
+            }
         }
         else
         {
-            Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "type", ": \"adam\"");
+            Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "type", ": \"adam\", \"adamw\" or \"sgd\"");
         }
-        float lr = (float)ReadNumber(node, "lr", defaults.LearningRate, x => x > 0, "greater than 0");
+        if (kind is null)
+        {
+            // Without a known type, check only what no optimizer knows, and read nothing.
+            CheckProperties(node, AdamProperties.Union(SgdProperties).ToArray(), where);
+            return defaults;
+        }
+        where += $" ({Optimizers[(int)kind.Value]})";
+        bool sgd = kind == OptimizerKind.Sgd;
+        CheckProperties(node, sgd ? SgdProperties : AdamProperties, where);
+        if (sgd && node.Find("lr") is null)
+            Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "lr", ", the learning rate: sgd has no default one, as in PyTorch");
+        float lr = (float)ReadNumber(node, "lr", sgd ? 0.01 : 0.001, x => x > 0, "greater than 0");
+        float weightDecay = (float)ReadNumber(node, "weight_decay", kind == OptimizerKind.AdamW ? 0.01 : 0, x => x >= 0, "at least 0");
+        if (sgd)
+        {
+            float momentum = (float)ReadNumber(node, "momentum", 0, x => x >= 0 && x < 1, "in [0, 1)");
+            bool nesterov = ReadBool(node, "nesterov", false);
+            if (nesterov && momentum == 0f)
+                Report(DiagnosticDescriptors.ConflictingProperties, node.Find("nesterov")!.Value.Span, "\"nesterov\": true needs a \"momentum\" greater than 0 (as in PyTorch); add \"momentum\", e.g. 0.9, or remove \"nesterov\"");
+            return new OptimizerSpec(OptimizerKind.Sgd, lr, WeightDecay: weightDecay, Momentum: momentum, Nesterov: nesterov);
+        }
         double beta1 = ReadNumber(node, "beta1", defaults.Beta1, x => x >= 0 && x < 1, "in [0, 1)");
         double beta2 = ReadNumber(node, "beta2", defaults.Beta2, x => x >= 0 && x < 1, "in [0, 1)");
         float eps = (float)ReadNumber(node, "eps", defaults.Epsilon, x => x > 0, "greater than 0 (it keeps the update's denominator away from 0)");
-        return new AdamOptimizer(lr, beta1, beta2, eps);
+        return new OptimizerSpec(kind.Value, lr, beta1, beta2, eps, weightDecay);
     }
 
     private TrainingSpec ParseTraining(JsonNode network, string networkWhere)
@@ -351,6 +464,14 @@ internal sealed class SpecParser
             return fallback;
         }
         return parsed;
+    }
+
+    private bool ReadBool(JsonNode obj, string name, bool fallback)
+    {
+        if (obj.Find(name) is not JsonProperty property) return fallback;
+        if (property.Value.Kind is JsonKind.True or JsonKind.False) return property.Value.Kind == JsonKind.True;
+        Report(DiagnosticDescriptors.WrongType, property.Value.Span, name, $"true or false, not {property.Value.Describe()}");
+        return fallback;
     }
 
     private bool ReadString(JsonNode node, string name, out string value)

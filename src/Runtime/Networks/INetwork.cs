@@ -23,6 +23,12 @@ public interface INetwork
     /// <summary>Number of outputs (logits) per row.</summary>
     int OutputSize { get; }
 
+    /// <summary>
+    /// Number of classes <see cref="Predict"/> can return and labels <see cref="TrainStep"/> accepts: one per output,
+    /// or 2 for a one-output network trained with binary cross-entropy.
+    /// </summary>
+    int ClassCount { get; }
+
     /// <summary>Total number of trainable values (weights and biases).</summary>
     int ParameterCount { get; }
 
@@ -66,6 +72,12 @@ public interface INetwork
     /// <summary>Logits <c>[rows, OutputSize]</c> for inputs <c>[rows, InputSize]</c>, any number of rows.</summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> logits);
 
-    /// <summary>The predicted class of one input row.</summary>
+    /// <summary>The predicted class of one input row: <see cref="Classify"/> of its outputs.</summary>
     int Predict(ReadOnlySpan<float> input);
+
+    /// <summary>
+    /// The class one row of <see cref="Forward"/>'s outputs stands for: the arg-max, or for binary cross-entropy
+    /// 1 when the one output is above 0.
+    /// </summary>
+    int Classify(ReadOnlySpan<float> outputs);
 }

@@ -54,6 +54,17 @@ public sealed class RandomSource
     /// <summary>A float uniformly distributed in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public float NextFloat(float low, float high) => low + (high - low) * NextFloat();
 
+    /// <summary>
+    /// A standard normal value (mean 0, variance 1) by the Box-Muller transform of two 53-bit uniforms
+    /// (one value per pair, so the sequence does not depend on a cached second value).
+    /// </summary>
+    public float NextGaussian()
+    {
+        double u1 = ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]: the logarithm stays finite
+        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+    }
+
     /// <summary>An integer uniformly distributed in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
     public int NextInt(int maxExclusive)
     {

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 
 namespace NetGen;
 
-/// <summary>Runs a network over a labelled set and counts correct predictions (arg-max of the logits).</summary>
+/// <summary>Runs a network over a labelled set and counts correct predictions (the network's <see cref="INetwork.Classify"/> of its outputs).</summary>
 public static class Evaluator
 {
     /// <summary>Rows per forward call: large enough to amortize the call, small enough to stay in cache.</summary>
@@ -20,7 +20,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread.");
         TrainingLoop.CheckShapes(network, data);
-        int classes = network.OutputSize;
+        int classes = network.ClassCount;
         int chunks = (data.Count + ChunkRows - 1) / ChunkRows;
         var confusion = new int[classes, classes];
         var gate = new Lock();
@@ -44,7 +44,7 @@ public static class Evaluator
     private sealed class Worker(INetwork network, int classes)
     {
         private readonly float[] _inputs = new float[ChunkRows * network.InputSize];
-        private readonly float[] _logits = new float[ChunkRows * classes];
+        private readonly float[] _outputs = new float[ChunkRows * network.OutputSize];
         private readonly int[] _labels = new int[ChunkRows];
         private readonly int[] _indices = new int[ChunkRows];
 
@@ -54,14 +54,9 @@ public static class Evaluator
         {
             for (int i = 0; i < rows; i++) _indices[i] = first + i;
             data.CopyBatchScaled(_indices.AsSpan(0, rows), _inputs.AsSpan(0, rows * network.InputSize), _labels.AsSpan(0, rows));
-            network.Forward(_inputs.AsSpan(0, rows * network.InputSize), _logits.AsSpan(0, rows * classes));
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<float> z = _logits.AsSpan(r * classes, classes);
-                int best = 0;
-                for (int o = 1; o < classes; o++) if (z[o] > z[best]) best = o;
-                Confusion[_labels[r], best]++;
-            }
+            int outputs = network.OutputSize;
+            network.Forward(_inputs.AsSpan(0, rows * network.InputSize), _outputs.AsSpan(0, rows * outputs));
+            for (int r = 0; r < rows; r++) Confusion[_labels[r], network.Classify(_outputs.AsSpan(r * outputs, outputs))]++;
             return this;
         }
     }

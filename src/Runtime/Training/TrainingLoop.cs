@@ -68,7 +68,7 @@ public static class TrainingLoop
     {
         if (data.PixelsPerImage != network.InputSize)
             throw new ArgumentException($"Network \"{network.NetworkName}\" takes {network.InputSize} inputs, but the images have {data.PixelsPerImage} pixels ({data.Rows}x{data.Columns}).", nameof(data));
-        if (data.ClassCount > network.OutputSize)
-            throw new ArgumentException($"Network \"{network.NetworkName}\" has {network.OutputSize} outputs, fewer than the data's {data.ClassCount} classes.", nameof(data));
+        if (data.ClassCount > network.ClassCount)
+            throw new ArgumentException($"Network \"{network.NetworkName}\" tells {network.ClassCount} classes apart, fewer than the data's {data.ClassCount}.", nameof(data));
     }
 }

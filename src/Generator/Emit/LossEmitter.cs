@@ -1,0 +1,129 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emit;
+
+/// <summary>
+/// Emits the loss: a kernel that returns the batch's mean loss and writes dLoss/d(output) for every output,
+/// and how outputs become a predicted class.
+/// </summary>
+internal static class LossEmitter
+{
+    public static string Describe(LossKind loss) => loss switch
+    {
+        LossKind.BinaryCrossEntropy => "binary cross-entropy loss (with logits)",
+        LossKind.MeanSquaredError => "mean squared error loss",
+        _ => "cross-entropy loss",
+    };
+
+    /// <summary>The kernel's name; cross-entropy takes class labels, the others float targets.</summary>
+    public static string KernelName(LossKind loss) => loss switch
+    {
+        LossKind.BinaryCrossEntropy => "BinaryCrossEntropy",
+        LossKind.MeanSquaredError => "MeanSquaredError",
+        _ => "CrossEntropy",
+    };
+
+    /// <summary>Classes <c>Predict</c> can return: two for one-output binary cross-entropy, else one per output.</summary>
+    public static string ClassCount(LossKind loss) => loss == LossKind.BinaryCrossEntropy ? "2" : "OutputSize";
+
+    public static void Emit(SourceWriter w, LossKind loss)
+    {
+        switch (loss)
+        {
+            case LossKind.CrossEntropy:
+                EmitCrossEntropy(w);
+                break;
+            case LossKind.BinaryCrossEntropy:
+                EmitBinaryCrossEntropy(w);
+                break;
+            case LossKind.MeanSquaredError:
+                EmitMeanSquaredError(w);
+                break;
+        }
+    }
+
+    /// <summary>The body of <c>Classify(outputs)</c>.</summary>
+    public static void EmitClassify(SourceWriter w, LossKind loss)
+    {
+        if (loss == LossKind.BinaryCrossEntropy)
+        {
+            w.Line("return outputs[0] > 0f ? 1 : 0; // the logit of class 1: sigmoid(z) > 0.5 exactly when z > 0");
+            return;
+        }
+        w.Line("int best = 0;");
+        w.Line("for (int o = 1; o < OutputSize; o++) if (outputs[o] > outputs[best]) best = o;");
+        w.Line("return best;");
+    }
+
+    private static void EmitCrossEntropy(SourceWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Cross-entropy of softmax(logits) against the labels, averaged over the rows (PyTorch's CrossEntropyLoss).");
+        w.Line("/// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / rows and returns the mean loss, computed as");
+        w.Line("/// logsumexp(z) - z[label] with the row maximum subtracted first so exp never overflows.");
+        w.Line("/// </summary>");
+        w.Line("// logits: [rows, OutputSize], labels: [rows], dLogits: [rows, OutputSize]");
+        w.Open("private static float CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows)");
+        w.Line("float invRows = 1f / rows;");
+        w.Line("double total = 0;");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line("global::System.ReadOnlySpan<float> z = logits.Slice(r * OutputSize, OutputSize);");
+        w.Line("global::System.Span<float> dz = dLogits.Slice(r * OutputSize, OutputSize);");
+        w.Line("float max = z[0];");
+        w.Line("for (int o = 1; o < OutputSize; o++) max = global::System.MathF.Max(max, z[o]);");
+        w.Line("float sum = 0f;");
+        w.Open("for (int o = 0; o < OutputSize; o++)");
+        w.Line("float e = global::System.MathF.Exp(z[o] - max);");
+        w.Line("dz[o] = e;");
+        w.Line("sum += e;");
+        w.Close();
+        w.Line("int label = labels[r];");
+        w.Line("total += max + global::System.MathF.Log(sum) - z[label];");
+        w.Line("float scale = invRows / sum;");
+        w.Line("for (int o = 0; o < OutputSize; o++) dz[o] *= scale;");
+        w.Line("dz[label] -= invRows;");
+        w.Close();
+        w.Line("return (float)(total / rows);");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitBinaryCrossEntropy(SourceWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Binary cross-entropy of sigmoid(z) against targets t in [0, 1], averaged over all values (PyTorch's BCEWithLogitsLoss).");
+        w.Line("/// Each loss is max(z, 0) - z t + log(1 + e^-|z|), which never overflows; dLoss/dz = (sigmoid(z) - t) / count.");
+        w.Line("/// </summary>");
+        w.Line("// logits, targets, dLogits: [rows, OutputSize]");
+        w.Open("private static float BinaryCrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dLogits, int rows)");
+        w.Line("int count = rows * OutputSize;");
+        w.Line("float invCount = 1f / count;");
+        w.Line("double total = 0;");
+        w.Open("for (int k = 0; k < count; k++)");
+        w.Line("float z = logits[k], t = targets[k];");
+        w.Line("total += global::System.Math.Max(z, 0.0) - (double)z * t + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs((double)z)));");
+        w.Line("dLogits[k] = (Sigmoid(z) - t) * invCount;");
+        w.Close();
+        w.Line("return (float)(total / count);");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitMeanSquaredError(SourceWriter w)
+    {
+        w.Line("/// <summary>Mean of (y - t)^2 over all values (PyTorch's MSELoss); dLoss/dy = 2 (y - t) / count.</summary>");
+        w.Line("// outputs, targets, dOutputs: [rows, OutputSize]");
+        w.Open("private static float MeanSquaredError(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dOutputs, int rows)");
+        w.Line("int count = rows * OutputSize;");
+        w.Line("float scale = 2f / count;");
+        w.Line("double total = 0;");
+        w.Open("for (int k = 0; k < count; k++)");
+        w.Line("float diff = outputs[k] - targets[k];");
+        w.Line("total += (double)diff * diff;");
+        w.Line("dOutputs[k] = scale * diff;");
+        w.Close();
+        w.Line("return (float)(total / count);");
+        w.Close();
+        w.Line();
+    }
+}

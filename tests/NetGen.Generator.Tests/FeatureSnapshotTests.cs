@@ -1,0 +1,61 @@
+using System.Linq;
+using System.Runtime.CompilerServices;
+using ApprovalTests;
+using ApprovalTests.Namers;
+using ApprovalTests.Reporters;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace NetGen.Generator.Tests;
+
+/// <summary>
+/// One small network per language feature, generated from a real compilation, reviewed as a snapshot
+/// (<c>FeatureSnapshotTests.Generates.ForScenario.*.approved.cs</c>) and compiled with warnings as errors.
+/// </summary>
+[UseReporter(typeof(QuietReporter))]
+public class FeatureSnapshotTests
+{
+    public static TheoryData<string, string> Features => new()
+    {
+        { "leaky_relu", """{ "units": 7, "activation": "leaky_relu", "alpha": 0.1 }, { "units": 3 }""" },
+        { "tanh", """{ "units": 7, "activation": "tanh" }, { "units": 3 }""" },
+        { "sigmoid", """{ "units": 7, "activation": "sigmoid" }, { "units": 3 }""" },
+        { "gelu", """{ "units": 7, "activation": "gelu" }, { "units": 3 }""" },
+        { "softplus", """{ "units": 7, "activation": "softplus" }, { "units": 3 }""" },
+        { "no_bias", """{ "units": 7, "activation": "relu", "bias": false }, { "units": 3, "bias": false }""" },
+        { "dropout", """{ "units": 7, "activation": "relu" }, { "type": "dropout", "rate": 0.25 }, { "units": 3 }""" },
+        { "initializers", """{ "units": 7, "activation": "relu", "init": "kaiming_uniform" }, { "units": 6, "activation": "relu", "init": "kaiming_normal" }, { "units": 5, "activation": "tanh", "init": "xavier_uniform" }, { "units": 3, "init": "zeros" }""" },
+        { "mse", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "loss": "mse", "layers_end": [""" },
+        { "binary_cross_entropy", """{ "units": 7, "activation": "relu" }, { "units": 1 } ], "loss": "binary_cross_entropy", "layers_end": [""" },
+        { "adamw", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "adamw", "lr": 0.01, "weight_decay": 0.05 }, "layers_end": [""" },
+        { "adam_l2", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "adam", "weight_decay": 0.001 }, "layers_end": [""" },
+        { "sgd", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "sgd", "lr": 0.1 }, "layers_end": [""" },
+        { "sgd_nesterov", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 }, "layers_end": [""" },
+    };
+
+    /// <summary>A network "f" of 5 inputs and the given layers; a feature may close the layers array to add network properties.</summary>
+    private static string Spec(string layers)
+    {
+        string body = layers.Contains("\"layers_end\": [")
+            ? layers.Replace(", \"layers_end\": [", "")
+            : layers + " ]";
+        return "{ \"networks\": { \"f\": { \"input\": 5, \"layers\": [ " + body + " } } }";
+    }
+
+    [Theory]
+    [MemberData(nameof(Features))]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Generates(string feature, string layers)
+    {
+        var (result, output) = GeneratorHarness.Run(Spec(layers), "namespace Features; [NetGen.Network(\"f\")] public partial class FeatureNet;");
+
+        Assert.Empty(result.Diagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        var source = Assert.Single(result.GeneratedSources);
+        using (ApprovalResults.ForScenario(feature))
+        {
+            Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");
+        }
+    }
+}
