@@ -47,7 +47,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.NetworkClasses);
 
         IncrementalValuesProvider<Binding> bindings = classes
-            .Combine(specFiles.Collect())
+            .Combine(specFiles.Where(static f => f.Exists).Collect())
             .Select(static (pair, _) => Binding.Bind(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Bindings);
 

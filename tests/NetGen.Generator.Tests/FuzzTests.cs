@@ -23,12 +23,21 @@ public class FuzzTests
         { "networks": { "tiny": { "input": 5, "layers": [ { "name": "hidden", "units": 7, "activation": "relu" }, { "units": 3, "type": "dense" } ],
           "optimizer": { "type": "adam", "lr": 0.01, "beta1": 0.8 }, "training": { "batch_size": 4, "epochs": 2, "seed": -3 } } } }
         """,
+        """
+        { "networks": { "tiny": { "input": 5, "layers": [ { "units": 7, "activation": "leaky_relu", "alpha": 0.1, "init": "kaiming_uniform" },
+          { "type": "dropout", "rate": 0.25 }, { "units": 6, "activation": "gelu", "bias": false, "init": "xavier_uniform" }, { "units": 1, "activation": "tanh" } ],
+          "loss": "binary_cross_entropy", "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.001 } } } }
+        """,
+        """
+        { "networks": { "tiny": { "input": 5, "layers": [ { "units": 7, "activation": "softplus", "init": "kaiming_normal" }, { "units": 4, "activation": "sigmoid", "init": "zeros" },
+          { "units": 3 } ], "loss": "mse", "optimizer": { "type": "adamw", "lr": 0.01, "weight_decay": 0.05, "eps": 1e-6 } } } }
+        """,
     };
 
     private static readonly string[] Tokens =
     {
         "{", "}", "[", "]", ",", ":", "\"", "0", "-1", "1e400", "99999999999999999999", "1.5", "true", "null",
-        "\"tiny\"", "\"units\"", "\"relu\"", "\"shape\"", "\"layers\"", "\"input\"", "\\u00e9", "\uFFFD", "\uD800", "\uFEFF", "é", "\t", "\n",
+        "\"tiny\"", "\"units\"", "\"relu\"", "\"shape\"", "\"layers\"", "\"input\"", "\"dropout\"", "\"rate\"", "\"type\"", "false", "\\u00e9", "\uFFFD", "\uD800", "\uFEFF", "é", "\t", "\n",
     };
 
     [Fact]

@@ -40,6 +40,14 @@ public class JsonReaderTests
     }
 
     [Fact]
+    public void Sixty_four_levels_parse_and_sixty_five_do_not()
+    {
+        Assert.NotNull(JsonReader.Parse(new string('[', 64) + new string(']', 64), out _));
+        Assert.Null(JsonReader.Parse(new string('[', 65) + new string(']', 65), out JsonSyntaxError? error));
+        Assert.Equal(64, error!.Span.Start); // at the 65th '['
+    }
+
+    [Fact]
     public void Byte_order_mark_is_skipped()
     {
         Assert.NotNull(JsonReader.Parse("\uFEFF{}", out JsonSyntaxError? error));

@@ -58,7 +58,7 @@ internal sealed class JsonReader
             Fail("unexpected end of file, expected a value", _pos, 0);
             return null;
         }
-        if (depth > MaxDepth)
+        if (depth >= MaxDepth) // the root is depth 0, so this allows 64 levels, as System.Text.Json's MaxDepth 64 does
         {
             Fail($"nesting deeper than {MaxDepth} levels", _pos, 1);
             return null;

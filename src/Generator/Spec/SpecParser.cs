@@ -47,7 +47,8 @@ internal sealed class SpecParser
 
     public static SpecFile Parse(string path, SourceText? text)
     {
-        text ??= SourceText.From("");
+        if (text is null)
+            return new SpecFile(path, EquatableArray<NetworkSpec>.Empty, EquatableArray<string>.Empty, EquatableArray<DiagnosticInfo>.Empty, IsReadable: false, Exists: false);
         var parser = new SpecParser(path, text);
         var networks = new List<NetworkSpec>();
         var invalid = new List<string>();
@@ -222,6 +223,7 @@ internal sealed class SpecParser
         int inputs = input;
         bool valid = true;
         bool afterDropout = false;
+        int denseCount = 0; // dense layers so far, valid or not: default names follow them, so an invalid layer does not make the next one clash
         for (int i = 0; i < node.Items.Count; i++)
         {
             JsonNode layer = node.Items[i];
@@ -244,7 +246,7 @@ internal sealed class SpecParser
             if (type == "dropout")
             {
                 CheckProperties(layer, DropoutProperties, where + " (dropout)");
-                float rate = ParseDropout(layer, where, layers.Count > 0 && !afterDropout, isLast: i == node.Items.Count - 1, afterDropout);
+                float rate = ParseDropout(layer, where, denseCount > 0 && !afterDropout, isLast: i == node.Items.Count - 1, afterDropout);
                 if (layers.Count > 0) layers[layers.Count - 1] = layers[layers.Count - 1] with { Dropout = rate };
                 afterDropout = true;
                 continue;
@@ -252,7 +254,8 @@ internal sealed class SpecParser
             afterDropout = false;
             CheckProperties(layer, LayerProperties, where);
 
-            string name = "fc" + (layers.Count + 1).ToString(CultureInfo.InvariantCulture);
+            denseCount++;
+            string name = "fc" + denseCount.ToString(CultureInfo.InvariantCulture);
             if (layer.Find("name") is JsonProperty nameProperty && ReadString(nameProperty.Value, "name", out string custom))
             {
                 if (!IsIdentifier(custom))
@@ -390,9 +393,11 @@ internal sealed class SpecParser
         float weightDecay = (float)ReadNumber(node, "weight_decay", kind == OptimizerKind.AdamW ? 0.01 : 0, x => x >= 0, "at least 0");
         if (sgd)
         {
+            int errorsBefore = _diagnostics.Count;
             float momentum = (float)ReadNumber(node, "momentum", 0, x => x >= 0 && x < 1, "in [0, 1)");
+            bool momentumReported = _diagnostics.Count != errorsBefore;
             bool nesterov = ReadBool(node, "nesterov", false);
-            if (nesterov && momentum == 0f)
+            if (nesterov && momentum == 0f && !momentumReported)
                 Report(DiagnosticDescriptors.ConflictingProperties, node.Find("nesterov")!.Value.Span, "\"nesterov\": true needs a \"momentum\" greater than 0 (as in PyTorch); add \"momentum\", e.g. 0.9, or remove \"nesterov\"");
             return new OptimizerSpec(OptimizerKind.Sgd, lr, WeightDecay: weightDecay, Momentum: momentum, Nesterov: nesterov);
         }
@@ -445,7 +450,7 @@ internal sealed class SpecParser
     }
 
     /// <summary>A number whose float rounding (what the generated code computes with) satisfies <paramref name="valid"/>.</summary>
-    private double ReadNumber(JsonNode obj, string name, double fallback, Func<float, bool> valid, string range)
+    private double ReadNumber(JsonNode obj, string name, double fallback, Func<double, bool> valid, string range)
     {
         JsonProperty? property = obj.Find(name);
         if (property is null) return fallback;
@@ -459,7 +464,7 @@ internal sealed class SpecParser
         if (!double.TryParse(node.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed)
             || float.IsInfinity((float)parsed) || !valid((float)parsed))
         {
-            string why = float.IsInfinity((float)parsed) ? range + " and fit in a float" : range + ((float)parsed != parsed ? " as a float" : "");
+            string why = float.IsInfinity((float)parsed) ? range + " and fit in a float" : range + (valid(parsed) ? " as a float" : "");
             Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, why);
             return fallback;
         }
