@@ -78,14 +78,38 @@ public sealed class ConsoleProjectBuildTests(ITestOutputHelper log)
         new("empty-layers.nets.json", """{ "networks": { "t27": { "input": 5, "layers": §[] } } }""", "NG2004"),
         new("batch-too-large.nets.json", """{ "networks": { "t30": { "shape": "100000-2", "training": { "batch_size": §65536 } } } }""", "NG2004"),
 
-        // NG2010: the output layer does not fit the loss (points at its units, or the shape value). Before commit
-        // f7dda1b this was NG2004, and docs/diagnostics.md still lists it under NG2004.
+        new("dropout-rate-one.nets.json", """{ "networks": { "t43": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": §1 }, { "units": 3 } ] } } }""", "NG2004"),
+        new("negative-alpha.nets.json", """{ "networks": { "t44": { "input": 5, "layers": [ { "units": 4, "activation": "leaky_relu", "alpha": §-0.1 }, { "units": 3 } ] } } }""", "NG2004"),
+        new("momentum-one.nets.json", """{ "networks": { "t45": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "momentum": §1.0 } } } }""", "NG2004"),
+        new("negative-weight-decay.nets.json", """{ "networks": { "t46": { "shape": "5-3", "optimizer": { "type": "adamw", "weight_decay": §-0.01 } } } }""", "NG2004"),
+
+        // NG2010: the output layer does not fit the loss (points at its units, or the shape value).
         new("one-output-shape.nets.json", """{ "networks": { "t28": { "shape": §"5-1" } } }""", "NG2010"),
         new("one-output-layers.nets.json", """{ "networks": { "t29": { "input": 5, "layers": [ { "units": §1 } ] } } }""", "NG2010"),
+        new("bce-three-outputs.nets.json", """{ "networks": { "t47": { "input": 5, "layers": [ { "units": 4, "activation": "relu" }, { "units": §3 } ], "loss": "binary_cross_entropy" } } }""", "NG2010"),
+
+        // NG2011: a dropout layer where it cannot be (points at its "type" value).
+        new("dropout-first.nets.json", """{ "networks": { "t48": { "input": 5, "layers": [ { "type": §"dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011"),
+        new("dropout-last.nets.json", """{ "networks": { "t49": { "input": 5, "layers": [ { "units": 3 }, { "type": §"dropout", "rate": 0.5 } ] } } }""", "NG2011"),
+        new("dropout-twice.nets.json", """{ "networks": { "t50": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5 }, { "type": §"dropout", "rate": 0.1 }, { "units": 3 } ] } } }""", "NG2011"),
+
+        // NG2001 and NG2002 in the new parts of the language.
+        new("sgd-without-lr.nets.json", """{ "networks": { "t51": { "shape": "5-3", §"optimizer": { "type": "sgd", "momentum": 0.9 } } } }""", "NG2001"),
+        new("dropout-without-rate.nets.json", """{ "networks": { "t52": { "input": 5, "layers": [ { "units": 4 }, §{ "type": "dropout" }, { "units": 3 } ] } } }""", "NG2001"),
+        new("beta-on-sgd.nets.json", """{ "networks": { "t53": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, §"beta1": 0.9 } } } }""", "NG2002"),
+        new("units-on-dropout.nets.json", """{ "networks": { "t54": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5, §"units": 4 }, { "units": 3 } ] } } }""", "NG2002"),
+
+        // NG2003 and NG2007 in the new parts of the language.
+        new("bias-as-string.nets.json", """{ "networks": { "t55": { "input": 5, "layers": [ { "units": 3, "bias": §"no" } ] } } }""", "NG2003"),
+        new("alpha-without-leaky.nets.json", """{ "networks": { "t56": { "input": 5, "layers": [ { "units": 4, "activation": "relu", §"alpha": 0.1 }, { "units": 3 } ] } } }""", "NG2007"),
+        new("nesterov-without-momentum.nets.json", """{ "networks": { "t57": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "nesterov": §true } } } }""", "NG2007"),
 
         // NG2005: unknown enumerated value (points at the value).
         new("unknown-activation.nets.json", """{ "networks": { "t31": { "shape": "5-8-3", "activation": §"rellu" } } }""", "NG2005"),
         new("unknown-layer-type.nets.json", """{ "networks": { "t32": { "input": 5, "layers": [ { "type": §"conv", "units": 3 } ] } } }""", "NG2005"),
+        new("unknown-loss.nets.json", """{ "networks": { "t58": { "shape": "5-3", "loss": §"hinge" } } }""", "NG2005"),
+        new("unknown-optimizer.nets.json", """{ "networks": { "t59": { "shape": "5-3", "optimizer": { "type": §"rmsprop" } } } }""", "NG2005"),
+        new("unknown-initializer.nets.json", """{ "networks": { "t60": { "input": 5, "layers": [ { "units": 3, "init": §"he_normal" } ] } } }""", "NG2005"),
 
         // NG2006: bad shape string (points at the value).
         new("zero-in-shape.nets.json", """{ "networks": { "t33": { "shape": §"784-0-10" } } }""", "NG2006"),
@@ -114,6 +138,8 @@ public sealed class ConsoleProjectBuildTests(ITestOutputHelper log)
         // A correct binding in the same build: its generated members compile and are usable.
         ("Program.cs", "System.Console.WriteLine(App.Good.ParameterCount);\n"),
         ("Good.cs", "using NetGen;\nnamespace App;\n[Network(\"tiny\")]\npublic partial class Good;\n"),
+        // The first part of Split, whose second part (SplitB.cs, a case below) has a second [Network].
+        ("SplitA.cs", "using NetGen;\nnamespace App;\n[Network(\"tiny\")]\npublic partial class Split;\n"),
     };
 
     /// <summary>C# binding mistakes with valid spec files (points at the attribute argument or the class name).</summary>
@@ -126,8 +152,9 @@ public sealed class ConsoleProjectBuildTests(ITestOutputHelper log)
         new("Generic.cs", "using NetGen;\nnamespace App;\n[Network(\"tiny\")]\npublic partial class §Gen<T>;\n", "NG3004"),
         new("Static.cs", "using NetGen;\nnamespace App;\n[Network(\"tiny\")]\npublic static partial class §Stat { }\n", "NG3004"),
         new("Duplicate.cs", "using NetGen;\nnamespace App;\n[Network(§\"dup\")]\npublic partial class Dup;\n", "NG3005"),
-        // NG3006 (not yet in docs/diagnostics.md): the first [Network] binds, each further one is reported at its argument.
+        // NG3006: the first [Network] binds, each further one is reported at its argument, also on another partial declaration.
         new("TwoNetworks.cs", "using NetGen;\nnamespace App;\n[Network(\"tiny\")]\n[Network(§\"other\")]\npublic partial class Two;\n", "NG3006"),
+        new("SplitB.cs", "using NetGen;\nnamespace App;\n[Network(§\"other\")]\npublic partial class Split;\n", "NG3006"),
     };
 
     /// <summary>A [Network] class in a project without any spec file.</summary>
