@@ -77,7 +77,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 }
 
 /// <summary>What the generator needs to know about one <c>[Network]</c> class, as plain values.</summary>
-internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, LocationInfo? NameLocation, EquatableArray<DiagnosticInfo> Diagnostics)
+/// <param name="CanGenerate">False when the class has errors of its own (reported by this or another declaration's target).</param>
+internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, LocationInfo? NameLocation, EquatableArray<DiagnosticInfo> Diagnostics, bool CanGenerate = true)
 {
     public static ClassTarget From(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
@@ -88,8 +89,9 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
         var cls = new NetworkClass(ns, symbol.Name, SyntaxFacts.GetText(symbol.DeclaredAccessibility), fullName);
 
         // A class holds one network. The first [Network] of the class (over all its partial declarations) binds;
-        // every further one is NG3006, reported by the declaration it sits on.
-        AttributeData first = symbol.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == NetworkGenerator.NetworkAttributeName);
+        // every further one is NG3006, reported by the declaration it sits on, and the class gets no code.
+        var all = symbol.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == NetworkGenerator.NetworkAttributeName).ToList();
+        AttributeData first = all[0];
         var diagnostics = new List<DiagnosticInfo>();
         bool primary = false;
         foreach (AttributeData candidate in context.Attributes)
@@ -97,7 +99,7 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
             if (SameApplication(candidate, first)) primary = true;
             else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralNetworks, LocationInfo.From(ArgumentLocation(candidate, syntax, ct)), symbol.Name));
         }
-        if (!primary) return new ClassTarget(cls, null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        if (!primary) return new ClassTarget(cls, null, null, new EquatableArray<DiagnosticInfo>(diagnostics), CanGenerate: false);
 
         Location nameLocation = ArgumentLocation(first, syntax, ct);
         string? name = first.ConstructorArguments.Length == 1 ? first.ConstructorArguments[0].Value as string : null;
@@ -111,7 +113,7 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is generic; a network class has no type parameters"));
         if (symbol.IsStatic)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "it is static; a network holds its weights in instance fields"));
-        return new ClassTarget(cls, name, LocationInfo.From(nameLocation), new EquatableArray<DiagnosticInfo>(diagnostics));
+        return new ClassTarget(cls, name, LocationInfo.From(nameLocation), new EquatableArray<DiagnosticInfo>(diagnostics), CanGenerate: all.Count == 1);
     }
 
     private static bool SameApplication(AttributeData a, AttributeData b) =>
@@ -161,7 +163,7 @@ internal sealed record Binding(GenerationModel? Model, EquatableArray<Diagnostic
             }
             return new Binding(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
-        GenerationModel? model = target.Diagnostics.Count == 0 ? new GenerationModel(target.Class, spec) : null;
+        GenerationModel? model = target.Diagnostics.Count == 0 && target.CanGenerate ? new GenerationModel(target.Class, spec) : null;
         return new Binding(model, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

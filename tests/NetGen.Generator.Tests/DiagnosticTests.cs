@@ -62,6 +62,141 @@ public class DiagnosticTests
         Assert.Equal(new[] { expected }, Errors(spec));
     }
 
+    [Theory]
+    // Expected columns are counted by hand: the prefix { "networks": { "tiny": { "input": 5, "layers": [ puts the
+    // first layer's brace at column 51 and its first property at 53; with { "shape": "5-3", the "optimizer" name is at 43
+    // and the optimizer's "type" value at 66.
+    // Layers: alpha, bias, dropout.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "leaky_relu", "alpha": -0.5 } ] } } }""", "NG2004@1:102")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "relu", "alpha": 0.1 } ] } } }""", "NG2007@1:87")]  // alpha names leaky_relu's slope
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "alpha": 0.1 } ] } } }""", "NG2007@1:65")]                        // no activation is identity
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "bias": "false" } ] } } }""", "NG2003@1:73")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "init": 3 } ] } } }""", "NG2003@1:73")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout" }, { "units": 3 } ] } } }""", "NG2001@1:67")]              // rate missing: at the layer's brace
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 1 }, { "units": 3 } ] } } }""", "NG2004@1:96")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": -0.1 }, { "units": 3 } ] } } }""", "NG2004@1:96")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5, "units": 3 }, { "units": 3 } ] } } }""", "NG2002@1:101")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:61")]                  // first
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 }, { "type": "dropout", "rate": 0.5 } ] } } }""", "NG2011@1:77")]                  // last
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5 }, { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:113")] // twice in a row: at the second
+    // Losses: the output layer must fit (at the last layer's units, or the shape).
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "units": 3 } ], "loss": "binary_cross_entropy" } } }""", "NG2010@1:78")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-8-3", "loss": "binary_cross_entropy" } } }""", "NG2010@1:36")]
+    // Optimizers.
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "lr": 0.1 } } } }""", "NG2001@1:43")]                                      // type missing: at "optimizer"
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd" } } } }""", "NG2001@1:43")]                                  // sgd has no default lr
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "nesterov": true } } } }""", "NG2007@1:96")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "momentum": 0, "nesterov": true } } } }""", "NG2007@1:111")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "nesterov": 1 } } } }""", "NG2003@1:96")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "momentum": 1 } } } }""", "NG2004@1:96")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "weight_decay": -1 } } } }""", "NG2004@1:100")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adamw", "weight_decay": -0.01 } } } }""", "NG2004@1:91")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "beta1": 0.9 } } } }""", "NG2002@1:84")]       // adam-only property on sgd
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adam", "momentum": 0.9 } } } }""", "NG2002@1:74")]              // sgd-only property on adam
+    public void Language_mistakes_point_at_the_token(string spec, string expected)
+    {
+        Assert.Equal(new[] { expected }, Errors(spec));
+    }
+
+    [Theory]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "sigmod" } ] } } }""", "NG2005@1:79", "activation", "sigmoid")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "init": "kaiming-normal" } ] } } }""", "NG2005@1:73", "initializer", "kaiming_normal")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "droput", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2005@1:77", "layer type", "dropout")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "SGD", "lr": 0.1 } } } }""", "NG2005@1:66", "optimizer", "sgd")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 } ], "loss": "mse2" } } }""", "NG2005@1:77", "loss", "mse")]
+    public void Unknown_values_are_NG2005_at_the_value_and_suggest_the_near_miss(string spec, string expected, string what, string suggestion)
+    {
+        var (result, _) = GeneratorHarness.Run(spec, SourceSnippets.TinyClass);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal(expected, GeneratorHarness.Describe(d));
+        Assert.StartsWith($"Unknown {what} ", d.GetMessage());
+        Assert.EndsWith($"(did you mean \"{suggestion}\"?)", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "beta1": 0.9 } } } }""",
+        "Unknown property \"beta1\" in the optimizer of network \"tiny\" (sgd); known properties: type, lr, momentum, nesterov, weight_decay")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adam", "momentum": 0.9 } } } }""",
+        "Unknown property \"momentum\" in the optimizer of network \"tiny\" (adam); known properties: type, lr, beta1, beta2, eps, weight_decay")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5, "units": 3 }, { "units": 3 } ] } } }""",
+        "Unknown property \"units\" in layer 2 (dropout); known properties: type, rate")]
+    public void A_property_of_another_kind_lists_the_properties_this_kind_knows(string spec, string message)
+    {
+        var (result, _) = GeneratorHarness.Run(spec, SourceSnippets.TinyClass);
+        Assert.Equal(message, Assert.Single(result.Diagnostics).GetMessage());
+    }
+
+    [Theory]
+    // " as a float" only when the value is in range and its float rounding is not.
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adamw", "weight_decay": -0.01 } } } }""", "\"weight_decay\" is -0.01, but it must be at least 0")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "momentum": 1.1 } } } }""", "\"momentum\" is 1.1, but it must be in [0, 1)")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adam", "lr": 1e-50 } } } }""", "\"lr\" is 1e-50, but it must be greater than 0 as a float")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adam", "beta1": 0.99999999999 } } } }""", "\"beta1\" is 0.99999999999, but it must be in [0, 1) as a float")]
+    public void Out_of_range_messages_blame_float_rounding_only_when_it_is_the_cause(string spec, string message)
+    {
+        var (result, _) = GeneratorHarness.Run(spec, SourceSnippets.TinyClass);
+        Assert.Equal(message, Assert.Single(result.Diagnostics).GetMessage());
+    }
+
+    [Theory]
+    // One mistake gives one error, not follow-on errors about its neighbours.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "activation": "relu" }, { "units": 3 } ] } } }""", "NG2001@1:51")]                                   // not also NG2008 (fc1 twice)
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "activation": "relu" }, { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2001@1:51")] // not also NG2011 (no dense layer before)
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "momentum": 1, "nesterov": true } } } }""", "NG2004@1:96")]          // not also NG2007 (nesterov without momentum)
+    public void A_mistake_does_not_cascade(string spec, string expected)
+    {
+        Assert.Equal(new[] { expected }, Errors(spec));
+    }
+
+    /// <summary>Every property of the language at least once, each value of every enumeration, all three optimizers and losses.</summary>
+    internal const string EveryFeatureSpec = """
+        {
+          "$schema": "./nets.schema.json",
+          "networks": {
+            "tiny": {
+              "input": 5,
+              "layers": [
+                { "type": "dense", "name": "hidden", "units": 8, "activation": "leaky_relu", "alpha": 0.2, "bias": true, "init": "kaiming_uniform" },
+                { "type": "dropout", "rate": 0.25 },
+                { "units": 8, "activation": "gelu", "bias": false, "init": "kaiming_normal" },
+                { "units": 6, "activation": "tanh", "init": "xavier_uniform" },
+                { "type": "dropout", "rate": 0 },
+                { "units": 6, "activation": "sigmoid", "init": "default" },
+                { "units": 5, "activation": "softplus", "init": "zeros" },
+                { "units": 4, "activation": "relu" },
+                { "units": 3, "activation": "identity" }
+              ],
+              "loss": "cross_entropy",
+              "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 },
+              "training": { "batch_size": 16, "epochs": 2, "seed": 7 }
+            },
+            "binary": {
+              "shape": "5-4-1",
+              "activation": "leaky_relu",
+              "loss": "binary_cross_entropy",
+              "optimizer": { "type": "adamw", "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-7, "weight_decay": 0.05 }
+            },
+            "regression": {
+              "input": 3,
+              "layers": [ { "units": 4, "activation": "relu" }, { "units": 2 } ],
+              "loss": "mse",
+              "optimizer": { "type": "adam", "weight_decay": 0.001 }
+            }
+          }
+        }
+        """;
+
+    [Fact]
+    public void A_valid_spec_using_every_feature_gives_no_diagnostics_and_compiles()
+    {
+        string source = "using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")] public partial class TinyNet;\n[Network(\"binary\")] public partial class BinaryNet;\n[Network(\"regression\")] public partial class RegressionNet;";
+        var (result, output) = GeneratorHarness.Run(EveryFeatureSpec, source);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(new[] { "MyApp.BinaryNet.g.cs", "MyApp.RegressionNet.g.cs", "MyApp.TinyNet.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+    }
+
     [Fact]
     public void Unknown_property_suggests_the_near_miss()
     {
@@ -122,6 +257,41 @@ public class DiagnosticTests
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("NG3005@5:10", GeneratorHarness.Describe(d));
         Assert.Contains("nets.json and more.nets.json", d.GetMessage());
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    [Theory]
+    // The second attribute's argument: [Network( is 9 characters, so the argument starts at column 10;
+    // in [Network("tiny"), Network( the second one starts at column 27.
+    [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")]\n[Network(\"tiny\")]\npublic partial class TinyNet;", "NG3006@4:10")]
+    [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\"), Network(\"other\")]\npublic partial class TinyNet;", "NG3006@3:27")]
+    public void A_second_Network_attribute_is_NG3006_and_the_class_gets_no_code(string source, string expected)
+    {
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal(expected, GeneratorHarness.Describe(d));
+        Assert.Equal("Class 'TinyNet' has more than one [Network] attribute; a class holds one network, so declare another partial class for each further network", d.GetMessage());
+        Assert.Empty(result.GeneratedSources);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output)); // AllowMultiple = true: no CS0579 from the compiler
+    }
+
+    private const string TinyDeclaration = "using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")]\npublic partial class TinyNet;";
+
+    [Fact]
+    public void A_second_Network_attribute_on_another_partial_declaration_is_NG3006_there()
+    {
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, TinyDeclaration, TinyDeclaration);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("NG3006@3:10", GeneratorHarness.Describe(d));
+        Assert.Equal("/project/File1.cs", d.Location.GetLineSpan().Path);
+        Assert.DoesNotContain(GeneratorHarness.CompileDiagnostics(output), c => c.Id == "CS0579");
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+    }
+
+    [Fact]
+    public void A_second_Network_attribute_on_another_partial_declaration_leaves_the_class_without_code()
+    {
+        var (result, _) = GeneratorHarness.Run(SourceSnippets.TinySpec, TinyDeclaration, TinyDeclaration);
         Assert.Empty(result.GeneratedSources);
     }
 

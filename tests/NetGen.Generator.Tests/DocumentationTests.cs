@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Spec;
@@ -12,8 +13,9 @@ using Xunit;
 namespace NetGen.Generator.Tests;
 
 /// <summary>
-/// The user-facing documents cannot drift from the code: every diagnostic is documented and tracked
-/// for release, and nets.schema.json offers exactly the values and properties SpecParser accepts.
+/// The user-facing documents cannot drift from the code: every diagnostic is documented (with a message that
+/// fits its descriptor) and tracked as shipped, and nets.schema.json offers exactly the values and properties
+/// SpecParser accepts.
 /// </summary>
 public class DocumentationTests
 {
@@ -69,13 +71,29 @@ public class DocumentationTests
 
     [Theory]
     [MemberData(nameof(DiagnosticIds))]
-    public void Every_diagnostic_is_tracked_in_AnalyzerReleases_Unshipped_md(string id)
+    public void Every_diagnostic_is_tracked_in_AnalyzerReleases_Shipped_md_and_not_Unshipped(string id)
     {
-        string[]? row = Row(ReadRepoFile("src", "Generator", "Diagnostics", "AnalyzerReleases.Unshipped.md"), id);
-        Assert.True(row is not null, $"AnalyzerReleases.Unshipped.md has no row for {id}");
+        string[]? row = Row(ReadRepoFile("src", "Generator", "Diagnostics", "AnalyzerReleases.Shipped.md"), id);
+        Assert.True(row is not null, $"AnalyzerReleases.Shipped.md has no row for {id}");
         DiagnosticDescriptor descriptor = Descriptor(id);
         Assert.Equal(descriptor.Category, row![1]);
         Assert.Equal(descriptor.DefaultSeverity.ToString(), row[2]);
+        Assert.Equal(descriptor.Title.ToString(), row[3]);
+        Assert.True(Row(ReadRepoFile("src", "Generator", "Diagnostics", "AnalyzerReleases.Unshipped.md"), id) is null, $"{id} is shipped, so AnalyzerReleases.Unshipped.md must not list it");
+    }
+
+    [Theory]
+    [MemberData(nameof(DiagnosticIds))]
+    public void The_message_in_docs_diagnostics_md_fits_the_descriptor(string id)
+    {
+        // The documented message is what NetGen prints for the example: the descriptor's format with its arguments filled in.
+        string[] row = Row(ReadRepoFile("docs", "diagnostics.md"), id)!;
+        Assert.True(row is not null && row.Length >= 6, $"docs/diagnostics.md has no full row for {id}");
+        string message = row![4];
+        Assert.True(message.Length > 2 && message[0] == '`' && message[^1] == '`', $"the message of {id} in docs/diagnostics.md should be one code span");
+        string format = Descriptor(id).MessageFormat.ToString();
+        string pattern = "^" + string.Concat(Regex.Split(format, @"(\{\d+\})").Select(part => Regex.IsMatch(part, @"^\{\d+\}$") ? ".*" : Regex.Escape(part))) + "$";
+        Assert.Matches(pattern, message.Substring(1, message.Length - 2));
     }
 
     [Fact]
@@ -103,6 +121,13 @@ public class DocumentationTests
 
     private static string[] PropertyNames(JsonElement objectSchema) => objectSchema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToArray();
 
+    private static JsonElement Property(JsonElement schema, string definition, string property) => Definition(schema, definition).GetProperty("properties").GetProperty(property);
+
+    /// <summary>The values a property schema allows with "const" or "enum".</summary>
+    private static string[] Values(JsonElement property) => property.TryGetProperty("const", out JsonElement single) ? new[] { single.GetString()! } : Enum(property);
+
+    private static string[] Required(JsonElement objectSchema) => objectSchema.TryGetProperty("required", out JsonElement required) ? required.EnumerateArray().Select(e => e.GetString()!).ToArray() : Array.Empty<string>();
+
     private static string[] ParserList(string field)
     {
         FieldInfo? info = typeof(SpecParser).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
@@ -122,29 +147,76 @@ public class DocumentationTests
     public void Schema_activations_equal_the_parser_activations()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecParser.Activations, Enum(Definition(schema, "layer").GetProperty("properties").GetProperty("activation")));
-        Assert.Equal(SpecParser.Activations, Enum(Definition(schema, "network").GetProperty("properties").GetProperty("activation")));
+        Assert.Equal(SpecParser.Activations, Enum(Property(schema, "dense_layer", "activation")));
+        Assert.Equal(SpecParser.Activations, Enum(Property(schema, "network", "activation")));
     }
 
     [Fact]
     public void Schema_losses_equal_the_parser_losses()
     {
-        Assert.Equal(SpecParser.Losses, Enum(Definition(Schema(), "network").GetProperty("properties").GetProperty("loss")));
+        Assert.Equal(SpecParser.Losses, Enum(Property(Schema(), "network", "loss")));
     }
 
     [Fact]
-    public void Schema_optimizer_type_equals_the_parser_optimizers()
+    public void Schema_initializers_equal_the_parser_initializers()
     {
-        JsonElement type = Definition(Schema(), "optimizer").GetProperty("properties").GetProperty("type");
-        string[] schemaOptimizers = type.TryGetProperty("const", out JsonElement single) ? new[] { single.GetString()! } : Enum(type);
-        Assert.Equal(SpecParser.Optimizers, schemaOptimizers);
+        Assert.Equal(SpecParser.Initializers, Enum(Property(Schema(), "dense_layer", "init")));
+    }
+
+    [Fact]
+    public void Schema_optimizer_types_equal_the_parser_optimizers()
+    {
+        JsonElement schema = Schema();
+        Assert.Equal(SpecParser.Optimizers, Enum(Property(schema, "optimizer", "type")));
+        // Each optimizer definition takes its own types, and together they take them all.
+        string[] byDefinition = Values(Property(schema, "adam_optimizer", "type")).Concat(Values(Property(schema, "sgd_optimizer", "type"))).ToArray();
+        Assert.Equal(SpecParser.Optimizers, byDefinition);
+        Assert.Equal(new[] { "sgd" }, Values(Property(schema, "sgd_optimizer", "type")));
+    }
+
+    [Fact]
+    public void Schema_optimizer_picks_its_definition_by_type()
+    {
+        JsonElement optimizer = Definition(Schema(), "optimizer");
+        Assert.Equal("sgd", optimizer.GetProperty("if").GetProperty("properties").GetProperty("type").GetProperty("const").GetString());
+        Assert.Equal("#/$defs/sgd_optimizer", optimizer.GetProperty("then").GetProperty("$ref").GetString());
+        Assert.Equal("#/$defs/adam_optimizer", optimizer.GetProperty("else").GetProperty("$ref").GetString());
+        Assert.Equal(new[] { "type" }, optimizer.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void Schema_layer_is_a_dense_or_a_dropout_layer_and_their_types_equal_the_parser_layer_types()
+    {
+        JsonElement schema = Schema();
+        Assert.Equal("#/$defs/layer", Property(schema, "network", "layers").GetProperty("items").GetProperty("$ref").GetString());
+        string[] alternatives = Definition(schema, "layer").GetProperty("oneOf").EnumerateArray().Select(e => e.GetProperty("$ref").GetString()!).ToArray();
+        Assert.Equal(new[] { "#/$defs/dense_layer", "#/$defs/dropout_layer" }, alternatives);
+        string[] types = Values(Property(schema, "dense_layer", "type")).Concat(Values(Property(schema, "dropout_layer", "type"))).ToArray();
+        Assert.Equal(SpecParser.LayerTypes, types);
+        // "type" may be left out of a dense layer only.
+        Assert.DoesNotContain("type", Required(Definition(schema, "dense_layer")));
+        Assert.Contains("type", Required(Definition(schema, "dropout_layer")));
+    }
+
+    [Fact]
+    public void Schema_defaults_equal_the_parser_defaults()
+    {
+        JsonElement schema = Schema();
+        Assert.Equal(SpecParser.DefaultAlpha, Property(schema, "dense_layer", "alpha").GetProperty("default").GetSingle());
+        Assert.Equal("dense", Property(schema, "dense_layer", "type").GetProperty("default").GetString());
+        Assert.Equal(SpecParser.Initializers[0], Property(schema, "dense_layer", "init").GetProperty("default").GetString());
+        Assert.Equal(SpecParser.Losses[0], Property(schema, "network", "loss").GetProperty("default").GetString());
+        Assert.Contains("lr", Required(Definition(schema, "sgd_optimizer")));
+        Assert.False(Property(schema, "sgd_optimizer", "lr").TryGetProperty("default", out _), "sgd has no default learning rate");
     }
 
     [Theory]
     [InlineData(null, "RootProperties")]
     [InlineData("network", "NetworkProperties")]
-    [InlineData("layer", "LayerProperties")]
-    [InlineData("optimizer", "OptimizerProperties")]
+    [InlineData("dense_layer", "LayerProperties")]
+    [InlineData("dropout_layer", "DropoutProperties")]
+    [InlineData("adam_optimizer", "AdamProperties")]
+    [InlineData("sgd_optimizer", "SgdProperties")]
     [InlineData("training", "TrainingProperties")]
     public void Schema_properties_equal_the_properties_the_parser_accepts(string? definition, string parserField)
     {
@@ -152,8 +224,24 @@ public class DocumentationTests
         JsonElement objectSchema = definition is null ? schema : Definition(schema, definition);
         Assert.Equal(ParserList(parserField).OrderBy(n => n, StringComparer.Ordinal), PropertyNames(objectSchema).OrderBy(n => n, StringComparer.Ordinal));
         Assert.False(objectSchema.GetProperty("additionalProperties").GetBoolean());
-        foreach (System.Text.Json.JsonProperty property in objectSchema.GetProperty("properties").EnumerateObject())
-            Assert.True(property.Value.TryGetProperty("description", out _), $"\"{property.Name}\" in {definition ?? "the root"} has no description");
+    }
+
+    [Fact]
+    public void Every_schema_definition_and_property_has_a_description()
+    {
+        JsonElement schema = Schema();
+        var objects = new List<(string Where, JsonElement Schema)> { ("the root", schema) };
+        foreach (System.Text.Json.JsonProperty definition in schema.GetProperty("$defs").EnumerateObject())
+        {
+            Assert.True(definition.Value.TryGetProperty("description", out _), $"$defs/{definition.Name} has no description");
+            objects.Add(("$defs/" + definition.Name, definition.Value));
+        }
+        foreach (var (where, objectSchema) in objects)
+        {
+            if (!objectSchema.TryGetProperty("properties", out JsonElement properties)) continue;
+            foreach (System.Text.Json.JsonProperty property in properties.EnumerateObject())
+                Assert.True(property.Value.TryGetProperty("description", out _), $"\"{property.Name}\" in {where} has no description");
+        }
     }
 
     [Fact]

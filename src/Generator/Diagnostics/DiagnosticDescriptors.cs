@@ -42,7 +42,7 @@ internal static class DiagnosticDescriptors
         "NG2009", "Network too large", "Network \"{0}\" has {1} parameters; NetGen supports at most {2}", SpecCategory);
 
     public static readonly DiagnosticDescriptor OutputSizeMismatch = Error(
-        "NG2010", "Output layer does not fit the loss", "The output layer has {0} units, but \"{1}\" needs {2}", SpecCategory);
+        "NG2010", "Output layer does not fit the loss", "The output layer has {0}, but \"{1}\" needs {2}", SpecCategory);
 
     public static readonly DiagnosticDescriptor MisplacedDropout = Error(
         "NG2011", "Dropout layer in the wrong place", "{0}", SpecCategory);

@@ -169,7 +169,7 @@ internal sealed class SpecParser
             JsonNode? last = layers.Value.Items.LastOrDefault(item => item.Find("units") is not null);
             if (last is not null) span = last.Find("units")!.Value.Span;
         }
-        Report(DiagnosticDescriptors.OutputSizeMismatch, span, outputs.ToString(CultureInfo.InvariantCulture), LossName(loss), needs);
+        Report(DiagnosticDescriptors.OutputSizeMismatch, span, outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), LossName(loss), needs);
         return false;
     }
 
