@@ -184,8 +184,8 @@ internal static class ActivationEmitter
         }
         if (used.Contains(Activation.Softplus))
         {
-            w.Line("/// <summary>log(1 + e^z), and z itself above 20 (PyTorch Softplus: beta 1, threshold 20).</summary>");
-            w.Line("private static float Softplus(float z) => z > 20f ? z : (float)global::System.Math.Log(1.0 + global::System.Math.Exp(z));");
+            w.Line("/// <summary>log(1 + e^z), and z itself above 20 (PyTorch Softplus: beta 1, threshold 20); e^z below -20, where log(1 + x) = x - x^2/2 + ... is x to float precision.</summary>");
+            w.Line("private static float Softplus(float z) => z > 20f ? z : z < -20f ? global::System.MathF.Exp(z) : (float)global::System.Math.Log(1.0 + global::System.Math.Exp(z));");
             w.Line();
             w.Line("private static float SoftplusDerivative(float z) => z > 20f ? 1f : Sigmoid(z);");
             w.Line();

@@ -23,11 +23,16 @@ public sealed class AllocationTests
     [InlineData("mixed", 4)]
     [InlineData("odd", 17)]
     [InlineData("digits", 1)]
+    [InlineData("dropout", 4)] // masks drawn every step
+    [InlineData("momentum", 4)]
+    [InlineData("nesterov", 3)]
+    [InlineData("mse", 4)] // integer labels turned into one-hot targets
+    [InlineData("bce", 5)]
     public void TrainStep_AllocatesNothing(string name, int batch)
     {
         ITestNetwork net = Create(name, seed: 1, maxBatchSize: batch);
         float[] inputs = RandomInputs(800, net.MaxBatchSize, net.InputSize);
-        int[] labels = RandomLabels(801, net.MaxBatchSize, net.OutputSize);
+        int[] labels = RandomLabels(801, net.MaxBatchSize, net);
         net.LearningRate = 1e-6f; // keep the weights (and so the work per step) essentially fixed
         AssertAllocatesNothing(() =>
         {
@@ -35,10 +40,33 @@ public sealed class AllocationTests
         });
     }
 
+    /// <summary>The float-targets overloads of the networks trained with MSE and binary cross-entropy.</summary>
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("bce")]
+    [InlineData("dropstats")]
+    public void TrainStepAndComputeGradients_WithFloatTargets_AllocateNothing(string name)
+    {
+        var net = (ITargetNetwork)Create(name, seed: 1);
+        float[] inputs = RandomInputs(803, net.MaxBatchSize, net.InputSize);
+        float[] targets = RandomTargets(804, net.MaxBatchSize, net.OutputSize);
+        net.LearningRate = 1e-6f;
+        AssertAllocatesNothing(() =>
+        {
+            for (int i = 0; i < Calls; i++) net.TrainStep(inputs, targets);
+        });
+        AssertAllocatesNothing(() =>
+        {
+            for (int i = 0; i < Calls; i++) net.ComputeGradients(inputs, targets);
+        });
+    }
+
     [Theory]
     [InlineData("odd", 130, 100)] // three chunks of stack buffers
     [InlineData("digits", 66, 10)] // two chunks; few calls, as each costs 1.7M multiply-adds
     [InlineData("wide", 1, 100)] // rented buffers instead of the stack
+    [InlineData("dropout", 130, 100)]
+    [InlineData("smooth", 130, 100)]
     public void ForwardAndPredict_AllocateNothing(string name, int rows, int calls)
     {
         ITestNetwork net = Create(name, seed: 1);

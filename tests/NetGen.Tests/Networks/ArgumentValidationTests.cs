@@ -38,6 +38,61 @@ public sealed class ArgumentValidationTests
         for (int i = 0; i < before.Length; i++) Assert.True(before[i].AsSpan().SequenceEqual(after[i]), $"{reason}: a parameter or gradient changed");
     }
 
+    public static TheoryData<string, string, int, int> BadTargetBatches => new()
+    {
+        // network, case, input values, target values (mse: 3 outputs, MaxBatchSize 4; bce: 1 output, MaxBatchSize 5)
+        { "mse", "no rows", 0, 0 },
+        { "mse", "a partial row of targets", 2 * 5, 2 * 3 + 1 },
+        { "mse", "a target row short", 2 * 5, 2 * 3 - 1 },
+        { "mse", "more rows than MaxBatchSize", 5 * 5, 5 * 3 },
+        { "mse", "fewer input rows than target rows", 2 * 5, 3 * 3 },
+        { "mse", "more input rows than target rows", 3 * 5, 2 * 3 },
+        { "mse", "a partial input row", 2 * 5 + 1, 2 * 3 },
+        { "mse", "targets given as one value per row", 3 * 5, 3 },
+        { "bce", "no rows", 0, 0 },
+        { "bce", "more rows than MaxBatchSize", 6 * 5, 6 },
+        { "bce", "fewer input rows than target rows", 2 * 5, 3 },
+        { "bce", "more input rows than target rows", 4 * 5, 3 },
+        { "bce", "a partial input row", 3 * 5 - 1, 3 },
+        { "mse", "inputs of one row, targets of two", 5, 6 },
+    };
+
+    /// <summary>The float-targets overloads reject mismatched lengths with ArgumentException, before changing anything.</summary>
+    [Theory]
+    [MemberData(nameof(BadTargetBatches))]
+    public void TargetOverloads_RejectBadLengths_AndChangeNothing(string name, string reason, int inputValues, int targetValues)
+    {
+        var net = (ITargetNetwork)Create(name, seed: 1);
+        net.ComputeGradients(RandomInputs(910, 2, net.InputSize), RandomTargets(911, 2, net.OutputSize));
+        float[][] before = net.Parameters.SelectMany(p => new[] { p.Values.ToArray(), p.Gradients!.ToArray() })
+            .Concat(net.OptimizerState.Select(s => s.Values.ToArray())).ToArray();
+
+        float[] inputs = RandomInputs(912, 1, inputValues, zeroFraction: 0);
+        float[] targets = RandomTargets(913, 1, targetValues);
+        Assert.ThrowsAny<ArgumentException>(() => net.TrainStep(inputs, targets));
+        Assert.ThrowsAny<ArgumentException>(() => net.ComputeGradients(inputs, targets));
+
+        Assert.Equal(0, net.Step);
+        float[][] after = net.Parameters.SelectMany(p => new[] { p.Values, p.Gradients! }).Concat(net.OptimizerState.Select(s => s.Values)).ToArray();
+        for (int i = 0; i < before.Length; i++) Assert.True(before[i].AsSpan().SequenceEqual(after[i]), $"{reason}: a parameter, gradient or optimizer state changed");
+    }
+
+    /// <summary>The integer-label overloads of MSE and binary cross-entropy accept labels below ClassCount only.</summary>
+    [Theory]
+    [InlineData("mse", 3)]
+    [InlineData("mse", -1)]
+    [InlineData("bce", 2)]
+    [InlineData("bce", -1)]
+    public void LabelOverloads_OfTargetLosses_RejectLabelsOutsideTheClasses(string name, int label)
+    {
+        ITestNetwork net = Create(name, seed: 1);
+        float[] inputs = RandomInputs(914, 2, net.InputSize);
+        Assert.ThrowsAny<ArgumentException>(() => net.TrainStep(inputs, new[] { 0, label }));
+        Assert.ThrowsAny<ArgumentException>(() => net.ComputeGradients(inputs, new[] { label, 0 }));
+        Assert.Equal(0, net.Step);
+        Assert.True(float.IsFinite(net.TrainStep(inputs, new[] { net.ClassCount - 1, 0 })));
+    }
+
     [Fact]
     public void TrainStep_RejectsAPartialInputRow()
     {

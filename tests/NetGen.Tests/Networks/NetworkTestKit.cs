@@ -19,7 +19,7 @@ internal static class NetworkTestKit
         return values;
     }
 
-    /// <summary>A fresh instance of a test network by its name in test.nets.json.</summary>
+    /// <summary>A fresh instance of a test network by its name in test.nets.json or features.nets.json.</summary>
     public static ITestNetwork Create(string name, int? seed = null, int? maxBatchSize = null) => name switch
     {
         "tiny" => new TinyNet(seed, maxBatchSize),
@@ -30,8 +30,46 @@ internal static class NetworkTestKit
         "digits" => new DigitsNet(seed, maxBatchSize),
         "toy" => new ToyNet(seed, maxBatchSize),
         "relulast" => new ReluLastNet(seed, maxBatchSize),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a network of test.nets.json."),
+        "leaky" => new LeakyNet(seed, maxBatchSize),
+        "saturating" => new SaturatingNet(seed, maxBatchSize),
+        "smooth" => new SmoothNet(seed, maxBatchSize),
+        "nobias" => new NoBiasNet(seed, maxBatchSize),
+        "dropout" => new DropoutNet(seed, maxBatchSize),
+        "dropstats" => new DropStatsNet(seed, maxBatchSize),
+        "mse" => new MseNet(seed, maxBatchSize),
+        "bce" => new BceNet(seed, maxBatchSize),
+        "adamw" => new AdamWNet(seed, maxBatchSize),
+        "adaml2" => new AdamL2Net(seed, maxBatchSize),
+        "sgd" => new SgdNet(seed, maxBatchSize),
+        "momentum" => new MomentumNet(seed, maxBatchSize),
+        "nesterov" => new NesterovNet(seed, maxBatchSize),
+        "xavier" => new XavierNet(seed, maxBatchSize),
+        "kaimingu" => new KaimingUniformNet(seed, maxBatchSize),
+        "kaimingn" => new KaimingNormalNet(seed, maxBatchSize),
+        "zeros" => new ZerosNet(seed, maxBatchSize),
+        "xorbce" => new XorBceNet(seed, maxBatchSize),
+        "xormse" => new XorMseNet(seed, maxBatchSize),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a network of test.nets.json or features.nets.json."),
     };
+
+    /// <summary>Every network of features.nets.json.</summary>
+    public static readonly string[] FeatureNetworks =
+    {
+        "leaky", "saturating", "smooth", "nobias", "dropout", "dropstats", "mse", "bce", "adamw", "adaml2", "sgd", "momentum",
+        "nesterov", "xavier", "kaimingu", "kaimingn", "zeros", "xorbce", "xormse",
+    };
+
+    public static TheoryData<string> FeatureNetworkNames() => new(FeatureNetworks);
+
+    /// <summary>Float targets for a loss: in [0, 1) (probabilities for binary cross-entropy, anything for MSE).</summary>
+    public static float[] RandomTargets(int seed, int rows, int outputs)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, rows * outputs).Select(_ => (float)random.NextDouble()).ToArray();
+    }
+
+    /// <summary>Labels a network accepts: class indices below its ClassCount.</summary>
+    public static int[] RandomLabels(int seed, int rows, INetwork network) => RandomLabels(seed, rows, network.ClassCount);
 
     public static int[] RandomLabels(int seed, int rows, int classes)
     {
@@ -62,14 +100,22 @@ internal static class NetworkTestKit
     /// <summary>A 2-D tensor's array as a MathNet matrix in PyTorch orientation (column-major storage, per <see cref="NamedTensor"/>).</summary>
     public static Matrix<float> AsMatrix(NamedTensor tensor, float[] storage) => Matrix<float>.Build.Dense(tensor.Shape[0], tensor.Shape[1], storage);
 
-    /// <summary>The smallest |z| over all ReLU pre-activations of a batch: how far the batch is from a ReLU kink.</summary>
-    public static double ReluMargin(ReferenceMlp reference, ReferenceMlp.Trace trace)
+    /// <summary>
+    /// The smallest distance of any pre-activation from a kink of its activation (0 for relu and leaky_relu, the
+    /// threshold 20 for softplus): how far the batch is from a point where a difference quotient would straddle one.
+    /// </summary>
+    public static double KinkMargin(ReferenceMlp reference, ReferenceMlp.Trace trace)
     {
         double margin = double.PositiveInfinity;
         for (int l = 0; l < reference.Layers.Count; l++)
         {
-            if (reference.Layers[l].Activation == ReferenceActivation.Relu)
-                margin = Math.Min(margin, trace.Z[l].Enumerate().Min(Math.Abs));
+            double kink = reference.Layers[l].Activation switch
+            {
+                ReferenceActivation.Relu or ReferenceActivation.LeakyRelu => 0,
+                ReferenceActivation.Softplus => ReferenceMlp.SoftplusThreshold,
+                _ => double.NaN,
+            };
+            if (!double.IsNaN(kink)) margin = Math.Min(margin, trace.Z[l].Enumerate().Min(z => Math.Abs(z - kink)));
         }
         return margin;
     }
@@ -80,9 +126,20 @@ internal static class NetworkTestKit
         int count = 0;
         for (int l = 0; l < reference.Layers.Count; l++)
         {
-            if (reference.Layers[l].Activation == ReferenceActivation.Relu) count += trace.A[l].Enumerate().Count(v => v == 0);
+            if (reference.Layers[l].Activation == ReferenceActivation.Relu) count += trace.H[l].Enumerate().Count(v => v == 0);
         }
         return count;
+    }
+
+    /// <summary>Every relu and leaky_relu layer sees pre-activations on both sides of 0, so both branches are checked.</summary>
+    public static void AssertBothSidesOfEveryKink(ReferenceMlp reference, ReferenceMlp.Trace trace)
+    {
+        for (int l = 0; l < reference.Layers.Count; l++)
+        {
+            if (reference.Layers[l].Activation is not (ReferenceActivation.Relu or ReferenceActivation.LeakyRelu)) continue;
+            Assert.True(trace.Z[l].Enumerate().Any(z => z < 0), $"{reference.Layers[l].Name}: no negative pre-activation");
+            Assert.True(trace.Z[l].Enumerate().Any(z => z > 0), $"{reference.Layers[l].Name}: no positive pre-activation");
+        }
     }
 
     /// <summary>
@@ -117,34 +174,58 @@ internal static class NetworkTestKit
         Assert.True(Math.Abs(actual - expected) <= relative * Math.Max(1, Math.Abs(expected)),
             $"{what}: {actual:R}, expected {expected:R} (tolerance {relative:E0} relative).");
 
-    /// <summary>Compares every gradient tensor of the network with the reference's.</summary>
+    /// <summary>Compares every gradient tensor of the network with the reference's, and checks no-bias layers have no bias tensor.</summary>
     public static void AssertGradients(ReferenceMlp.Gradients expected, ITestNetwork network, double relative)
     {
         IReadOnlyList<LayerView> layers = network.Layers;
         for (int l = 0; l < layers.Count; l++)
         {
             NamedTensor weight = Parameter(network, layers[l].Name + ".weight");
-            NamedTensor bias = Parameter(network, layers[l].Name + ".bias");
             AssertClose(expected.Weight[l], AsMatrix(weight, weight.Gradients!), relative, weight.Name + " gradient");
-            AssertClose(expected.Bias[l], Vector<float>.Build.Dense(bias.Gradients!), relative, bias.Name + " gradient");
+            Vector<double>? bias = expected.Bias[l];
+            if (bias is null)
+            {
+                Assert.DoesNotContain(network.Parameters, p => p.Name == layers[l].Name + ".bias");
+                continue;
+            }
+            NamedTensor biasTensor = Parameter(network, layers[l].Name + ".bias");
+            AssertClose(bias, Vector<float>.Build.Dense(biasTensor.Gradients!), relative, biasTensor.Name + " gradient");
         }
     }
 
-    /// <summary>Compares the network's parameters (through its MathNet views) and both Adam moments with the reference's.</summary>
-    public static void AssertParametersAndMoments(ReferenceMlp expected, ITestNetwork network, double relative, string when)
+    /// <summary>
+    /// Compares the network's parameters (through its MathNet views) and its whole optimizer state with the reference's:
+    /// the state tensors are exactly those PyTorch keeps (names in parameter order), with the reference's values,
+    /// or zeros where PyTorch has not created them yet (SGD's momentum buffer before the first step).
+    /// </summary>
+    public static void AssertParametersAndState(ReferenceMlp expected, ITestNetwork network, double relative, string when)
     {
         IReadOnlyList<LayerView> layers = network.Layers;
+        IReadOnlyList<string> stateNames = expected.Optimizer.StateNames;
+        var expectedStateNames = new List<string>();
         for (int l = 0; l < layers.Count; l++)
         {
             ReferenceMlp.Layer reference = expected.Layers[l];
             string name = layers[l].Name;
             AssertClose(reference.Weight, layers[l].Weight, relative, $"{name}.weight {when}");
-            AssertClose(reference.Bias, layers[l].Bias, relative, $"{name}.bias {when}");
-            NamedTensor m = State(network, name + ".weight.exp_avg"), v = State(network, name + ".weight.exp_avg_sq");
-            AssertClose(reference.WeightExpAvg, AsMatrix(m, m.Values), relative, $"{m.Name} {when}");
-            AssertClose(reference.WeightExpAvgSq, AsMatrix(v, v.Values), relative, $"{v.Name} {when}");
-            AssertClose(reference.BiasExpAvg, Vector<float>.Build.Dense(State(network, name + ".bias.exp_avg").Values), relative, $"{name}.bias.exp_avg {when}");
-            AssertClose(reference.BiasExpAvgSq, Vector<float>.Build.Dense(State(network, name + ".bias.exp_avg_sq").Values), relative, $"{name}.bias.exp_avg_sq {when}");
+            expectedStateNames.AddRange(stateNames.Select(s => $"{name}.weight.{s}"));
+            foreach (string s in stateNames)
+            {
+                NamedTensor state = State(network, $"{name}.weight.{s}");
+                Matrix<double> value = reference.WeightState.TryGetValue(s, out Matrix<double>? v) ? v : Matrix<double>.Build.Dense(reference.Weight.RowCount, reference.Weight.ColumnCount);
+                AssertClose(value, AsMatrix(state, state.Values), relative, $"{state.Name} {when}");
+            }
+            Assert.Equal(reference.Bias is null, layers[l].Bias is null);
+            if (reference.Bias is null) continue;
+            AssertClose(reference.Bias, layers[l].Bias!, relative, $"{name}.bias {when}");
+            expectedStateNames.AddRange(stateNames.Select(s => $"{name}.bias.{s}"));
+            foreach (string s in stateNames)
+            {
+                NamedTensor state = State(network, $"{name}.bias.{s}");
+                Matrix<double> value = reference.BiasState.TryGetValue(s, out Matrix<double>? v) ? v : Matrix<double>.Build.Dense(reference.Bias.Count, 1);
+                AssertClose(value, Vector<float>.Build.Dense(state.Values).ToColumnMatrix(), relative, $"{state.Name} {when}");
+            }
         }
+        Assert.Equal(expectedStateNames, network.OptimizerState.Select(s => s.Name));
     }
 }

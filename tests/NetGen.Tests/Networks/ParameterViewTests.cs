@@ -23,7 +23,7 @@ public sealed class ParameterViewTests
         net.Fc1Weight[6, 4] = 3f;
         reference.Layers[0].Weight[6, 4] = 3.0;
         net.Fc2Bias[3] = -0.75f;
-        reference.Layers[1].Bias[3] = -0.75;
+        reference.Layers[1].Bias![3] = -0.75;
         net.Fc3Weight[2, 0] = 1.5f;
         reference.Layers[2].Weight[2, 0] = 1.5;
 
@@ -51,13 +51,15 @@ public sealed class ParameterViewTests
     [InlineData("mixed")]
     [InlineData("odd")]
     [InlineData("digits")]
+    [MemberData(nameof(FeatureNetworkNames), MemberType = typeof(NetworkTestKit))]
     public void NamedTensors_HavePyTorchNamesShapesAndColumnMajorLayout(string name)
     {
         ITestNetwork net = Create(name, seed: 5);
-        var expectedNames = net.Layers.SelectMany(l => new[] { l.Name + ".weight", l.Name + ".bias" }).ToArray();
+        // A layer without bias has no bias tensor; the optimizer keeps exactly PyTorch's state (none for plain SGD).
+        var expectedNames = net.Layers.SelectMany(l => l.Bias is null ? new[] { l.Name + ".weight" } : new[] { l.Name + ".weight", l.Name + ".bias" }).ToArray();
         Assert.Equal(expectedNames, net.Parameters.Select(p => p.Name));
         Assert.Equal(
-            expectedNames.SelectMany(n => new[] { n + ".exp_avg", n + ".exp_avg_sq" }),
+            expectedNames.SelectMany(n => net.Optimizer.StateNames.Select(s => n + "." + s)),
             net.OptimizerState.Select(s => s.Name));
         Assert.Equal(net.ParameterCount, net.Parameters.Sum(p => p.Values.Length));
         Assert.Equal(net.InputSize, net.Layers[0].Weight.ColumnCount);
@@ -66,11 +68,8 @@ public sealed class ParameterViewTests
         foreach (LayerView layer in net.Layers)
         {
             NamedTensor weight = Parameter(net, layer.Name + ".weight");
-            NamedTensor bias = Parameter(net, layer.Name + ".bias");
             int rows = layer.Weight.RowCount, columns = layer.Weight.ColumnCount;
             Assert.Equal(new[] { rows, columns }, weight.Shape);
-            Assert.Equal(new[] { rows }, bias.Shape);
-            Assert.Equal(rows, layer.Bias.Count);
             for (int r = 0; r < rows; r++)
             {
                 for (int c = 0; c < columns; c++)
@@ -78,21 +77,26 @@ public sealed class ParameterViewTests
                     Assert.Equal(layer.Weight[r, c], weight.Values[c * rows + r]);
                     Assert.Equal(layer.Weight[r, c], weight[r, c]);
                 }
-                Assert.Equal(layer.Bias[r], bias.Values[r]);
             }
 
             // Zero-copy: the MathNet views and the named tensors share one array per parameter.
             Assert.Same(weight.Values, ((DenseMatrix)layer.Weight).Values);
-            Assert.Same(bias.Values, ((DenseVector)layer.Bias).Values);
             Assert.NotNull(weight.Gradients);
             Assert.Equal(weight.Values.Length, weight.Gradients!.Length);
-            foreach (string suffix in new[] { ".exp_avg", ".exp_avg_sq" })
+            foreach (string suffix in net.Optimizer.StateNames)
             {
-                NamedTensor state = State(net, weight.Name + suffix);
+                NamedTensor state = State(net, weight.Name + "." + suffix);
                 Assert.Equal(weight.Shape, state.Shape);
                 Assert.Null(state.Gradients);
-                Assert.Equal(bias.Shape, State(net, bias.Name + suffix).Shape);
             }
+
+            if (layer.Bias is null) continue;
+            NamedTensor bias = Parameter(net, layer.Name + ".bias");
+            Assert.Equal(new[] { rows }, bias.Shape);
+            Assert.Equal(rows, layer.Bias.Count);
+            for (int r = 0; r < rows; r++) Assert.Equal(layer.Bias[r], bias.Values[r]);
+            Assert.Same(bias.Values, ((DenseVector)layer.Bias).Values);
+            foreach (string suffix in net.Optimizer.StateNames) Assert.Equal(bias.Shape, State(net, bias.Name + "." + suffix).Shape);
         }
     }
 

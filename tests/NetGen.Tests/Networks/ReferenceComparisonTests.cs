@@ -7,7 +7,7 @@ namespace NetGen.Tests.Networks;
 
 /// <summary>
 /// The generated trainers against <see cref="ReferenceMlp"/>: logits, loss, every gradient, and parameters and
-/// Adam moments after one and three optimizer steps. Float against double, so 1e-5 (norm-relative) is ample.
+/// optimizer state after one and three optimizer steps. Float against double, so 1e-5 (norm-relative) is ample.
 /// </summary>
 public sealed class ReferenceComparisonTests
 {
@@ -60,6 +60,63 @@ public sealed class ReferenceComparisonTests
         AssertClose(expected, Forward(net, inputs), Tolerance, $"{name} logits of 130 rows");
     }
 
+    [Theory]
+    [MemberData(nameof(FeatureNetworkNames), MemberType = typeof(NetworkTestKit))]
+    public void FeatureNetworks_Forward_On130Rows_MatchesReference(string name) => Forward_On130Rows_MatchesReference(name);
+
+    /// <summary>
+    /// Every network of features.nets.json (each activation, no-bias layers, dropout with the replayed masks, each
+    /// loss with float targets and integer labels, each optimizer, each initializer) with one row and a full batch.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FeatureNetworksAndBatches))]
+    public void FeatureNetworks_MatchReference_ThroughThreeSteps(string name, bool fullBatch)
+    {
+        ITestNetwork net = Create(name, seed: 33);
+        AssertTrainingMatchesReference(net, rows: fullBatch ? net.MaxBatchSize : 1, dataSeed: 310, requireSkippedZeros: false);
+    }
+
+    public static TheoryData<string, bool> FeatureNetworksAndBatches()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string name in FeatureNetworks)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The integer-label overloads of the target losses train exactly as the float overloads with the documented targets:
+    /// one-hot rows for MSE, the label itself for binary cross-entropy; both as the reference does.
+    /// </summary>
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("bce")]
+    [InlineData("xormse")]
+    [InlineData("xorbce")]
+    public void LabelOverloads_EqualFloatTargets_OneHotForMse_TheLabelForBce(string name)
+    {
+        var byLabels = (ITargetNetwork)Create(name, seed: 71);
+        var byTargets = (ITargetNetwork)Create(name, seed: 71);
+        ReferenceMlp reference = ReferenceMlp.From(byLabels);
+        int rows = byLabels.MaxBatchSize;
+        for (int step = 0; step < 2; step++)
+        {
+            float[] inputs = RandomInputs(460 + step, rows, byLabels.InputSize);
+            int[] labels = RandomLabels(470 + step, rows, byLabels);
+            float[] targets = byLabels.Loss == ReferenceLoss.BinaryCrossEntropy
+                ? labels.Select(l => (float)l).ToArray()
+                : labels.SelectMany(l => Enumerable.Range(0, byLabels.OutputSize).Select(o => o == l ? 1f : 0f)).ToArray();
+            float loss = byLabels.TrainStep(inputs, labels);
+            Assert.Equal(loss, byTargets.TrainStep(inputs, targets));
+            AssertClose(reference.TrainStep(ToMatrix(inputs, byLabels.InputSize), ToMatrix(targets, byLabels.OutputSize)), loss, Tolerance, $"loss of step {step + 1}");
+        }
+        for (int i = 0; i < byLabels.Parameters.Count; i++) Assert.Equal(byLabels.Parameters[i].Values, byTargets.Parameters[i].Values);
+        AssertParametersAndState(reference, byLabels, Tolerance, "after 2 steps");
+    }
+
     [Fact]
     public void ComputeGradients_ReplacesThePreviousGradients()
     {
@@ -88,13 +145,16 @@ public sealed class ReferenceComparisonTests
 
     /// <summary>
     /// Step 1 with ComputeGradients + OptimizerStep (checking logits, loss and gradients), steps 2 and 3 with
-    /// TrainStep on new batches, the learning rate changed before step 3; parameters and moments compared after 1 and 3.
+    /// TrainStep on new batches, the learning rate changed before step 3; parameters and optimizer state compared after 1 and 3.
+    /// A network trained towards float targets takes them in steps 1 and 3 and integer labels in step 2; a network with
+    /// dropout gets, in the reference, the masks replayed from its DropoutRandom before each step.
     /// </summary>
     private static void AssertTrainingMatchesReference(ITestNetwork net, int rows, int dataSeed, bool requireSkippedZeros)
     {
         ReferenceMlp reference = ReferenceMlp.From(net);
         float[][] inputs = Enumerable.Range(0, 3).Select(k => RandomInputs(dataSeed + k, rows, net.InputSize)).ToArray();
-        int[][] labels = Enumerable.Range(0, 3).Select(k => RandomLabels(dataSeed + 10 + k, rows, net.OutputSize)).ToArray();
+        int[][] labels = Enumerable.Range(0, 3).Select(k => RandomLabels(dataSeed + 10 + k, rows, net)).ToArray();
+        float[][] targets = Enumerable.Range(0, 3).Select(k => RandomTargets(dataSeed + 20 + k, rows, net.OutputSize)).ToArray();
         Matrix<double> x0 = ToMatrix(inputs[0], net.InputSize);
 
         if (requireSkippedZeros)
@@ -106,22 +166,33 @@ public sealed class ReferenceComparisonTests
 
         AssertClose(reference.Logits(x0), Forward(net, inputs[0]), Tolerance, "logits");
 
-        ReferenceMlp.Gradients expected = reference.Backward(x0, labels[0]);
-        float loss = net.ComputeGradients(inputs[0], labels[0]);
+        Matrix<double>?[]? masks = DropoutReplay.NextMasksIfAny(net, rows, out ulong[]? stateAfter);
+        ReferenceMlp.Gradients expected = net is ITargetNetwork
+            ? reference.Backward(x0, ToMatrix(targets[0], net.OutputSize), masks)
+            : reference.Backward(x0, labels[0], masks);
+        float loss = net is ITargetNetwork targetNet ? targetNet.ComputeGradients(inputs[0], targets[0]) : net.ComputeGradients(inputs[0], labels[0]);
         AssertClose(expected.Loss, loss, Tolerance, "loss");
         AssertGradients(expected, net, Tolerance);
+        if (net is IDropoutNetwork dropout) Assert.Equal(stateAfter, dropout.DropoutRandom.GetState());
 
         net.OptimizerStep();
-        reference.AdamStep(expected);
+        reference.OptimizerStep(expected);
         Assert.Equal(1, net.Step);
-        AssertParametersAndMoments(reference, net, Tolerance, "after 1 step");
+        AssertParametersAndState(reference, net, Tolerance, "after 1 step");
 
-        AssertClose(reference.TrainStep(ToMatrix(inputs[1], net.InputSize), labels[1]), net.TrainStep(inputs[1], labels[1]), Tolerance, "loss of step 2");
+        masks = DropoutReplay.NextMasksIfAny(net, rows, out _);
+        AssertClose(reference.TrainStep(ToMatrix(inputs[1], net.InputSize), labels[1], masks), net.TrainStep(inputs[1], labels[1]), Tolerance, "loss of step 2");
         net.LearningRate *= 0.5f;
         reference.LearningRate = net.LearningRate;
-        AssertClose(reference.TrainStep(ToMatrix(inputs[2], net.InputSize), labels[2]), net.TrainStep(inputs[2], labels[2]), Tolerance, "loss of step 3");
+        masks = DropoutReplay.NextMasksIfAny(net, rows, out _);
+        Matrix<double> x2 = ToMatrix(inputs[2], net.InputSize);
+        double expectedLoss3 = net is ITargetNetwork
+            ? reference.TrainStep(x2, ToMatrix(targets[2], net.OutputSize), masks)
+            : reference.TrainStep(x2, labels[2], masks);
+        float loss3 = net is ITargetNetwork targetNet3 ? targetNet3.TrainStep(inputs[2], targets[2]) : net.TrainStep(inputs[2], labels[2]);
+        AssertClose(expectedLoss3, loss3, Tolerance, "loss of step 3");
         Assert.Equal(3, net.Step);
-        AssertParametersAndMoments(reference, net, Tolerance, "after 3 steps");
+        AssertParametersAndState(reference, net, Tolerance, "after 3 steps");
 
         AssertClose(reference.Logits(x0), Forward(net, inputs[0]), Tolerance, "logits after 3 steps");
     }
