@@ -19,15 +19,21 @@ public class EmissionTests
     private const string SpecWithFractions = """
         { "networks": { "tiny": { "shape": "5-7-3", "activation": "relu",
             "optimizer": { "type": "adam", "lr": 0.0025, "beta1": 0.85, "beta2": 0.995, "eps": 1.5e-7 },
-            "training": { "batch_size": 8, "epochs": 2, "seed": -12 } } } }
+            "training": { "batch_size": 8, "epochs": 2, "seed": -12 } },
+          "fractions": { "input": 5, "layers": [ { "units": 7, "activation": "leaky_relu", "alpha": 0.125, "init": "xavier_uniform" },
+            { "type": "dropout", "rate": 0.35 }, { "units": 3, "activation": "gelu" } ],
+            "loss": "mse", "optimizer": { "type": "sgd", "lr": 0.075, "momentum": 0.95, "weight_decay": 2.5e-4 } } } }
         """;
+
+    private const string FractionsClass = "namespace MyApp; [NetGen.Network(\"fractions\")] public partial class FractionsNet;";
 
     private static string Generate()
     {
-        var (result, output) = GeneratorHarness.Run(SpecWithFractions, SourceSnippets.TinyClass);
+        var (result, output) = GeneratorHarness.Run(SpecWithFractions, SourceSnippets.TinyClass, FractionsClass);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
-        return Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Equal(2, result.GeneratedSources.Length);
+        return string.Join("\n", result.GeneratedSources.OrderBy(s => s.HintName, StringComparer.Ordinal).Select(s => s.SourceText.ToString()));
     }
 
     [Fact]
@@ -40,6 +46,10 @@ public class EmissionTests
         Assert.Contains("private const double Beta1 = 0.85, Beta2 = 0.995;", invariant);
         Assert.Contains("Epsilon = 1.5E-07f", invariant);
         Assert.Contains("DefaultSeed = -12", invariant);
+        Assert.Contains("Fc1Alpha = 0.125f", invariant);
+        Assert.Contains("Fc1DropRate = 0.35f", invariant);
+        Assert.Contains("Momentum = 0.95f", invariant);
+        Assert.Contains("WeightDecay = 0.00025f", invariant);
     }
 
     [Fact]
