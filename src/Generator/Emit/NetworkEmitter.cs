@@ -250,16 +250,7 @@ internal static class NetworkEmitter
             LossKind.MeanSquaredError => "[rows] class indices, trained as one-hot targets",
             _ => "[rows] class indices",
         };
-        w.Line($"/// <summary>One {optimizer} step on a batch; returns the batch's mean loss before the step. Allocates nothing.</summary>");
-        w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
-        w.Line("/// <param name=\"inputs\">[rows, InputSize], row-major.</param>");
-        w.Line($"/// <param name=\"labels\">{labelMeaning}, 1 to MaxBatchSize rows.</param>");
-        w.Open($"public float TrainStep({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels)");
-        w.Line("float loss = ComputeGradients(inputs, labels);");
-        w.Line("OptimizerStep();");
-        w.Line("return loss;");
-        w.Close();
-        w.Line();
+        EmitTrainStep(w, $"One {optimizer} step on a batch", "global::System.ReadOnlySpan<int> labels", $"{labelMeaning}, 1 to MaxBatchSize rows");
         w.Line("/// <summary>Forward and backward pass: replaces the gradients with those of the batch's mean loss, which it returns.</summary>");
         w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
         w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels)");
@@ -290,16 +281,7 @@ internal static class NetworkEmitter
         if (UsesTargets(net))
         {
             string range = net.Loss == LossKind.BinaryCrossEntropy ? " (probabilities in [0, 1])" : "";
-            w.Line($"/// <summary>One {optimizer} step towards float targets; returns the batch's mean loss before the step. Allocates nothing.</summary>");
-            w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
-            w.Line("/// <param name=\"inputs\">[rows, InputSize], row-major.</param>");
-            w.Line($"/// <param name=\"targets\">[rows, OutputSize], row-major{range}, 1 to MaxBatchSize rows.</param>");
-            w.Open($"public float TrainStep({ReadOnlySpan} inputs, {ReadOnlySpan} targets)");
-            w.Line("float loss = ComputeGradients(inputs, targets);");
-            w.Line("OptimizerStep();");
-            w.Line("return loss;");
-            w.Close();
-            w.Line();
+            EmitTrainStep(w, $"One {optimizer} step towards float targets", $"{ReadOnlySpan} targets", $"[rows, OutputSize], row-major{range}, 1 to MaxBatchSize rows");
             w.Line("/// <summary>Forward and backward pass towards float targets: replaces the gradients with those of the batch's mean loss, which it returns.</summary>");
             w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
             w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, {ReadOnlySpan} targets)");
@@ -335,6 +317,22 @@ internal static class NetworkEmitter
                 w.Line(ActivationEmitter.BackwardCall(layer, i == layers.Count - 1, "rows"));
             w.Line(DenseLayerEmitter.BackwardCall(layer, i == 0 ? null : layers[i - 1], "rows"));
         }
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary><c>TrainStep(inputs, labels or targets)</c>: ComputeGradients, then OptimizerStep.</summary>
+    private static void EmitTrainStep(SourceWriter w, string summary, string secondParameter, string secondDoc)
+    {
+        string name = secondParameter.Substring(secondParameter.LastIndexOf(' ') + 1);
+        w.Line($"/// <summary>{summary}; returns the batch's mean loss before the step. Allocates nothing.</summary>");
+        w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
+        w.Line("/// <param name=\"inputs\">[rows, InputSize], row-major.</param>");
+        w.Line($"/// <param name=\"{name}\">{secondDoc}.</param>");
+        w.Open($"public float TrainStep({ReadOnlySpan} inputs, {secondParameter})");
+        w.Line($"float loss = ComputeGradients(inputs, {name});");
+        w.Line("OptimizerStep();");
+        w.Line("return loss;");
         w.Close();
         w.Line();
     }
