@@ -15,7 +15,7 @@ var dataOption = new Option<DirectoryInfo?>("--data")
 Option<int?> epochsOption = WholeNumber("--epochs", "Passes over the training set (default: nets.json's training.epochs).", minimum: 1);
 Option<int?> batchOption = WholeNumber("--batch-size", "Images per optimizer step (default: nets.json's training.batch_size).", minimum: 1);
 Option<int?> seedOption = WholeNumber("--seed", "Seed of initialization and shuffling (default: nets.json's training.seed).", minimum: int.MinValue);
-Option<int?> threadsOption = WholeNumber("--threads", "Threads for evaluating the test set (default 1; training runs on one thread for now).", minimum: 1);
+Option<int?> threadsOption = WholeNumber("--threads", "Threads for training and evaluation, 1 to 256 (default 1). A seed and a thread count always give the same result.", minimum: 1);
 var lrOption = new Option<float?>("--lr")
 {
     Description = "Adam learning rate (default: nets.json's optimizer.lr).",
@@ -60,12 +60,17 @@ static int Train(DirectoryInfo? dataDir, int? epochs, int? batchSize, float? lr,
         return 1;
     }
 
-    var network = new MnistNet(seed, batchSize);
+    if (threads > 256)
+    {
+        Console.Error.WriteLine("error: --threads must be from 1 to 256.");
+        return 1;
+    }
+    using var network = new MnistNet(seed, batchSize, threads);
     if (lr is not null) network.LearningRate = lr.Value;
     var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize };
     int totalEpochs = epochs ?? network.Defaults.Epochs;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Training \"{network.NetworkName}\" ({MnistNet.ParameterCount:N0} parameters) on {train.Count} images: {totalEpochs} epochs, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}"));
+        $"Training \"{network.NetworkName}\" ({MnistNet.ParameterCount:N0} parameters) on {train.Count} images: {totalEpochs} epochs, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}, {threads} thread{(threads == 1 ? "" : "s")}"));
     try
     {
         TrainingLoop.Train(network, train, options, epoch =>

@@ -52,6 +52,22 @@ partial class FeatureNet : global::NetGen.INetwork
     private readonly float[] _fc3Y, _fc3DZ, _fc3Z; // [B, 5], y = tanh(z)
     private readonly float[] _fc4Y, _fc4DZ; // [B, 3], y = z
 
+    // Training on several threads (null with one): the pool, the other threads' gradients, the batch copied where they can read it.
+    private readonly global::NetGen.WorkerPool? _workers;
+    private readonly float[][]? _fc1WGradShards;
+    private readonly float[][]? _fc1BGradShards;
+    private readonly float[][]? _fc2WGradShards;
+    private readonly float[][]? _fc2BGradShards;
+    private readonly float[][]? _fc3WGradShards;
+    private readonly float[][]? _fc3BGradShards;
+    private readonly float[][]? _fc4WGradShards;
+    private readonly float[][]? _fc4BGradShards;
+    private readonly float[]? _batchInputs;
+    private readonly int[]? _batchLabels;
+    private readonly double[] _shardLoss;
+    private readonly global::System.Action<int> _trainShard, _reduceShard, _optimizerShard;
+    private int _batchRows;
+
     private readonly global::NetGen.NamedTensor[] _parameters;
     private readonly global::NetGen.NamedTensor[] _optimizerState;
     private long _step;
@@ -61,11 +77,15 @@ partial class FeatureNet : global::NetGen.INetwork
     /// </summary>
     /// <param name="seed">Seed of the initialization and of shuffling in the training loop; null means nets.json's seed.</param>
     /// <param name="maxBatchSize">Largest batch TrainStep accepts; null means nets.json's batch size.</param>
-    public FeatureNet(int? seed = null, int? maxBatchSize = null)
+    /// <param name="threads">Threads that train (1 to 256): each computes the gradients of a fixed share of every batch, summed in a
+    /// fixed order, so results depend on the seed and this count only. With more than 1, dispose the network to stop them.</param>
+    public FeatureNet(int? seed = null, int? maxBatchSize = null, int threads = 1)
     {
         Seed = seed ?? DefaultSeed;
         MaxBatchSize = maxBatchSize ?? DefaultBatchSize;
         if (MaxBatchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, "The batch size must be at least 1.");
+        if (threads < 1 || threads > 256) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, "Threads must be from 1 to 256.");
+        Threads = threads;
         if ((long)MaxBatchSize * 7 > int.MaxValue / 4) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, "The batch size is too large for this network's buffers.");
         LearningRate = DefaultLearningRate;
         _fc1Y = new float[MaxBatchSize * Fc1Out];
@@ -77,6 +97,24 @@ partial class FeatureNet : global::NetGen.INetwork
         _fc3Z = new float[MaxBatchSize * Fc3Out];
         _fc4Y = new float[MaxBatchSize * Fc4Out];
         _fc4DZ = new float[MaxBatchSize * Fc4Out];
+        _shardLoss = new double[threads];
+        _trainShard = TrainShardOnWorker;
+        _reduceShard = ReduceShard;
+        _optimizerShard = OptimizerShard;
+        if (threads > 1)
+        {
+            _workers = new global::NetGen.WorkerPool(threads);
+            _batchInputs = new float[MaxBatchSize * InputSize];
+            _batchLabels = new int[MaxBatchSize];
+            _fc1WGradShards = NewShards(threads - 1, Fc1In * Fc1Out);
+            _fc1BGradShards = NewShards(threads - 1, Fc1Out);
+            _fc2WGradShards = NewShards(threads - 1, Fc2In * Fc2Out);
+            _fc2BGradShards = NewShards(threads - 1, Fc2Out);
+            _fc3WGradShards = NewShards(threads - 1, Fc3In * Fc3Out);
+            _fc3BGradShards = NewShards(threads - 1, Fc3Out);
+            _fc4WGradShards = NewShards(threads - 1, Fc4In * Fc4Out);
+            _fc4BGradShards = NewShards(threads - 1, Fc4Out);
+        }
         Initialize(new global::NetGen.RandomSource(Seed));
         Fc1Weight = new global::MathNet.Numerics.LinearAlgebra.Single.DenseMatrix(Fc1Out, Fc1In, _fc1W);
         Fc1Bias = new global::MathNet.Numerics.LinearAlgebra.Single.DenseVector(_fc1B);
@@ -126,6 +164,8 @@ partial class FeatureNet : global::NetGen.INetwork
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
     /// <inheritdoc/>
     public int MaxBatchSize { get; }
+    /// <inheritdoc/>
+    public int Threads { get; }
     /// <summary>The seed this instance was initialized with; the training loop also shuffles with it.</summary>
     public int Seed { get; }
     /// <inheritdoc/>
@@ -138,6 +178,8 @@ partial class FeatureNet : global::NetGen.INetwork
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> Parameters => _parameters;
     /// <inheritdoc/>
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> OptimizerState => _optimizerState;
+    /// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>
+    public void Dispose() => _workers?.Dispose();
     /// <summary>fc1.weight, [7, 5] as in PyTorch; a view: writes reach the network.</summary>
     public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Fc1Weight { get; }
     /// <summary>fc1.bias, [7]; a view: writes reach the network.</summary>
@@ -171,37 +213,104 @@ partial class FeatureNet : global::NetGen.INetwork
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int rows = CheckBatch(inputs, labels, MaxBatchSize);
-        TrainingForward(inputs, rows);
-        float loss = CrossEntropy(_fc4Y, labels, _fc4DZ, rows);
-        TrainingBackward(inputs, rows);
+        return Backpropagate(inputs, labels, rows);
+    }
+
+    /// <summary>
+    /// The batch's forward and backward pass on Threads threads: each takes a fixed, contiguous share of the rows into
+    /// its own gradients, which are then summed in thread order, so a seed and a thread count always give the same result.
+    /// </summary>
+    private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, int rows)
+    {
+        if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / rows);
+        inputs.CopyTo(_batchInputs);
+        targets.CopyTo(_batchLabels);
+        _batchRows = rows;
+        _workers.Run(_trainShard);
+        _workers.Run(_reduceShard);
+        double loss = 0;
+        foreach (double part in _shardLoss) loss += part;
+        return (float)(loss / rows);
+    }
+
+    private void TrainShardOnWorker(int shard)
+    {
+        int rows = _batchRows;
+        _shardLoss[shard] = TrainShard(new global::System.ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize), new global::System.ReadOnlySpan<int>(_batchLabels, 0, rows), shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);
+    }
+
+    /// <summary>
+    /// Forward pass, loss and backward pass of rows [lo, hi) of the batch into the gradients of one thread (thread 0's are
+    /// the network's own); returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
+    /// </summary>
+    private double TrainShard(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, int lo, int hi, int totalRows, int shard)
+    {
+        int n = hi - lo;
+        global::System.ReadOnlySpan<float> x = inputs.Slice(lo * InputSize, n * InputSize);
+        var fc1Y = new global::System.Span<float>(_fc1Y, lo * Fc1Out, n * Fc1Out);
+        var fc1DZ = new global::System.Span<float>(_fc1DZ, lo * Fc1Out, n * Fc1Out);
+        var fc2Y = new global::System.Span<float>(_fc2Y, lo * Fc2Out, n * Fc2Out);
+        var fc2DZ = new global::System.Span<float>(_fc2DZ, lo * Fc2Out, n * Fc2Out);
+        var fc3Y = new global::System.Span<float>(_fc3Y, lo * Fc3Out, n * Fc3Out);
+        var fc3DZ = new global::System.Span<float>(_fc3DZ, lo * Fc3Out, n * Fc3Out);
+        var fc3Z = new global::System.Span<float>(_fc3Z, lo * Fc3Out, n * Fc3Out);
+        var fc4Y = new global::System.Span<float>(_fc4Y, lo * Fc4Out, n * Fc4Out);
+        var fc4DZ = new global::System.Span<float>(_fc4DZ, lo * Fc4Out, n * Fc4Out);
+        float[] fc1WGrad = shard == 0 ? _fc1WGrad : _fc1WGradShards![shard - 1];
+        float[] fc1BGrad = shard == 0 ? _fc1BGrad : _fc1BGradShards![shard - 1];
+        float[] fc2WGrad = shard == 0 ? _fc2WGrad : _fc2WGradShards![shard - 1];
+        float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
+        float[] fc3WGrad = shard == 0 ? _fc3WGrad : _fc3WGradShards![shard - 1];
+        float[] fc3BGrad = shard == 0 ? _fc3BGrad : _fc3BGradShards![shard - 1];
+        float[] fc4WGrad = shard == 0 ? _fc4WGrad : _fc4WGradShards![shard - 1];
+        float[] fc4BGrad = shard == 0 ? _fc4BGrad : _fc4BGradShards![shard - 1];
+        // The first layer's kernel writes its gradients; the others add to theirs.
+        global::System.Array.Clear(fc2WGrad);
+        global::System.Array.Clear(fc2BGrad);
+        global::System.Array.Clear(fc3WGrad);
+        global::System.Array.Clear(fc3BGrad);
+        global::System.Array.Clear(fc4WGrad);
+        global::System.Array.Clear(fc4BGrad);
+        Fc1Forward(x, _fc1W, _fc1B, fc1Y, n);
+        Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
+        Fc3Forward(fc2Y, _fc3W, _fc3B, fc3Y, fc3Z, n);
+        Fc4Forward(fc3Y, _fc4W, _fc4B, fc4Y, n);
+        double loss = CrossEntropy(fc4Y, targets.Slice(lo, n), fc4DZ, n, totalRows);
+        Fc4Backward(fc3Y, fc4DZ, _fc4W, fc4WGrad, fc4BGrad, fc3DZ, n);
+        Fc3ActivationBackward(fc3DZ, fc3Z, n * Fc3Out);
+        Fc3Backward(fc2Y, fc3DZ, _fc3W, fc3WGrad, fc3BGrad, fc2DZ, n);
+        Fc2Backward(fc1Y, fc2DZ, _fc2W, fc2WGrad, fc2BGrad, fc1DZ, n);
+        Fc1Backward(x, fc1DZ, fc1WGrad, fc1BGrad, n);
         return loss;
     }
 
-    /// <summary>The forward pass of training: every layer's outputs into its batch buffer.</summary>
-    private void TrainingForward(global::System.ReadOnlySpan<float> inputs, int rows)
+    /// <summary>Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.</summary>
+    private void ReduceShard(int shard)
     {
-        Fc1Forward(inputs, _fc1W, _fc1B, _fc1Y, rows);
-        Fc2Forward(_fc1Y, _fc2W, _fc2B, _fc2Y, rows);
-        Fc3Forward(_fc2Y, _fc3W, _fc3B, _fc3Y, _fc3Z, rows);
-        Fc4Forward(_fc3Y, _fc4W, _fc4B, _fc4Y, rows);
+        AddShards(_fc1WGrad, _fc1WGradShards!, shard, Threads);
+        AddShards(_fc1BGrad, _fc1BGradShards!, shard, Threads);
+        AddShards(_fc2WGrad, _fc2WGradShards!, shard, Threads);
+        AddShards(_fc2BGrad, _fc2BGradShards!, shard, Threads);
+        AddShards(_fc3WGrad, _fc3WGradShards!, shard, Threads);
+        AddShards(_fc3BGrad, _fc3BGradShards!, shard, Threads);
+        AddShards(_fc4WGrad, _fc4WGradShards!, shard, Threads);
+        AddShards(_fc4BGrad, _fc4BGradShards!, shard, Threads);
     }
 
-    /// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>
-    private void TrainingBackward(global::System.ReadOnlySpan<float> inputs, int rows)
+    private static void AddShards(float[] sum, float[][] parts, int shard, int threads)
     {
-        global::System.Array.Clear(_fc1WGrad);
-        global::System.Array.Clear(_fc1BGrad);
-        global::System.Array.Clear(_fc2WGrad);
-        global::System.Array.Clear(_fc2BGrad);
-        global::System.Array.Clear(_fc3WGrad);
-        global::System.Array.Clear(_fc3BGrad);
-        global::System.Array.Clear(_fc4WGrad);
-        global::System.Array.Clear(_fc4BGrad);
-        Fc4Backward(_fc3Y, _fc4DZ, _fc4W, _fc4WGrad, _fc4BGrad, _fc3DZ, rows);
-        Fc3ActivationBackward(_fc3DZ, _fc3Z, rows * Fc3Out);
-        Fc3Backward(_fc2Y, _fc3DZ, _fc3W, _fc3WGrad, _fc3BGrad, _fc2DZ, rows);
-        Fc2Backward(_fc1Y, _fc2DZ, _fc2W, _fc2WGrad, _fc2BGrad, _fc1DZ, rows);
-        Fc1Backward(inputs, _fc1DZ, _fc1WGrad, _fc1BGrad, rows);
+        int lo = (int)((long)shard * sum.Length / threads), hi = (int)((long)(shard + 1) * sum.Length / threads);
+        ref float s0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(sum);
+        foreach (float[] part in parts)
+        {
+            ref float p0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(part);
+            int i = lo;
+            for (; i <= hi - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref s0, (nuint)i) + global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i), ref s0, (nuint)i);
+            }
+            for (; i < hi; i++) global::System.Runtime.CompilerServices.Unsafe.Add(ref s0, i) += global::System.Runtime.CompilerServices.Unsafe.Add(ref p0, i);
+        }
     }
 
     /// <summary>Outputs [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
@@ -249,6 +358,35 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc1Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc1In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc1In, Fc1In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc1Out, Fc1Out));
+                int n = 0;
+                for (int i = 0; i < Fc1In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc1Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = global::System.MathF.Max(s, 0f);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
@@ -277,12 +415,53 @@ partial class FeatureNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc1 backward: accumulates dW += x^T dz and db += sum of dz rows (the network input needs no gradient).</summary>
+    /// <summary>fc1 backward: writes dW = x^T dz and db = sum of dz rows (the network input needs no gradient).</summary>
     // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), w and dw: [5, 7], db: [7]
     private static void Fc1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] dw, float[] db, int rows)
     {
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc1In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc1Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc1Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
@@ -315,6 +494,35 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc2Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc2In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc2In, Fc2In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc2Out, Fc2Out));
+                int n = 0;
+                for (int i = 0; i < Fc2In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = global::System.MathF.Max(s, 0f);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
@@ -397,6 +605,41 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc3Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, global::System.Span<float> z, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc3In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc3In, Fc3In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc3Out, Fc3Out));
+                int n = 0;
+                for (int i = 0; i < Fc3In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc3Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc3Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = s;
+                }
+                if (!z.IsEmpty) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y0, Fc3Out).CopyTo(z.Slice(r * Fc3Out, Fc3Out));
+                for (int k = 0; k < Fc3Out; k++)
+                {
+                    ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, k);
+                    v = global::System.MathF.Tanh(v);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
@@ -493,6 +736,35 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc4Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc4In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc4In, Fc4In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc4Out, Fc4Out));
+                int n = 0;
+                for (int i = 0; i < Fc4In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc4Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc4Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = s;
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc4In, Fc4In);
@@ -561,13 +833,13 @@ partial class FeatureNet : global::NetGen.INetwork
 
     /// <summary>
     /// Cross-entropy of softmax(logits) against the labels, averaged over the rows (PyTorch's CrossEntropyLoss).
-    /// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / rows and returns the mean loss, computed as
+    /// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / totalRows and returns the sum of the rows' losses, each
     /// logsumexp(z) - z[label] with the row maximum subtracted first so exp never overflows.
     /// </summary>
     // logits: [rows, OutputSize], labels: [rows], dLogits: [rows, OutputSize]
-    private static float CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows)
+    private static double CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows, int totalRows)
     {
-        float invRows = 1f / rows;
+        float invRows = 1f / totalRows;
         double total = 0;
         for (int r = 0; r < rows; r++)
         {
@@ -588,7 +860,7 @@ partial class FeatureNet : global::NetGen.INetwork
             for (int o = 0; o < OutputSize; o++) dz[o] *= scale;
             dz[label] -= invRows;
         }
-        return (float)(total / rows);
+        return total;
     }
 
     /// <summary>One Adam step with the current gradients (Kingma and Ba, 2015, in the form PyTorch documents, no weight decay).</summary>
@@ -599,27 +871,37 @@ partial class FeatureNet : global::NetGen.INetwork
         // The bias corrections depend only on the step number, so they are computed here once, not per value.
         double biasCorrection1 = 1.0 - global::System.Math.Pow(Beta1, _step);
         double biasCorrection2 = 1.0 - global::System.Math.Pow(Beta2, _step);
-        float stepSize = (float)(LearningRate / biasCorrection1);
-        float biasCorrection2Sqrt = (float)global::System.Math.Sqrt(biasCorrection2);
-        AdamUpdate(_fc1W, _fc1WGrad, _fc1WM, _fc1WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc1B, _fc1BGrad, _fc1BM, _fc1BV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc2W, _fc2WGrad, _fc2WM, _fc2WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc2B, _fc2BGrad, _fc2BM, _fc2BV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc3W, _fc3WGrad, _fc3WM, _fc3WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc3B, _fc3BGrad, _fc3BM, _fc3BV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc4W, _fc4WGrad, _fc4WM, _fc4WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc4B, _fc4BGrad, _fc4BM, _fc4BV, stepSize, biasCorrection2Sqrt);
+        _stepSize = (float)(LearningRate / biasCorrection1);
+        // sqrt(v) / sqrt(1 - b2^t) as sqrt(v) times the reciprocal: one vector division per value instead of two.
+        _inverseCorrection2 = (float)(1.0 / global::System.Math.Sqrt(biasCorrection2));
+        if (_workers is null) OptimizerShard(0);
+        else _workers.Run(_optimizerShard);
     }
 
-    /// <summary>Adam for one tensor: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps).</summary>
-    // p, g, m, v: [n], laid out alike
-    private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, float stepSize, float biasCorrection2Sqrt)
+    private float _stepSize, _inverseCorrection2; // this step's scalars, for every thread
+
+    /// <summary>The update of this thread's share of every tensor (all of them with one thread).</summary>
+    private void OptimizerShard(int shard)
+    {
+        AdamUpdate(_fc1W, _fc1WGrad, _fc1WM, _fc1WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc1B, _fc1BGrad, _fc1BM, _fc1BV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc2W, _fc2WGrad, _fc2WM, _fc2WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc2B, _fc2BGrad, _fc2BM, _fc2BV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc3W, _fc3WGrad, _fc3WM, _fc3WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc3B, _fc3BGrad, _fc3BM, _fc3BV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc4W, _fc4WGrad, _fc4WM, _fc4WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc4B, _fc4BGrad, _fc4BM, _fc4BV, shard, Threads, _stepSize, _inverseCorrection2);
+    }
+
+    /// <summary>Adam for one tensor: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= stepSize m / (sqrt(v) inverseCorrection2 + eps), inverseCorrection2 = 1 / sqrt(1 - b2^t).</summary>
+    // p, g, m, v: [n], laid out alike; this call updates share number shard of threads equal shares
+    private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, int shard, int threads, float stepSize, float inverseCorrection2)
     {
         ref float p0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(p);
         ref float g0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(g);
         ref float m0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m);
         ref float v0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(v);
-        int n = p.Length;
+        int i = (int)((long)shard * p.Length / threads), n = (int)((long)(shard + 1) * p.Length / threads);
         const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);
         var beta1 = new global::System.Numerics.Vector<float>(b1);
         var oneMinusBeta1 = new global::System.Numerics.Vector<float>(c1);
@@ -627,8 +909,7 @@ partial class FeatureNet : global::NetGen.INetwork
         var oneMinusBeta2 = new global::System.Numerics.Vector<float>(c2);
         var eps = new global::System.Numerics.Vector<float>(Epsilon);
         var step = new global::System.Numerics.Vector<float>(stepSize);
-        var correction = new global::System.Numerics.Vector<float>(biasCorrection2Sqrt);
-        int i = 0;
+        var correction = new global::System.Numerics.Vector<float>(inverseCorrection2);
         for (; i <= n - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
         {
             var pi = global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i);
@@ -637,7 +918,7 @@ partial class FeatureNet : global::NetGen.INetwork
             var vi = global::System.Numerics.Vector.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;
             global::System.Numerics.Vector.StoreUnsafe(mi, ref m0, (nuint)i);
             global::System.Numerics.Vector.StoreUnsafe(vi, ref v0, (nuint)i);
-            var denominator = global::System.Numerics.Vector.SquareRoot(vi) / correction + eps;
+            var denominator = global::System.Numerics.Vector.SquareRoot(vi) * correction + eps;
             global::System.Numerics.Vector.StoreUnsafe(pi - step * mi / denominator, ref p0, (nuint)i);
         }
         for (; i < n; i++)
@@ -645,7 +926,7 @@ partial class FeatureNet : global::NetGen.INetwork
             float gi = g[i];
             float mi = m[i] = m[i] * b1 + gi * c1;
             float vi = v[i] = v[i] * b2 + gi * gi * c2;
-            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
+            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) * inverseCorrection2 + Epsilon);
         }
     }
 
@@ -668,6 +949,13 @@ partial class FeatureNet : global::NetGen.INetwork
             for (int i = 0; i < Fc3In; i++)
                 _fc3W[i * Fc3Out + o] = random.NextFloat(-fc3Bound, fc3Bound);
         // fc4: zeros: weight and bias start at 0 (the arrays are new)
+    }
+
+    private static float[][] NewShards(int count, int length)
+    {
+        var shards = new float[count][];
+        for (int i = 0; i < count; i++) shards[i] = new float[length];
+        return shards;
     }
 
     private static int CheckBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int maxBatchSize)

@@ -42,6 +42,18 @@ partial class FeatureNet : global::NetGen.INetwork
     private readonly float[] _fc1Y, _fc1DZ, _fc1Z; // [B, 7], y = sigmoid(z)
     private readonly float[] _fc2Y, _fc2DZ; // [B, 3], y = z
 
+    // Training on several threads (null with one): the pool, the other threads' gradients, the batch copied where they can read it.
+    private readonly global::NetGen.WorkerPool? _workers;
+    private readonly float[][]? _fc1WGradShards;
+    private readonly float[][]? _fc1BGradShards;
+    private readonly float[][]? _fc2WGradShards;
+    private readonly float[][]? _fc2BGradShards;
+    private readonly float[]? _batchInputs;
+    private readonly int[]? _batchLabels;
+    private readonly double[] _shardLoss;
+    private readonly global::System.Action<int> _trainShard, _reduceShard, _optimizerShard;
+    private int _batchRows;
+
     private readonly global::NetGen.NamedTensor[] _parameters;
     private readonly global::NetGen.NamedTensor[] _optimizerState;
     private long _step;
@@ -51,11 +63,15 @@ partial class FeatureNet : global::NetGen.INetwork
     /// </summary>
     /// <param name="seed">Seed of the initialization and of shuffling in the training loop; null means nets.json's seed.</param>
     /// <param name="maxBatchSize">Largest batch TrainStep accepts; null means nets.json's batch size.</param>
-    public FeatureNet(int? seed = null, int? maxBatchSize = null)
+    /// <param name="threads">Threads that train (1 to 256): each computes the gradients of a fixed share of every batch, summed in a
+    /// fixed order, so results depend on the seed and this count only. With more than 1, dispose the network to stop them.</param>
+    public FeatureNet(int? seed = null, int? maxBatchSize = null, int threads = 1)
     {
         Seed = seed ?? DefaultSeed;
         MaxBatchSize = maxBatchSize ?? DefaultBatchSize;
         if (MaxBatchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, "The batch size must be at least 1.");
+        if (threads < 1 || threads > 256) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, "Threads must be from 1 to 256.");
+        Threads = threads;
         if ((long)MaxBatchSize * 7 > int.MaxValue / 4) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, "The batch size is too large for this network's buffers.");
         LearningRate = DefaultLearningRate;
         _fc1Y = new float[MaxBatchSize * Fc1Out];
@@ -63,6 +79,20 @@ partial class FeatureNet : global::NetGen.INetwork
         _fc1Z = new float[MaxBatchSize * Fc1Out];
         _fc2Y = new float[MaxBatchSize * Fc2Out];
         _fc2DZ = new float[MaxBatchSize * Fc2Out];
+        _shardLoss = new double[threads];
+        _trainShard = TrainShardOnWorker;
+        _reduceShard = ReduceShard;
+        _optimizerShard = OptimizerShard;
+        if (threads > 1)
+        {
+            _workers = new global::NetGen.WorkerPool(threads);
+            _batchInputs = new float[MaxBatchSize * InputSize];
+            _batchLabels = new int[MaxBatchSize];
+            _fc1WGradShards = NewShards(threads - 1, Fc1In * Fc1Out);
+            _fc1BGradShards = NewShards(threads - 1, Fc1Out);
+            _fc2WGradShards = NewShards(threads - 1, Fc2In * Fc2Out);
+            _fc2BGradShards = NewShards(threads - 1, Fc2Out);
+        }
         Initialize(new global::NetGen.RandomSource(Seed));
         Fc1Weight = new global::MathNet.Numerics.LinearAlgebra.Single.DenseMatrix(Fc1Out, Fc1In, _fc1W);
         Fc1Bias = new global::MathNet.Numerics.LinearAlgebra.Single.DenseVector(_fc1B);
@@ -96,6 +126,8 @@ partial class FeatureNet : global::NetGen.INetwork
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
     /// <inheritdoc/>
     public int MaxBatchSize { get; }
+    /// <inheritdoc/>
+    public int Threads { get; }
     /// <summary>The seed this instance was initialized with; the training loop also shuffles with it.</summary>
     public int Seed { get; }
     /// <inheritdoc/>
@@ -108,6 +140,8 @@ partial class FeatureNet : global::NetGen.INetwork
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> Parameters => _parameters;
     /// <inheritdoc/>
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> OptimizerState => _optimizerState;
+    /// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>
+    public void Dispose() => _workers?.Dispose();
     /// <summary>fc1.weight, [7, 5] as in PyTorch; a view: writes reach the network.</summary>
     public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Fc1Weight { get; }
     /// <summary>fc1.bias, [7]; a view: writes reach the network.</summary>
@@ -133,29 +167,84 @@ partial class FeatureNet : global::NetGen.INetwork
     public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int rows = CheckBatch(inputs, labels, MaxBatchSize);
-        TrainingForward(inputs, rows);
-        float loss = CrossEntropy(_fc2Y, labels, _fc2DZ, rows);
-        TrainingBackward(inputs, rows);
+        return Backpropagate(inputs, labels, rows);
+    }
+
+    /// <summary>
+    /// The batch's forward and backward pass on Threads threads: each takes a fixed, contiguous share of the rows into
+    /// its own gradients, which are then summed in thread order, so a seed and a thread count always give the same result.
+    /// </summary>
+    private float Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, int rows)
+    {
+        if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / rows);
+        inputs.CopyTo(_batchInputs);
+        targets.CopyTo(_batchLabels);
+        _batchRows = rows;
+        _workers.Run(_trainShard);
+        _workers.Run(_reduceShard);
+        double loss = 0;
+        foreach (double part in _shardLoss) loss += part;
+        return (float)(loss / rows);
+    }
+
+    private void TrainShardOnWorker(int shard)
+    {
+        int rows = _batchRows;
+        _shardLoss[shard] = TrainShard(new global::System.ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize), new global::System.ReadOnlySpan<int>(_batchLabels, 0, rows), shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);
+    }
+
+    /// <summary>
+    /// Forward pass, loss and backward pass of rows [lo, hi) of the batch into the gradients of one thread (thread 0's are
+    /// the network's own); returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
+    /// </summary>
+    private double TrainShard(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, int lo, int hi, int totalRows, int shard)
+    {
+        int n = hi - lo;
+        global::System.ReadOnlySpan<float> x = inputs.Slice(lo * InputSize, n * InputSize);
+        var fc1Y = new global::System.Span<float>(_fc1Y, lo * Fc1Out, n * Fc1Out);
+        var fc1DZ = new global::System.Span<float>(_fc1DZ, lo * Fc1Out, n * Fc1Out);
+        var fc1Z = new global::System.Span<float>(_fc1Z, lo * Fc1Out, n * Fc1Out);
+        var fc2Y = new global::System.Span<float>(_fc2Y, lo * Fc2Out, n * Fc2Out);
+        var fc2DZ = new global::System.Span<float>(_fc2DZ, lo * Fc2Out, n * Fc2Out);
+        float[] fc1WGrad = shard == 0 ? _fc1WGrad : _fc1WGradShards![shard - 1];
+        float[] fc1BGrad = shard == 0 ? _fc1BGrad : _fc1BGradShards![shard - 1];
+        float[] fc2WGrad = shard == 0 ? _fc2WGrad : _fc2WGradShards![shard - 1];
+        float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
+        // The first layer's kernel writes its gradients; the others add to theirs.
+        global::System.Array.Clear(fc2WGrad);
+        global::System.Array.Clear(fc2BGrad);
+        Fc1Forward(x, _fc1W, _fc1B, fc1Y, fc1Z, n);
+        Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
+        double loss = CrossEntropy(fc2Y, targets.Slice(lo, n), fc2DZ, n, totalRows);
+        Fc2Backward(fc1Y, fc2DZ, _fc2W, fc2WGrad, fc2BGrad, fc1DZ, n);
+        Fc1ActivationBackward(fc1DZ, fc1Z, n * Fc1Out);
+        Fc1Backward(x, fc1DZ, fc1WGrad, fc1BGrad, n);
         return loss;
     }
 
-    /// <summary>The forward pass of training: every layer's outputs into its batch buffer.</summary>
-    private void TrainingForward(global::System.ReadOnlySpan<float> inputs, int rows)
+    /// <summary>Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.</summary>
+    private void ReduceShard(int shard)
     {
-        Fc1Forward(inputs, _fc1W, _fc1B, _fc1Y, _fc1Z, rows);
-        Fc2Forward(_fc1Y, _fc2W, _fc2B, _fc2Y, rows);
+        AddShards(_fc1WGrad, _fc1WGradShards!, shard, Threads);
+        AddShards(_fc1BGrad, _fc1BGradShards!, shard, Threads);
+        AddShards(_fc2WGrad, _fc2WGradShards!, shard, Threads);
+        AddShards(_fc2BGrad, _fc2BGradShards!, shard, Threads);
     }
 
-    /// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>
-    private void TrainingBackward(global::System.ReadOnlySpan<float> inputs, int rows)
+    private static void AddShards(float[] sum, float[][] parts, int shard, int threads)
     {
-        global::System.Array.Clear(_fc1WGrad);
-        global::System.Array.Clear(_fc1BGrad);
-        global::System.Array.Clear(_fc2WGrad);
-        global::System.Array.Clear(_fc2BGrad);
-        Fc2Backward(_fc1Y, _fc2DZ, _fc2W, _fc2WGrad, _fc2BGrad, _fc1DZ, rows);
-        Fc1ActivationBackward(_fc1DZ, _fc1Z, rows * Fc1Out);
-        Fc1Backward(inputs, _fc1DZ, _fc1WGrad, _fc1BGrad, rows);
+        int lo = (int)((long)shard * sum.Length / threads), hi = (int)((long)(shard + 1) * sum.Length / threads);
+        ref float s0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(sum);
+        foreach (float[] part in parts)
+        {
+            ref float p0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(part);
+            int i = lo;
+            for (; i <= hi - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+            {
+                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref s0, (nuint)i) + global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i), ref s0, (nuint)i);
+            }
+            for (; i < hi; i++) global::System.Runtime.CompilerServices.Unsafe.Add(ref s0, i) += global::System.Runtime.CompilerServices.Unsafe.Add(ref p0, i);
+        }
     }
 
     /// <summary>Outputs [rows, OutputSize] for inputs [rows, InputSize], any number of rows. Allocates nothing.</summary>
@@ -199,6 +288,41 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc1Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, global::System.Span<float> z, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc1In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc1In, Fc1In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc1Out, Fc1Out));
+                int n = 0;
+                for (int i = 0; i < Fc1In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc1Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = s;
+                }
+                if (!z.IsEmpty) global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref y0, Fc1Out).CopyTo(z.Slice(r * Fc1Out, Fc1Out));
+                for (int k = 0; k < Fc1Out; k++)
+                {
+                    ref float v = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, k);
+                    v = Sigmoid(v);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
@@ -241,12 +365,53 @@ partial class FeatureNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc1 backward: accumulates dW += x^T dz and db += sum of dz rows (the network input needs no gradient).</summary>
+    /// <summary>fc1 backward: writes dW = x^T dz and db = sum of dz rows (the network input needs no gradient).</summary>
     // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), w and dw: [5, 7], db: [7]
     private static void Fc1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] dw, float[] db, int rows)
     {
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc1In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc1Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc1Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc1Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
@@ -279,6 +444,35 @@ partial class FeatureNet : global::NetGen.INetwork
     private static void Fc2Forward(global::System.ReadOnlySpan<float> x, float[] w, float[] b, global::System.Span<float> y, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            global::System.Span<int> nonzero = stackalloc int[Fc2In];
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(nonzero);
+            ref float b0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(r * Fc2In, Fc2In));
+                ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y.Slice(r * Fc2Out, Fc2Out));
+                int n = 0;
+                for (int i = 0; i < Fc2In; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = i;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
+                }
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref b0, o);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int i = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, o) = s;
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width.
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
@@ -355,13 +549,13 @@ partial class FeatureNet : global::NetGen.INetwork
 
     /// <summary>
     /// Cross-entropy of softmax(logits) against the labels, averaged over the rows (PyTorch's CrossEntropyLoss).
-    /// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / rows and returns the mean loss, computed as
+    /// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / totalRows and returns the sum of the rows' losses, each
     /// logsumexp(z) - z[label] with the row maximum subtracted first so exp never overflows.
     /// </summary>
     // logits: [rows, OutputSize], labels: [rows], dLogits: [rows, OutputSize]
-    private static float CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows)
+    private static double CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows, int totalRows)
     {
-        float invRows = 1f / rows;
+        float invRows = 1f / totalRows;
         double total = 0;
         for (int r = 0; r < rows; r++)
         {
@@ -382,7 +576,7 @@ partial class FeatureNet : global::NetGen.INetwork
             for (int o = 0; o < OutputSize; o++) dz[o] *= scale;
             dz[label] -= invRows;
         }
-        return (float)(total / rows);
+        return total;
     }
 
     /// <summary>One Adam step with the current gradients (Kingma and Ba, 2015, in the form PyTorch documents, no weight decay).</summary>
@@ -393,23 +587,33 @@ partial class FeatureNet : global::NetGen.INetwork
         // The bias corrections depend only on the step number, so they are computed here once, not per value.
         double biasCorrection1 = 1.0 - global::System.Math.Pow(Beta1, _step);
         double biasCorrection2 = 1.0 - global::System.Math.Pow(Beta2, _step);
-        float stepSize = (float)(LearningRate / biasCorrection1);
-        float biasCorrection2Sqrt = (float)global::System.Math.Sqrt(biasCorrection2);
-        AdamUpdate(_fc1W, _fc1WGrad, _fc1WM, _fc1WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc1B, _fc1BGrad, _fc1BM, _fc1BV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc2W, _fc2WGrad, _fc2WM, _fc2WV, stepSize, biasCorrection2Sqrt);
-        AdamUpdate(_fc2B, _fc2BGrad, _fc2BM, _fc2BV, stepSize, biasCorrection2Sqrt);
+        _stepSize = (float)(LearningRate / biasCorrection1);
+        // sqrt(v) / sqrt(1 - b2^t) as sqrt(v) times the reciprocal: one vector division per value instead of two.
+        _inverseCorrection2 = (float)(1.0 / global::System.Math.Sqrt(biasCorrection2));
+        if (_workers is null) OptimizerShard(0);
+        else _workers.Run(_optimizerShard);
     }
 
-    /// <summary>Adam for one tensor: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps).</summary>
-    // p, g, m, v: [n], laid out alike
-    private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, float stepSize, float biasCorrection2Sqrt)
+    private float _stepSize, _inverseCorrection2; // this step's scalars, for every thread
+
+    /// <summary>The update of this thread's share of every tensor (all of them with one thread).</summary>
+    private void OptimizerShard(int shard)
+    {
+        AdamUpdate(_fc1W, _fc1WGrad, _fc1WM, _fc1WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc1B, _fc1BGrad, _fc1BM, _fc1BV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc2W, _fc2WGrad, _fc2WM, _fc2WV, shard, Threads, _stepSize, _inverseCorrection2);
+        AdamUpdate(_fc2B, _fc2BGrad, _fc2BM, _fc2BV, shard, Threads, _stepSize, _inverseCorrection2);
+    }
+
+    /// <summary>Adam for one tensor: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= stepSize m / (sqrt(v) inverseCorrection2 + eps), inverseCorrection2 = 1 / sqrt(1 - b2^t).</summary>
+    // p, g, m, v: [n], laid out alike; this call updates share number shard of threads equal shares
+    private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, int shard, int threads, float stepSize, float inverseCorrection2)
     {
         ref float p0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(p);
         ref float g0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(g);
         ref float m0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m);
         ref float v0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(v);
-        int n = p.Length;
+        int i = (int)((long)shard * p.Length / threads), n = (int)((long)(shard + 1) * p.Length / threads);
         const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);
         var beta1 = new global::System.Numerics.Vector<float>(b1);
         var oneMinusBeta1 = new global::System.Numerics.Vector<float>(c1);
@@ -417,8 +621,7 @@ partial class FeatureNet : global::NetGen.INetwork
         var oneMinusBeta2 = new global::System.Numerics.Vector<float>(c2);
         var eps = new global::System.Numerics.Vector<float>(Epsilon);
         var step = new global::System.Numerics.Vector<float>(stepSize);
-        var correction = new global::System.Numerics.Vector<float>(biasCorrection2Sqrt);
-        int i = 0;
+        var correction = new global::System.Numerics.Vector<float>(inverseCorrection2);
         for (; i <= n - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
         {
             var pi = global::System.Numerics.Vector.LoadUnsafe(ref p0, (nuint)i);
@@ -427,7 +630,7 @@ partial class FeatureNet : global::NetGen.INetwork
             var vi = global::System.Numerics.Vector.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;
             global::System.Numerics.Vector.StoreUnsafe(mi, ref m0, (nuint)i);
             global::System.Numerics.Vector.StoreUnsafe(vi, ref v0, (nuint)i);
-            var denominator = global::System.Numerics.Vector.SquareRoot(vi) / correction + eps;
+            var denominator = global::System.Numerics.Vector.SquareRoot(vi) * correction + eps;
             global::System.Numerics.Vector.StoreUnsafe(pi - step * mi / denominator, ref p0, (nuint)i);
         }
         for (; i < n; i++)
@@ -435,7 +638,7 @@ partial class FeatureNet : global::NetGen.INetwork
             float gi = g[i];
             float mi = m[i] = m[i] * b1 + gi * c1;
             float vi = v[i] = v[i] * b2 + gi * gi * c2;
-            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);
+            p[i] = p[i] - stepSize * mi / (global::System.MathF.Sqrt(vi) * inverseCorrection2 + Epsilon);
         }
     }
 
@@ -454,6 +657,13 @@ partial class FeatureNet : global::NetGen.INetwork
             for (int i = 0; i < Fc2In; i++)
                 _fc2W[i * Fc2Out + o] = random.NextFloat(-fc2Bound, fc2Bound);
         for (int o = 0; o < Fc2Out; o++) _fc2B[o] = random.NextFloat(-fc2Bound, fc2Bound);
+    }
+
+    private static float[][] NewShards(int count, int length)
+    {
+        var shards = new float[count][];
+        for (int i = 0; i < count; i++) shards[i] = new float[length];
+        return shards;
     }
 
     private static int CheckBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int maxBatchSize)

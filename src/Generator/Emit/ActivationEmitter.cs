@@ -91,13 +91,13 @@ internal static class ActivationEmitter
 
     public static string BackwardName(DenseLayer layer) => Names.Pascal(layer.Name) + "ActivationBackward";
 
-    /// <summary>The call of the pass, over the first <c>rows</c> rows of the layer's training buffers.</summary>
+    /// <summary>The call of the pass in a shard of the training pass, over its <c>rows</c> rows (the shard's slices of the buffers).</summary>
     public static string BackwardCall(DenseLayer layer, bool isOutput, string rows)
     {
-        var args = new List<string> { Names.OutputGrad(layer) };
-        if (NeedsOutput(layer, isOutput)) args.Add(Names.Output(layer));
-        if (NeedsPreActivation(layer.Activation)) args.Add(Names.PreActivation(layer));
-        if (layer.Dropout > 0f) args.Add(Names.Keep(layer));
+        var args = new List<string> { Names.Local(Names.OutputGrad(layer)) };
+        if (NeedsOutput(layer, isOutput)) args.Add(Names.Local(Names.Output(layer)));
+        if (NeedsPreActivation(layer.Activation)) args.Add(Names.Local(Names.PreActivation(layer)));
+        if (layer.Dropout > 0f) args.Add(Names.Local(Names.Keep(layer)));
         args.Add($"{rows} * {Names.Out(layer)}");
         return $"{BackwardName(layer)}({string.Join(", ", args)});";
     }

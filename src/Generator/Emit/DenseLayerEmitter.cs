@@ -36,6 +36,13 @@ internal static class DenseLayerEmitter
         string parameters = $"{ReadOnlySpan} x, float[] w{(layer.HasBias ? ", float[] b" : "")}, {Span} y{(keepZ ? $", {Span} z" : "")}, int rows";
         w.Open($"private static void {name}Forward({parameters})");
         w.Line($"ref float w0 = ref {Marshal}.GetArrayDataReference(w);");
+        if (BlockedKernelEmitter.CanBlockForward(layer))
+        {
+            w.Open($"if ({BlockedKernelEmitter.V256}.IsHardwareAccelerated)");
+            BlockedKernelEmitter.EmitForward(w, layer);
+            w.Close();
+            w.Line("// Portable kernel: Vector<float> of any width.");
+        }
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"{ReadOnlySpan} xr = x.Slice(r * {@in}, {@in});");
         w.Line($"{Span} yr = y.Slice(r * {@out}, {@out});");
@@ -59,14 +66,14 @@ internal static class DenseLayerEmitter
         w.Line();
     }
 
-    /// <summary>The backward call; <paramref name="below"/> is the layer feeding this one (null for the first layer).</summary>
+    /// <summary>The backward call in a shard of the training pass (the shard's slices and gradients); <paramref name="below"/> is the layer feeding this one (null for the first layer).</summary>
     public static string BackwardCall(DenseLayer layer, DenseLayer? below, string rows)
     {
-        var args = new List<string> { below is null ? "inputs" : Names.Output(below), Names.OutputGrad(layer) };
+        var args = new List<string> { below is null ? "x" : Names.Local(Names.Output(below)), Names.Local(Names.OutputGrad(layer)) };
         if (below is not null) args.Add(Names.Weight(layer));
-        args.Add(Names.Weight(layer) + "Grad");
-        if (layer.HasBias) args.Add(Names.Bias(layer) + "Grad");
-        if (below is not null) args.Add(Names.OutputGrad(below));
+        args.Add(Names.Local(Names.Weight(layer)) + "Grad");
+        if (layer.HasBias) args.Add(Names.Local(Names.Bias(layer)) + "Grad");
+        if (below is not null) args.Add(Names.Local(Names.OutputGrad(below)));
         args.Add(rows);
         return $"{Names.Pascal(layer.Name)}Backward({string.Join(", ", args)});";
     }
@@ -79,7 +86,7 @@ internal static class DenseLayerEmitter
         bool needsInputGradient = inputActivation is not null;
         bool reluInput = inputActivation == Activation.Relu;
         bool bias = layer.HasBias;
-        w.Line($"/// <summary>{layer.Name} backward: accumulates dW += x^T dz{(bias ? " and db += sum of dz rows" : "")}{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
+        w.Line($"/// <summary>{layer.Name} backward: {(needsInputGradient ? "accumulates dW += x^T dz" : "writes dW = x^T dz")}{(bias ? (needsInputGradient ? " and db += sum of dz rows" : " and db = sum of dz rows") : "")}{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
         w.Line($"// x: [rows, {layer.Inputs}], dz: [rows, {layer.Units}] (dLoss/d(pre-activation)), w and dw: [{layer.Inputs}, {layer.Units}]{(bias ? $", db: [{layer.Units}]" : "")}{(needsInputGradient ? $", dx: [rows, {layer.Inputs}]" : "")}");
         string parameters = $"{ReadOnlySpan} x, {ReadOnlySpan} dz"
             + (needsInputGradient ? ", float[] w" : "")
@@ -91,6 +98,15 @@ internal static class DenseLayerEmitter
         if (needsInputGradient) w.Line($"ref float w0 = ref {Marshal}.GetArrayDataReference(w);");
         w.Line($"ref float dw0 = ref {Marshal}.GetArrayDataReference(dw);");
         if (bias) w.Line($"ref float db0 = ref {Marshal}.GetArrayDataReference(db);");
+        if (!needsInputGradient)
+        {
+            w.Open($"if ({BlockedKernelEmitter.V256}.IsHardwareAccelerated)");
+            BlockedKernelEmitter.EmitFirstLayerBackward(w, layer);
+            w.Close();
+            w.Line("// Portable kernel: Vector<float> of any width, accumulating into cleared gradients.");
+            w.Line("global::System.Array.Clear(dw);");
+            if (bias) w.Line("global::System.Array.Clear(db);");
+        }
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"{ReadOnlySpan} xr = x.Slice(r * {@in}, {@in});");
         w.Line($"ref float dz0 = ref {Marshal}.GetReference(dz.Slice(r * {@out}, {@out}));");

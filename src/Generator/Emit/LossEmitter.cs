@@ -59,12 +59,12 @@ internal static class LossEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// Cross-entropy of softmax(logits) against the labels, averaged over the rows (PyTorch's CrossEntropyLoss).");
-        w.Line("/// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / rows and returns the mean loss, computed as");
+        w.Line("/// Writes dLoss/dlogits = (softmax(z) - onehot(label)) / totalRows and returns the sum of the rows' losses, each");
         w.Line("/// logsumexp(z) - z[label] with the row maximum subtracted first so exp never overflows.");
         w.Line("/// </summary>");
         w.Line("// logits: [rows, OutputSize], labels: [rows], dLogits: [rows, OutputSize]");
-        w.Open("private static float CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows)");
-        w.Line("float invRows = 1f / rows;");
+        w.Open("private static double CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows, int totalRows)");
+        w.Line("float invRows = 1f / totalRows;");
         w.Line("double total = 0;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line("global::System.ReadOnlySpan<float> z = logits.Slice(r * OutputSize, OutputSize);");
@@ -83,7 +83,7 @@ internal static class LossEmitter
         w.Line("for (int o = 0; o < OutputSize; o++) dz[o] *= scale;");
         w.Line("dz[label] -= invRows;");
         w.Close();
-        w.Line("return (float)(total / rows);");
+        w.Line("return total;");
         w.Close();
         w.Line();
     }
@@ -92,37 +92,38 @@ internal static class LossEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// Binary cross-entropy of sigmoid(z) against targets t in [0, 1], averaged over all values (PyTorch's BCEWithLogitsLoss).");
-        w.Line("/// Each loss is max(z, 0) - z t + log(1 + e^-|z|), which never overflows; dLoss/dz = (sigmoid(z) - t) / count.");
+        w.Line("/// Each loss is max(z, 0) - z t + log(1 + e^-|z|), which never overflows; dLoss/dz = (sigmoid(z) - t) / (totalRows OutputSize).");
+        w.Line("/// Returns the sum of the losses.");
         w.Line("/// </summary>");
         w.Line("// logits, targets, dLogits: [rows, OutputSize]");
-        w.Open("private static float BinaryCrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dLogits, int rows)");
+        w.Open("private static double BinaryCrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dLogits, int rows, int totalRows)");
         w.Line("int count = rows * OutputSize;");
-        w.Line("float invCount = 1f / count;");
+        w.Line("float invCount = 1f / (totalRows * OutputSize);");
         w.Line("double total = 0;");
         w.Open("for (int k = 0; k < count; k++)");
         w.Line("float z = logits[k], t = targets[k];");
         w.Line("total += global::System.Math.Max(z, 0.0) - (double)z * t + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs((double)z)));");
         w.Line("dLogits[k] = (Sigmoid(z) - t) * invCount;");
         w.Close();
-        w.Line("return (float)(total / count);");
+        w.Line("return total;");
         w.Close();
         w.Line();
     }
 
     private static void EmitMeanSquaredError(SourceWriter w)
     {
-        w.Line("/// <summary>Mean of (y - t)^2 over all values (PyTorch's MSELoss); dLoss/dy = 2 (y - t) / count.</summary>");
+        w.Line("/// <summary>(y - t)^2 summed over the rows' values (their mean is PyTorch's MSELoss); dLoss/dy = 2 (y - t) / (totalRows OutputSize).</summary>");
         w.Line("// outputs, targets, dOutputs: [rows, OutputSize]");
-        w.Open("private static float MeanSquaredError(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dOutputs, int rows)");
+        w.Open("private static double MeanSquaredError(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dOutputs, int rows, int totalRows)");
         w.Line("int count = rows * OutputSize;");
-        w.Line("float scale = 2f / count;");
+        w.Line("float scale = 2f / (totalRows * OutputSize);");
         w.Line("double total = 0;");
         w.Open("for (int k = 0; k < count; k++)");
         w.Line("float diff = outputs[k] - targets[k];");
         w.Line("total += (double)diff * diff;");
         w.Line("dOutputs[k] = scale * diff;");
         w.Close();
-        w.Line("return (float)(total / count);");
+        w.Line("return total;");
         w.Close();
         w.Line();
     }

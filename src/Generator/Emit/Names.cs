@@ -58,6 +58,9 @@ internal static class Names
     /// <summary>The training buffer of a layer's dropout mask: 0 for a dropped value, 1/(1-rate) for a kept one.</summary>
     public static string Keep(DenseLayer layer) => "_" + Camel(layer.Name) + "Keep";
 
+    /// <summary>The local variable that stands for a field in a shard of the training pass: <c>_fc1Y</c> -> <c>fc1Y</c>.</summary>
+    public static string Local(string field) => field.Substring(1);
+
     public static string In(DenseLayer layer) => Pascal(layer.Name) + "In";
 
     public static string Out(DenseLayer layer) => Pascal(layer.Name) + "Out";

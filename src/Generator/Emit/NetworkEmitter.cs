@@ -56,7 +56,7 @@ internal static class NetworkEmitter
             DenseLayerEmitter.EmitBackward(w, layer, i == 0 ? null : layers[i - 1].Activation);
         }
         ActivationEmitter.EmitHelpers(w, net);
-        if (net.HasDropout) EmitDropout(w);
+        if (net.HasDropout) EmitDropout(w, net);
         LossEmitter.Emit(w, net.Loss);
         OptimizerEmitter.EmitStep(w, net);
         EmitInitialization(w, net);
@@ -136,8 +136,18 @@ internal static class NetworkEmitter
             if (layer.Dropout > 0f) formula += " * keep";
             w.Line($"private readonly float[] {string.Join(", ", buffers)}; // [B, {layer.Units}], {formula}");
         }
-        if (UsesTargets(net)) w.Line($"private readonly float[] _targets; // [B, {net.OutputSize}], labels turned into targets for the int-label TrainStep");
+        if (UsesTargets(net)) w.Line($"private readonly float[] _targets; // [B, {net.OutputSize}], labels turned into targets, or a copy of the targets for the threads");
         if (net.HasDropout) w.Line($"private readonly {Random} _dropoutRandom;");
+        w.Line();
+        w.Line("// Training on several threads (null with one): the pool, the other threads' gradients, the batch copied where they can read it.");
+        w.Line("private readonly global::NetGen.WorkerPool? _workers;");
+        foreach (ParameterTensor tensor in Names.Tensors(net.Layers))
+            w.Line($"private readonly float[][]? {tensor.Field}GradShards;");
+        w.Line("private readonly float[]? _batchInputs;");
+        if (!UsesTargets(net)) w.Line("private readonly int[]? _batchLabels;");
+        w.Line("private readonly double[] _shardLoss;");
+        w.Line("private readonly global::System.Action<int> _trainShard, _reduceShard, _optimizerShard;");
+        w.Line("private int _batchRows;");
         w.Line();
         w.Line($"private readonly {Tensor}[] _parameters;");
         w.Line($"private readonly {Tensor}[] _optimizerState;");
@@ -152,10 +162,14 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         w.Line($"/// <param name=\"seed\">Seed of the initialization{(net.HasDropout ? ", of the dropout masks" : "")} and of shuffling in the training loop; null means nets.json's seed.</param>");
         w.Line("/// <param name=\"maxBatchSize\">Largest batch TrainStep accepts; null means nets.json's batch size.</param>");
-        w.Open($"public {cls.ClassName}(int? seed = null, int? maxBatchSize = null)");
+        w.Line("/// <param name=\"threads\">Threads that train (1 to 256): each computes the gradients of a fixed share of every batch, summed in a");
+        w.Line("/// fixed order, so results depend on the seed and this count only. With more than 1, dispose the network to stop them.</param>");
+        w.Open($"public {cls.ClassName}(int? seed = null, int? maxBatchSize = null, int threads = 1)");
         w.Line("Seed = seed ?? DefaultSeed;");
         w.Line("MaxBatchSize = maxBatchSize ?? DefaultBatchSize;");
         w.Line("if (MaxBatchSize < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, \"The batch size must be at least 1.\");");
+        w.Line("if (threads < 1 || threads > 256) throw new global::System.ArgumentOutOfRangeException(nameof(threads), threads, \"Threads must be from 1 to 256.\");");
+        w.Line("Threads = threads;");
         w.Line($"if ((long)MaxBatchSize * {MaxWidth(net)} > int.MaxValue / 4) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatchSize), MaxBatchSize, \"The batch size is too large for this network's buffers.\");");
         w.Line("LearningRate = DefaultLearningRate;");
         foreach (DenseLayer layer in net.Layers)
@@ -167,6 +181,17 @@ internal static class NetworkEmitter
         }
         if (UsesTargets(net)) w.Line("_targets = new float[MaxBatchSize * OutputSize];");
         if (net.HasDropout) w.Line($"_dropoutRandom = new {Random}(Seed, stream: {DropoutStream});");
+        w.Line("_shardLoss = new double[threads];");
+        w.Line("_trainShard = TrainShardOnWorker;");
+        w.Line("_reduceShard = ReduceShard;");
+        w.Line("_optimizerShard = OptimizerShard;");
+        w.Open("if (threads > 1)");
+        w.Line("_workers = new global::NetGen.WorkerPool(threads);");
+        w.Line("_batchInputs = new float[MaxBatchSize * InputSize];");
+        if (!UsesTargets(net)) w.Line("_batchLabels = new int[MaxBatchSize];");
+        foreach (ParameterTensor tensor in Names.Tensors(net.Layers))
+            w.Line($"{tensor.Field}GradShards = NewShards(threads - 1, {tensor.Length});");
+        w.Close();
         w.Line($"Initialize(new {Random}(Seed));");
         foreach (DenseLayer layer in net.Layers)
         {
@@ -210,6 +235,8 @@ internal static class NetworkEmitter
         w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
         w.Line("/// <inheritdoc/>");
         w.Line("public int MaxBatchSize { get; }");
+        w.Line("/// <inheritdoc/>");
+        w.Line("public int Threads { get; }");
         w.Line("/// <summary>The seed this instance was initialized with; the training loop also shuffles with it.</summary>");
         w.Line("public int Seed { get; }");
         w.Line("/// <inheritdoc/>");
@@ -222,6 +249,8 @@ internal static class NetworkEmitter
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> Parameters => _parameters;");
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> OptimizerState => _optimizerState;");
+        w.Line("/// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>");
+        w.Line("public void Dispose() => _workers?.Dispose();");
         if (net.HasDropout)
         {
             w.Line("/// <summary>Where the dropout masks of ComputeGradients come from (stream 2 of the seed); save and restore its state to repeat a step.</summary>");
@@ -242,8 +271,8 @@ internal static class NetworkEmitter
     private static void EmitTraining(SourceWriter w, NetworkSpec net)
     {
         IReadOnlyList<DenseLayer> layers = net.Layers;
-        DenseLayer last = layers[layers.Count - 1];
         string optimizer = OptimizerEmitter.Describe(net.Optimizer);
+        bool targets = UsesTargets(net);
         string labelMeaning = net.Loss switch
         {
             LossKind.BinaryCrossEntropy => "[rows] labels 0 or 1 (the target of the one output)",
@@ -255,12 +284,9 @@ internal static class NetworkEmitter
         w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
         w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels)");
         w.Line("int rows = CheckBatch(inputs, labels, MaxBatchSize);");
-        if (!UsesTargets(net))
+        if (!targets)
         {
-            w.Line("TrainingForward(inputs, rows);");
-            w.Line($"float loss = CrossEntropy({Names.Output(last)}, labels, {Names.OutputGrad(last)}, rows);");
-            w.Line("TrainingBackward(inputs, rows);");
-            w.Line("return loss;");
+            w.Line("return Backpropagate(inputs, labels, rows);");
         }
         else
         {
@@ -274,11 +300,11 @@ internal static class NetworkEmitter
             {
                 w.Line("for (int r = 0; r < rows; r++) targets[r] = labels[r];");
             }
-            w.Line("return ComputeGradients(inputs, targets);");
+            w.Line("return Backpropagate(inputs, targets, rows);");
         }
         w.Close();
         w.Line();
-        if (UsesTargets(net))
+        if (targets)
         {
             string range = net.Loss == LossKind.BinaryCrossEntropy ? " (probabilities in [0, 1])" : "";
             EmitTrainStep(w, $"One {optimizer} step towards float targets", $"{ReadOnlySpan} targets", $"[rows, OutputSize], row-major{range}, 1 to MaxBatchSize rows");
@@ -286,39 +312,105 @@ internal static class NetworkEmitter
             w.Line("/// <remarks>Changes the network's gradients and batch buffers: do not overlap with any other call.</remarks>");
             w.Open($"public float ComputeGradients({ReadOnlySpan} inputs, {ReadOnlySpan} targets)");
             w.Line("int rows = CheckTargets(inputs, targets, MaxBatchSize);");
-            w.Line("TrainingForward(inputs, rows);");
-            w.Line($"float loss = {LossEmitter.KernelName(net.Loss)}({Names.Output(last)}, targets, {Names.OutputGrad(last)}, rows);");
-            w.Line("TrainingBackward(inputs, rows);");
-            w.Line("return loss;");
+            w.Line("return Backpropagate(inputs, targets, rows);");
             w.Close();
             w.Line();
         }
 
-        w.Line($"/// <summary>The forward pass of training: every layer's outputs{(net.HasDropout ? " (with fresh dropout masks)" : "")} into its batch buffer.</summary>");
-        w.Open($"private void TrainingForward({ReadOnlySpan} inputs, int rows)");
-        string input = "inputs";
-        foreach (DenseLayer layer in layers)
-        {
-            w.Line(DenseLayerEmitter.ForwardCall(layer, input, Names.Output(layer), Names.PreActivation(layer), "rows"));
-            if (layer.Dropout > 0f)
-                w.Line($"Dropout(_dropoutRandom, new {Span}({Names.Output(layer)}, 0, rows * {Names.Out(layer)}), {Names.Keep(layer)}, {DropRate(layer)}, {KeepScale(layer)});");
-            input = Names.Output(layer);
-        }
+        string targetType = targets ? "float" : "int";
+        string batchTargets = targets ? "_targets" : "_batchLabels";
+        string perRow = targets ? " * OutputSize" : "";
+        string count = targets ? "(rows * OutputSize)" : "rows";
+        w.Line("/// <summary>");
+        w.Line("/// The batch's forward and backward pass on Threads threads: each takes a fixed, contiguous share of the rows into");
+        w.Line("/// its own gradients, which are then summed in thread order, so a seed and a thread count always give the same result.");
+        w.Line("/// </summary>");
+        w.Open($"private float Backpropagate({ReadOnlySpan} inputs, global::System.ReadOnlySpan<{targetType}> targets, int rows)");
+        if (net.HasDropout) w.Line("DrawDropoutMasks(rows); // on this thread, in a fixed order, whatever the thread count");
+        w.Line($"if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / {count});");
+        w.Line("inputs.CopyTo(_batchInputs);");
+        w.Line($"targets.CopyTo({batchTargets});");
+        w.Line("_batchRows = rows;");
+        w.Line("_workers.Run(_trainShard);");
+        w.Line("_workers.Run(_reduceShard);");
+        w.Line("double loss = 0;");
+        w.Line("foreach (double part in _shardLoss) loss += part;");
+        w.Line($"return (float)(loss / {count});");
         w.Close();
         w.Line();
-        w.Line("/// <summary>The backward pass, from dLoss/d(output) in the last layer's gradient buffer down to the first layer's weights.</summary>");
-        w.Open($"private void TrainingBackward({ReadOnlySpan} inputs, int rows)");
-        foreach (ParameterTensor tensor in Names.Tensors(layers))
-            w.Line($"global::System.Array.Clear({tensor.Field}Grad);");
+        w.Open("private void TrainShardOnWorker(int shard)");
+        w.Line("int rows = _batchRows;");
+        w.Line($"_shardLoss[shard] = TrainShard(new {ReadOnlySpan}(_batchInputs, 0, rows * InputSize), new global::System.ReadOnlySpan<{targetType}>({batchTargets}, 0, rows{perRow}), shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);");
+        w.Close();
+        w.Line();
+
+        var tensors = Names.Tensors(layers).ToList();
+        w.Line("/// <summary>");
+        w.Line("/// Forward pass, loss and backward pass of rows [lo, hi) of the batch into the gradients of one thread (thread 0's are");
+        w.Line("/// the network's own); returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.");
+        w.Line("/// </summary>");
+        w.Open($"private double TrainShard({ReadOnlySpan} inputs, global::System.ReadOnlySpan<{targetType}> targets, int lo, int hi, int totalRows, int shard)");
+        w.Line("int n = hi - lo;");
+        w.Line($"{ReadOnlySpan} x = inputs.Slice(lo * InputSize, n * InputSize);");
+        foreach (DenseLayer layer in layers)
+        {
+            foreach (string buffer in TrainingBuffers(layer))
+                w.Line($"var {buffer.Substring(1)} = new {Span}({buffer}, lo * {Names.Out(layer)}, n * {Names.Out(layer)});");
+        }
+        foreach (ParameterTensor tensor in tensors)
+            w.Line($"float[] {tensor.Field.Substring(1)}Grad = shard == 0 ? {tensor.Field}Grad : {tensor.Field}GradShards![shard - 1];");
+        w.Line("// The first layer's kernel writes its gradients; the others add to theirs.");
+        foreach (ParameterTensor tensor in Names.Tensors(layers.Skip(1)))
+            w.Line($"global::System.Array.Clear({tensor.Field.Substring(1)}Grad);");
+        string input = "x";
+        foreach (DenseLayer layer in layers)
+        {
+            string y = Names.Output(layer).Substring(1);
+            w.Line(DenseLayerEmitter.ForwardCall(layer, input, y, Names.PreActivation(layer).Substring(1), "n"));
+            if (layer.Dropout > 0f) w.Line($"ApplyDropout({y}, {Names.Keep(layer).Substring(1)});");
+            input = y;
+        }
+        DenseLayer last = layers[layers.Count - 1];
+        w.Line($"double loss = {LossEmitter.KernelName(net.Loss)}({Names.Output(last).Substring(1)}, targets.Slice(lo{perRow}, n{perRow}), {Names.OutputGrad(last).Substring(1)}, n, totalRows);");
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             DenseLayer layer = layers[i];
             if (ActivationEmitter.NeedsBackwardPass(layer, isOutput: i == layers.Count - 1))
-                w.Line(ActivationEmitter.BackwardCall(layer, i == layers.Count - 1, "rows"));
-            w.Line(DenseLayerEmitter.BackwardCall(layer, i == 0 ? null : layers[i - 1], "rows"));
+                w.Line(ActivationEmitter.BackwardCall(layer, i == layers.Count - 1, "n"));
+            w.Line(DenseLayerEmitter.BackwardCall(layer, i == 0 ? null : layers[i - 1], "n"));
         }
+        w.Line("return loss;");
         w.Close();
         w.Line();
+
+        w.Line("/// <summary>Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.</summary>");
+        w.Open("private void ReduceShard(int shard)");
+        foreach (ParameterTensor tensor in tensors)
+            w.Line($"AddShards({tensor.Field}Grad, {tensor.Field}GradShards!, shard, Threads);");
+        w.Close();
+        w.Line();
+        w.Open("private static void AddShards(float[] sum, float[][] parts, int shard, int threads)");
+        w.Line("int lo = (int)((long)shard * sum.Length / threads), hi = (int)((long)(shard + 1) * sum.Length / threads);");
+        w.Line($"ref float s0 = ref {Names.MemoryMarshal}.GetArrayDataReference(sum);");
+        w.Open("foreach (float[] part in parts)");
+        w.Line($"ref float p0 = ref {Names.MemoryMarshal}.GetArrayDataReference(part);");
+        w.Line("int i = lo;");
+        w.Open(Names.VectorLoop("i", "hi"));
+        w.Line($"{Names.Vector}.StoreUnsafe({Names.Vector}.LoadUnsafe(ref s0, (nuint)i) + {Names.Vector}.LoadUnsafe(ref p0, (nuint)i), ref s0, (nuint)i);");
+        w.Close();
+        w.Line($"for (; i < hi; i++) {Names.Unsafe}.Add(ref s0, i) += {Names.Unsafe}.Add(ref p0, i);");
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>A layer's training buffers: output, gradient, and where needed pre-activations and dropout mask.</summary>
+    private static IEnumerable<string> TrainingBuffers(DenseLayer layer)
+    {
+        yield return Names.Output(layer);
+        yield return Names.OutputGrad(layer);
+        if (ActivationEmitter.NeedsPreActivation(layer.Activation)) yield return Names.PreActivation(layer);
+        if (layer.Dropout > 0f) yield return Names.Keep(layer);
     }
 
     /// <summary><c>TrainStep(inputs, labels or targets)</c>: ComputeGradients, then OptimizerStep.</summary>
@@ -397,18 +489,25 @@ internal static class NetworkEmitter
         w.Line();
     }
 
-    private static void EmitDropout(SourceWriter w)
+    private static void EmitDropout(SourceWriter w, NetworkSpec net)
     {
+        w.Line("/// <summary>Draws every dropout layer's mask for the batch, layer by layer, row-major, one NextFloat per value.</summary>");
+        w.Open("private void DrawDropoutMasks(int rows)");
+        foreach (DenseLayer layer in net.Layers.Where(l => l.Dropout > 0f))
+            w.Line($"DrawMask(_dropoutRandom, new {Span}({Names.Keep(layer)}, 0, rows * {Names.Out(layer)}), {DropRate(layer)}, {KeepScale(layer)});");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>y *= keep: the training pass's dropout, with a mask drawn before.</summary>");
+        w.Open($"private static void ApplyDropout({Span} y, {ReadOnlySpan} keep)");
+        w.Line("for (int k = 0; k < y.Length; k++) y[k] *= keep[k];");
+        w.Close();
+        w.Line();
         w.Line("/// <summary>");
         w.Line("/// Dropout in training, as PyTorch's nn.Dropout: each value is kept with probability 1 - rate and scaled by");
-        w.Line("/// 1/(1 - rate), or zeroed; keep records the factor (0 or the scale) for the backward pass.");
+        w.Line("/// 1/(1 - rate), or zeroed: keep gets the factor (0 or the scale) for the forward and the backward pass.");
         w.Line("/// </summary>");
-        w.Open($"private static void Dropout({Random} random, {Span} y, {Span} keep, float rate, float scale)");
-        w.Open("for (int k = 0; k < y.Length; k++)");
-        w.Line("float factor = random.NextFloat() < rate ? 0f : scale;");
-        w.Line("keep[k] = factor;");
-        w.Line("y[k] *= factor;");
-        w.Close();
+        w.Open($"private static void DrawMask({Random} random, {Span} keep, float rate, float scale)");
+        w.Line("for (int k = 0; k < keep.Length; k++) keep[k] = random.NextFloat() < rate ? 0f : scale;");
         w.Close();
         w.Line();
     }
@@ -461,6 +560,12 @@ internal static class NetworkEmitter
 
     private static void EmitBatchChecks(SourceWriter w, NetworkSpec net)
     {
+        w.Open("private static float[][] NewShards(int count, int length)");
+        w.Line("var shards = new float[count][];");
+        w.Line("for (int i = 0; i < count; i++) shards[i] = new float[length];");
+        w.Line("return shards;");
+        w.Close();
+        w.Line();
         w.Open($"private static int CheckBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int maxBatchSize)");
         w.Line("int rows = labels.Length;");
         w.Line("if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($\"A batch has 1 to {maxBatchSize} rows; got {rows} labels.\", nameof(labels));");

@@ -64,25 +64,34 @@ internal static class OptimizerEmitter
         w.Line("// The bias corrections depend only on the step number, so they are computed here once, not per value.");
         w.Line("double biasCorrection1 = 1.0 - global::System.Math.Pow(Beta1, _step);");
         w.Line("double biasCorrection2 = 1.0 - global::System.Math.Pow(Beta2, _step);");
-        w.Line("float stepSize = (float)(LearningRate / biasCorrection1);");
-        w.Line("float biasCorrection2Sqrt = (float)global::System.Math.Sqrt(biasCorrection2);");
-        if (adamW) w.Line("float decay = (float)(1.0 - (double)LearningRate * WeightDecay);");
+        w.Line("_stepSize = (float)(LearningRate / biasCorrection1);");
+        w.Line("// sqrt(v) / sqrt(1 - b2^t) as sqrt(v) times the reciprocal: one vector division per value instead of two.");
+        w.Line("_inverseCorrection2 = (float)(1.0 / global::System.Math.Sqrt(biasCorrection2));");
+        if (adamW) w.Line("_decay = (float)(1.0 - (double)LearningRate * WeightDecay);");
+        w.Line("if (_workers is null) OptimizerShard(0);");
+        w.Line("else _workers.Run(_optimizerShard);");
+        w.Close();
+        w.Line();
+        w.Line($"private float _stepSize, _inverseCorrection2{(adamW ? ", _decay" : "")}; // this step's scalars, for every thread");
+        w.Line();
+        w.Line("/// <summary>The update of this thread's share of every tensor (all of them with one thread).</summary>");
+        w.Open("private void OptimizerShard(int shard)");
         foreach (ParameterTensor tensor in Names.Tensors(net.Layers))
         {
             string f = tensor.Field;
-            w.Line($"AdamUpdate({f}, {f}Grad, {f}M, {f}V, stepSize, biasCorrection2Sqrt{(adamW ? ", decay" : "")});");
+            w.Line($"AdamUpdate({f}, {f}Grad, {f}M, {f}V, shard, Threads, _stepSize, _inverseCorrection2{(adamW ? ", _decay" : "")});");
         }
         w.Close();
         w.Line();
-        string update = adamW ? "p = decay p - stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps)" : "p -= stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps)";
-        w.Line($"/// <summary>Adam for one tensor: {(l2 ? "g += weight_decay p; " : "")}m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; {update}.</summary>");
-        w.Line("// p, g, m, v: [n], laid out alike");
-        w.Open($"private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, float stepSize, float biasCorrection2Sqrt{(adamW ? ", float decay" : "")})");
+        string update = adamW ? "p = decay p - stepSize m / (sqrt(v) inverseCorrection2 + eps)" : "p -= stepSize m / (sqrt(v) inverseCorrection2 + eps)";
+        w.Line($"/// <summary>Adam for one tensor: {(l2 ? "g += weight_decay p; " : "")}m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; {update}, inverseCorrection2 = 1 / sqrt(1 - b2^t).</summary>");
+        w.Line("// p, g, m, v: [n], laid out alike; this call updates share number shard of threads equal shares");
+        w.Open($"private static void AdamUpdate(float[] p, float[] g, float[] m, float[] v, int shard, int threads, float stepSize, float inverseCorrection2{(adamW ? ", float decay" : "")})");
         w.Line($"ref float p0 = ref {Names.MemoryMarshal}.GetArrayDataReference(p);");
         w.Line($"ref float g0 = ref {Names.MemoryMarshal}.GetArrayDataReference(g);");
         w.Line($"ref float m0 = ref {Names.MemoryMarshal}.GetArrayDataReference(m);");
         w.Line($"ref float v0 = ref {Names.MemoryMarshal}.GetArrayDataReference(v);");
-        w.Line("int n = p.Length;");
+        w.Line("int i = (int)((long)shard * p.Length / threads), n = (int)((long)(shard + 1) * p.Length / threads);");
         w.Line("const float b1 = (float)Beta1, c1 = (float)(1 - Beta1), b2 = (float)Beta2, c2 = (float)(1 - Beta2);");
         w.Line($"var beta1 = new {Vec}<float>(b1);");
         w.Line($"var oneMinusBeta1 = new {Vec}<float>(c1);");
@@ -90,10 +99,9 @@ internal static class OptimizerEmitter
         w.Line($"var oneMinusBeta2 = new {Vec}<float>(c2);");
         w.Line($"var eps = new {Vec}<float>(Epsilon);");
         w.Line($"var step = new {Vec}<float>(stepSize);");
-        w.Line($"var correction = new {Vec}<float>(biasCorrection2Sqrt);");
+        w.Line($"var correction = new {Vec}<float>(inverseCorrection2);");
         if (l2) w.Line($"var weightDecay = new {Vec}<float>(WeightDecay);");
         if (adamW) w.Line($"var decayV = new {Vec}<float>(decay);");
-        w.Line("int i = 0;");
         w.Open(Names.VectorLoop("i", "n"));
         w.Line($"var pi = {Vec}.LoadUnsafe(ref p0, (nuint)i);");
         w.Line(l2 ? $"var gi = {Vec}.LoadUnsafe(ref g0, (nuint)i) + weightDecay * pi;" : $"var gi = {Vec}.LoadUnsafe(ref g0, (nuint)i);");
@@ -101,14 +109,14 @@ internal static class OptimizerEmitter
         w.Line($"var vi = {Vec}.LoadUnsafe(ref v0, (nuint)i) * beta2 + gi * gi * oneMinusBeta2;");
         w.Line($"{Vec}.StoreUnsafe(mi, ref m0, (nuint)i);");
         w.Line($"{Vec}.StoreUnsafe(vi, ref v0, (nuint)i);");
-        w.Line($"var denominator = {Vec}.SquareRoot(vi) / correction + eps;");
+        w.Line($"var denominator = {Vec}.SquareRoot(vi) * correction + eps;");
         w.Line($"{Vec}.StoreUnsafe({(adamW ? "pi * decayV" : "pi")} - step * mi / denominator, ref p0, (nuint)i);");
         w.Close();
         w.Open("for (; i < n; i++)");
         w.Line(l2 ? "float gi = g[i] + WeightDecay * p[i];" : "float gi = g[i];");
         w.Line("float mi = m[i] = m[i] * b1 + gi * c1;");
         w.Line("float vi = v[i] = v[i] * b2 + gi * gi * c2;");
-        w.Line($"p[i] = {(adamW ? "p[i] * decay" : "p[i]")} - stepSize * mi / (global::System.MathF.Sqrt(vi) / biasCorrection2Sqrt + Epsilon);");
+        w.Line($"p[i] = {(adamW ? "p[i] * decay" : "p[i]")} - stepSize * mi / (global::System.MathF.Sqrt(vi) * inverseCorrection2 + Epsilon);");
         w.Close();
         w.Close();
         w.Line();
@@ -128,24 +136,29 @@ internal static class OptimizerEmitter
         w.Line("/// <remarks>Changes the network: do not overlap with any other call.</remarks>");
         w.Open("public void OptimizerStep()");
         w.Line("_step++;");
+        w.Line("if (_workers is null) OptimizerShard(0);");
+        w.Line("else _workers.Run(_optimizerShard);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The update of this thread's share of every tensor (all of them with one thread).</summary>");
+        w.Open("private void OptimizerShard(int shard)");
         foreach (ParameterTensor tensor in Names.Tensors(net.Layers))
         {
             string f = tensor.Field;
-            w.Line($"SgdUpdate({f}, {f}Grad{(momentum ? $", {f}M" : "")}, LearningRate);");
+            w.Line($"SgdUpdate({f}, {f}Grad{(momentum ? $", {f}M" : "")}, shard, Threads, LearningRate);");
         }
         w.Close();
         w.Line();
         w.Line($"/// <summary>SGD for one tensor: {string.Join("; ", formula)}.</summary>");
-        w.Line($"// p, g{(momentum ? ", buf" : "")}: [n], laid out alike");
-        w.Open($"private static void SgdUpdate(float[] p, float[] g{(momentum ? ", float[] buf" : "")}, float lr)");
+        w.Line($"// p, g{(momentum ? ", buf" : "")}: [n], laid out alike; this call updates share number shard of threads equal shares");
+        w.Open($"private static void SgdUpdate(float[] p, float[] g{(momentum ? ", float[] buf" : "")}, int shard, int threads, float lr)");
         w.Line($"ref float p0 = ref {Names.MemoryMarshal}.GetArrayDataReference(p);");
         w.Line($"ref float g0 = ref {Names.MemoryMarshal}.GetArrayDataReference(g);");
         if (momentum) w.Line($"ref float buf0 = ref {Names.MemoryMarshal}.GetArrayDataReference(buf);");
-        w.Line("int n = p.Length;");
+        w.Line("int i = (int)((long)shard * p.Length / threads), n = (int)((long)(shard + 1) * p.Length / threads);");
         w.Line($"var rate = new {Vec}<float>(lr);");
         if (l2) w.Line($"var weightDecay = new {Vec}<float>(WeightDecay);");
         if (momentum) w.Line($"var mu = new {Vec}<float>(Momentum);");
-        w.Line("int i = 0;");
         w.Open(Names.VectorLoop("i", "n"));
         w.Line($"var pi = {Vec}.LoadUnsafe(ref p0, (nuint)i);");
         w.Line(l2 ? $"var gi = {Vec}.LoadUnsafe(ref g0, (nuint)i) + weightDecay * pi;" : $"var gi = {Vec}.LoadUnsafe(ref g0, (nuint)i);");

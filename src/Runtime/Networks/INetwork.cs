@@ -8,11 +8,12 @@ namespace NetGen;
 /// model files) works through this interface and never knows the layer sizes.
 /// </summary>
 /// <remarks>
+/// Dispose a network built with more than one thread to stop its threads.
 /// Threading: <see cref="Forward"/> and <see cref="Predict"/> keep no state between calls and may run
 /// on several threads at once; <see cref="TrainStep"/>, <see cref="ComputeGradients"/> and
 /// <see cref="OptimizerStep"/> change the network and must not overlap with any other call.
 /// </remarks>
-public interface INetwork
+public interface INetwork : IDisposable
 {
     /// <summary>Name of the network in <c>nets.json</c>.</summary>
     string NetworkName { get; }
@@ -34,6 +35,12 @@ public interface INetwork
 
     /// <summary>The largest batch <see cref="TrainStep"/> accepts; buffers are sized for it once.</summary>
     int MaxBatchSize { get; }
+
+    /// <summary>
+    /// Threads that train it (set at construction): each computes the gradients of a fixed share of every batch,
+    /// summed in a fixed order, so a seed and a thread count always give the same weights.
+    /// </summary>
+    int Threads { get; }
 
     /// <summary>The optimizer's learning rate; starts at the spec's value.</summary>
     float LearningRate { get; set; }

@@ -40,6 +40,24 @@ public sealed class AllocationTests
         });
     }
 
+    /// <summary>With worker threads too: GC.GetTotalAllocatedBytes(precise: true) counts every thread's allocations.</summary>
+    [Theory]
+    [InlineData("tiny", 2)]
+    [InlineData("odd", 3)]
+    [InlineData("dropout", 2)]
+    [InlineData("bce", 2)]
+    public void TrainStep_OnSeveralThreads_AllocatesNothing(string name, int threads)
+    {
+        using ITestNetwork net = Create(name, seed: 1, threads: threads);
+        float[] inputs = RandomInputs(805, net.MaxBatchSize, net.InputSize);
+        int[] labels = RandomLabels(806, net.MaxBatchSize, net);
+        net.LearningRate = 1e-6f;
+        AssertAllocatesNothing(() =>
+        {
+            for (int i = 0; i < Calls; i++) net.TrainStep(inputs, labels);
+        });
+    }
+
     /// <summary>The float-targets overloads of the networks trained with MSE and binary cross-entropy.</summary>
     [Theory]
     [InlineData("mse")]

@@ -149,7 +149,7 @@ public sealed class ReferenceComparisonTests
     /// A network trained towards float targets takes them in steps 1 and 3 and integer labels in step 2; a network with
     /// dropout gets, in the reference, the masks replayed from its DropoutRandom before each step.
     /// </summary>
-    private static void AssertTrainingMatchesReference(ITestNetwork net, int rows, int dataSeed, bool requireSkippedZeros)
+    internal static void AssertTrainingMatchesReference(ITestNetwork net, int rows, int dataSeed, bool requireSkippedZeros)
     {
         ReferenceMlp reference = ReferenceMlp.From(net);
         float[][] inputs = Enumerable.Range(0, 3).Select(k => RandomInputs(dataSeed + k, rows, net.InputSize)).ToArray();

@@ -1,0 +1,135 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>
+/// A fixed set of threads that run one piece of work each, over and over, without starting threads or
+/// allocating per run: generated networks train with it on several threads (<c>threads</c> in their constructor).
+/// </summary>
+/// <remarks>
+/// <see cref="Run"/> calls <c>work(0)</c> on the calling thread and <c>work(1)</c> ... <c>work(Threads - 1)</c> on the
+/// pool's threads, and returns when all are done. Idle threads spin briefly, then block, so a pool between
+/// epochs costs no CPU. Not for concurrent <see cref="Run"/> calls: one caller at a time.
+/// </remarks>
+public sealed class WorkerPool : IDisposable
+{
+    /// <summary>Spins of an idle worker before it blocks (a training step arrives well within them).</summary>
+    private const int SpinsBeforeBlocking = 200;
+
+    private readonly Thread[] _threads;
+    private readonly object _gate = new(); // a Monitor, for Wait and PulseAll
+    private Action<int>? _work;
+    private long _generation;
+    private int _pending;
+    private int _sleepers;
+    private ExceptionDispatchInfo? _error;
+    private volatile bool _disposed;
+
+    /// <summary>Starts <paramref name="threads"/> - 1 background threads (none for 1).</summary>
+    public WorkerPool(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread.");
+        Threads = threads;
+        _threads = new Thread[threads - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            int index = i + 1;
+            _threads[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"NetGen worker {index}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Threads that run work, the calling thread included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Runs <paramref name="work"/>(i) for i in 0 ... Threads - 1 at once; rethrows the first exception.</summary>
+    public void Run(Action<int> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Threads == 1)
+        {
+            work(0);
+            return;
+        }
+        _work = work;
+        _error = null;
+        Volatile.Write(ref _pending, Threads - 1);
+        Interlocked.Increment(ref _generation);
+        if (Volatile.Read(ref _sleepers) > 0)
+        {
+            lock (_gate) Monitor.PulseAll(_gate);
+        }
+        try
+        {
+            work(0);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+        }
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        _work = null;
+        _error?.Throw();
+    }
+
+    private void WorkerLoop(int index)
+    {
+        long seen = 0;
+        while (true)
+        {
+            long generation = WaitForWork(seen);
+            if (_disposed) return;
+            seen = generation;
+            try
+            {
+                _work!(index);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+            }
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private long WaitForWork(long seen)
+    {
+        var spin = new SpinWait();
+        for (int i = 0; i < SpinsBeforeBlocking; i++)
+        {
+            long generation = Volatile.Read(ref _generation);
+            if (generation != seen || _disposed) return generation;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _sleepers);
+            try
+            {
+                while (true)
+                {
+                    long generation = Interlocked.Read(ref _generation);
+                    if (generation != seen || _disposed) return generation;
+                    Monitor.Wait(_gate);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _sleepers);
+            }
+        }
+    }
+
+    /// <summary>Stops the pool's threads (after any run in progress).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (Thread thread in _threads) thread.Join();
+    }
+}
