@@ -188,8 +188,6 @@ partial class FeatureNet : global::NetGen.INetwork
         var fc2DZ = new global::System.Span<float>(_fc2DZ, lo * Fc2Out, n * Fc2Out);
         float[] fc1WGrad = shard == 0 ? _fc1WGrad : _fc1WGradShards![shard - 1];
         float[] fc2WGrad = shard == 0 ? _fc2WGrad : _fc2WGradShards![shard - 1];
-        // The first layer's kernel writes its gradients; the others add to theirs.
-        global::System.Array.Clear(fc2WGrad);
         Fc1Forward(x, _fc1W, fc1Y, n);
         Fc2Forward(fc1Y, _fc2W, fc2Y, n);
         double loss = CrossEntropy(fc2Y, targets.Slice(lo, n), fc2DZ, n, totalRows);
@@ -336,7 +334,7 @@ partial class FeatureNet : global::NetGen.INetwork
                 for (int r = 0; r < rows; r++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
-                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                 }
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
                 for (int o = 0; o < Fc1Out; o++)
@@ -431,12 +429,54 @@ partial class FeatureNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc2 backward: accumulates dW += x^T dz, and writes dx = (dz W^T) * relu'(x).</summary>
+    /// <summary>fc2 backward: writes dW = x^T dz, and writes dx = (dz W^T) * relu'(x).</summary>
     // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w and dw: [7, 3], dx: [rows, 7]
     private static void Fc2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc2In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc2Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                    float s = 0f;
+                    for (int o = 0; o < Fc2Out; o++) s += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wi, o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) += s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);

@@ -196,9 +196,6 @@ partial class FeatureNet : global::NetGen.INetwork
         float[] fc1BGrad = shard == 0 ? _fc1BGrad : _fc1BGradShards![shard - 1];
         float[] fc2WGrad = shard == 0 ? _fc2WGrad : _fc2WGradShards![shard - 1];
         float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
-        // The first layer's kernel writes its gradients; the others add to theirs.
-        global::System.Array.Clear(fc2WGrad);
-        global::System.Array.Clear(fc2BGrad);
         Fc1Forward(x, _fc1W, _fc1B, fc1Y, n);
         Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
         double loss = CrossEntropy(fc2Y, targets.Slice(lo, n), fc2DZ, n, totalRows);
@@ -349,7 +346,7 @@ partial class FeatureNet : global::NetGen.INetwork
                 for (int r = 0; r < rows; r++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
-                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                 }
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
                 for (int o = 0; o < Fc1Out; o++)
@@ -460,13 +457,64 @@ partial class FeatureNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc2 backward: accumulates dW += x^T dz and db += sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
+    /// <summary>fc2 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
     // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w and dw: [7, 3], db: [3], dx: [rows, 7]
     private static void Fc2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc2In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc2Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                    float s = 0f;
+                    for (int o = 0; o < Fc2Out; o++) s += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wi, o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) += s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);

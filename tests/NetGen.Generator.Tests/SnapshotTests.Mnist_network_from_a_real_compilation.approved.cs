@@ -235,11 +235,6 @@ partial class MnistNet : global::NetGen.INetwork
         float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
         float[] fc3WGrad = shard == 0 ? _fc3WGrad : _fc3WGradShards![shard - 1];
         float[] fc3BGrad = shard == 0 ? _fc3BGrad : _fc3BGradShards![shard - 1];
-        // The first layer's kernel writes its gradients; the others add to theirs.
-        global::System.Array.Clear(fc2WGrad);
-        global::System.Array.Clear(fc2BGrad);
-        global::System.Array.Clear(fc3WGrad);
-        global::System.Array.Clear(fc3BGrad);
         Fc1Forward(x, _fc1W, _fc1B, fc1Y, n);
         Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
         Fc3Forward(fc2Y, _fc3W, _fc3B, fc3Y, n);
@@ -419,7 +414,7 @@ partial class MnistNet : global::NetGen.INetwork
                 for (int r = 0; r < rows; r++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
-                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                 }
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc1Out);
                 for (int o = 0; o < 128; o += 64)
@@ -582,13 +577,102 @@ partial class MnistNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc2 backward: accumulates dW += x^T dz and db += sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
+    /// <summary>fc2 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
     // x: [rows, 128], dz: [rows, 64] (dLoss/d(pre-activation)), w and dw: [128, 64], db: [64], dx: [rows, 128]
     private static void Fc2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc2In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc2Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
+                {
+                    const int o = 0;
+                    var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        var xv = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i));
+                        ref float dzr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 0), a0);
+                        a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 8), a1);
+                        a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 16), a2);
+                        a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 24), a3);
+                        a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 32), a4);
+                        a5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 40), a5);
+                        a6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 48), a6);
+                        a7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 56), a7);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                    var wv0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 0));
+                    var wv1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 8));
+                    var wv2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 16));
+                    var wv3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 24));
+                    var wv4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 32));
+                    var wv5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 40));
+                    var wv6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 48));
+                    var wv7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 56));
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        ref float dzr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                        var s = wv0 * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 0);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 8), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 16), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 24), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv4, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 32), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv5, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 40), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv6, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 48), s);
+                        s = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(wv7, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 56), s);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) += global::System.Runtime.Intrinsics.Vector256.Sum(s);
+                    }
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
@@ -699,13 +783,84 @@ partial class MnistNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc3 backward: accumulates dW += x^T dz and db += sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
+    /// <summary>fc3 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
     // x: [rows, 64], dz: [rows, 10] (dLoss/d(pre-activation)), w and dw: [64, 10], db: [10], dx: [rows, 64]
     private static void Fc3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc3In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc3In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc3In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc3Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc3Out);
+                {
+                    const int o = 0;
+                    var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        var xv = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc3In + i));
+                        ref float dzr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                        a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(xv, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 0), a0);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                    var wv0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wi, (nuint)(o + 0));
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        ref float dzr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                        var s = wv0 * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dzr, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc3In + i) += global::System.Runtime.Intrinsics.Vector256.Sum(s);
+                    }
+                }
+                for (int o = 8; o < Fc3Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc3In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                    float s = 0f;
+                    for (int o = 8; o < Fc3Out; o++) s += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wi, o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc3In + i) += s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc3Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);

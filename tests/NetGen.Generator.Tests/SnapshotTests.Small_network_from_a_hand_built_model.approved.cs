@@ -233,11 +233,6 @@ partial class SmallNet : global::NetGen.INetwork
         float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
         float[] fc3WGrad = shard == 0 ? _fc3WGrad : _fc3WGradShards![shard - 1];
         float[] fc3BGrad = shard == 0 ? _fc3BGrad : _fc3BGradShards![shard - 1];
-        // The first layer's kernel writes its gradients; the others add to theirs.
-        global::System.Array.Clear(fc2WGrad);
-        global::System.Array.Clear(fc2BGrad);
-        global::System.Array.Clear(fc3WGrad);
-        global::System.Array.Clear(fc3BGrad);
         HiddenForward(x, _hiddenW, _hiddenB, hiddenY, n);
         Fc2Forward(hiddenY, _fc2W, _fc2B, fc2Y, n);
         Fc3Forward(fc2Y, _fc3W, _fc3B, fc3Y, n);
@@ -394,7 +389,7 @@ partial class SmallNet : global::NetGen.INetwork
                 for (int r = 0; r < rows; r++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
-                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * HiddenIn + i) != 0f ? 1 : 0;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * HiddenIn + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                 }
                 ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * HiddenOut);
                 for (int o = 0; o < HiddenOut; o++)
@@ -505,13 +500,64 @@ partial class SmallNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc2 backward: accumulates dW += x^T dz and db += sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
+    /// <summary>fc2 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
     // x: [rows, 5], dz: [rows, 4] (dLoss/d(pre-activation)), w and dw: [5, 4], db: [4], dx: [rows, 5]
     private static void Fc2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc2In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc2Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc2Out);
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc2In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                    float s = 0f;
+                    for (int o = 0; o < Fc2Out; o++) s += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wi, o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc2In + i) += s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc2Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc2Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
@@ -610,13 +656,63 @@ partial class SmallNet : global::NetGen.INetwork
         }
     }
 
-    /// <summary>fc3 backward: accumulates dW += x^T dz and db += sum of dz rows, and writes dx = (dz W^T).</summary>
+    /// <summary>fc3 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T).</summary>
     // x: [rows, 4], dz: [rows, 2] (dLoss/d(pre-activation)), w and dw: [4, 2], db: [2], dx: [rows, 4]
     private static void Fc3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, global::System.Span<float> dx, int rows)
     {
         ref float w0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w);
         ref float dw0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(dw);
         ref float db0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(db);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+            ref float dz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dz);
+            ref float dx0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
+            int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;
+            global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;
+            ref int nz0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(listed);
+            for (int i = 0; i < Fc3In; i++)
+            {
+                int n = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, n) = r;
+                    n += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc3In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc3In + i) = 0f;
+                }
+                ref float dwi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, i * Fc3Out);
+                ref float wi = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i * Fc3Out);
+                for (int o = 0; o < Fc3Out; o++)
+                {
+                    float s = 0f;
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = global::System.Runtime.CompilerServices.Unsafe.Add(ref nz0, k);
+                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, r * Fc3In + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dwi, o) = s;
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    float s = 0f;
+                    for (int o = 0; o < Fc3Out; o++) s += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wi, o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dx0, r * Fc3In + i) += s;
+                }
+            }
+            if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            global::System.Array.Clear(db);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int o = 0; o < Fc3Out; o++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref db0, o) += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz0, r * Fc3Out + o);
+                }
+            }
+            return;
+        }
+        // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
+        global::System.Array.Clear(dw);
+        global::System.Array.Clear(db);
         for (int r = 0; r < rows; r++)
         {
             global::System.ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);

@@ -97,15 +97,17 @@ internal static class BlockedKernelEmitter
     }
 
     /// <summary>
-    /// The blocked weight gradient of the first layer (no input gradient): for each input i, list the rows where
-    /// it is nonzero, then <c>dW[i, block] = sum over them of x[r, i] dz[r, block]</c> in registers, stored once.
-    /// Replaces dW (no clearing needed); db is cleared and summed. Ends with <c>return;</c>.
+    /// The blocked backward pass. For each input i: list the rows where x[r, i] is nonzero (without branches), then per
+    /// block of outputs <c>dW[i, block] = sum over them of x[r, i] dz[r, block]</c> in registers, stored once; and, when
+    /// the input needs a gradient, <c>dx[r, i] = dz[r, :] . W[i, :]</c> with W's block held in registers (only the listed
+    /// rows after a ReLU, whose derivative is 0 where x is). Writes dW, db and dx (no clearing needed). Ends with <c>return;</c>.
     /// </summary>
-    public static void EmitFirstLayerBackward(SourceWriter w, DenseLayer layer)
+    public static void EmitBackward(SourceWriter w, DenseLayer layer, bool inputGradient, bool reluInput)
     {
         string @in = Names.In(layer), @out = Names.Out(layer);
         w.Line($"ref float x0 = ref {Marshal}.GetReference(x);");
         w.Line($"ref float dz0 = ref {Marshal}.GetReference(dz);");
+        if (inputGradient) w.Line($"ref float dx0 = ref {Marshal}.GetReference(dx);");
         w.Line("int[]? rented = rows > 1024 ? global::System.Buffers.ArrayPool<int>.Shared.Rent(rows) : null;");
         w.Line("global::System.Span<int> listed = rented is null ? stackalloc int[1024] : rented;");
         w.Line($"ref int nz0 = ref {Marshal}.GetReference(listed);");
@@ -113,9 +115,14 @@ internal static class BlockedKernelEmitter
         w.Line("int n = 0;");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"{Unsafe}.Add(ref nz0, n) = r;");
-        w.Line($"n += {Unsafe}.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0;");
+        w.Line($"n += {Unsafe}.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
+        if (inputGradient) w.Line($"{Unsafe}.Add(ref dx0, r * {@in} + i) = 0f;");
         w.Close();
         w.Line($"ref float dwi = ref {Unsafe}.Add(ref dw0, i * {@out});");
+        if (inputGradient) w.Line($"ref float wi = ref {Unsafe}.Add(ref w0, i * {@out});");
+        // The rows whose dx the block adds to: the listed ones after a ReLU, all of them otherwise.
+        string dxLoop = reluInput ? "for (int k = 0; k < n; k++)" : "for (int r = 0; r < rows; r++)";
+        string dxRow = reluInput ? $"int r = {Unsafe}.Add(ref nz0, k);" : null!;
         EachBlock(w, layer.Units, (start, vectors) =>
         {
             for (int j = 0; j < vectors; j++) w.Line($"var a{j} = {V256}<float>.Zero;");
@@ -128,6 +135,15 @@ internal static class BlockedKernelEmitter
             w.Close();
             for (int j = 0; j < vectors; j++)
                 w.Line($"{V256}.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * Lanes}));");
+            if (!inputGradient) return;
+            for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = {V256}.LoadUnsafe(ref wi, (nuint)({start} + {j * Lanes}));");
+            w.Open(dxLoop);
+            if (reluInput) w.Line(dxRow);
+            w.Line($"ref float dzr = ref {Unsafe}.Add(ref dz0, r * {@out} + {start});");
+            w.Line($"var s = wv0 * {V256}.LoadUnsafe(ref dzr, 0);");
+            for (int j = 1; j < vectors; j++) w.Line($"s = {V256}.MultiplyAddEstimate(wv{j}, {V256}.LoadUnsafe(ref dzr, {j * Lanes}), s);");
+            w.Line($"{Unsafe}.Add(ref dx0, r * {@in} + i) += {V256}.Sum(s);");
+            w.Close();
         });
         int vectorEnd = layer.Units / Lanes * Lanes;
         if (vectorEnd < layer.Units)
@@ -140,6 +156,15 @@ internal static class BlockedKernelEmitter
             w.Close();
             w.Line($"{Unsafe}.Add(ref dwi, o) = s;");
             w.Close();
+            if (inputGradient)
+            {
+                w.Open(dxLoop);
+                if (reluInput) w.Line(dxRow);
+                w.Line("float s = 0f;");
+                w.Line($"for (int o = {vectorEnd}; o < {@out}; o++) s += {Unsafe}.Add(ref dz0, r * {@out} + o) * {Unsafe}.Add(ref wi, o);");
+                w.Line($"{Unsafe}.Add(ref dx0, r * {@in} + i) += s;");
+                w.Close();
+            }
         }
         w.Close();
         w.Line("if (rented is not null) global::System.Buffers.ArrayPool<int>.Shared.Return(rented);");

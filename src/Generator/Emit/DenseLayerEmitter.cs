@@ -86,7 +86,7 @@ internal static class DenseLayerEmitter
         bool needsInputGradient = inputActivation is not null;
         bool reluInput = inputActivation == Activation.Relu;
         bool bias = layer.HasBias;
-        w.Line($"/// <summary>{layer.Name} backward: {(needsInputGradient ? "accumulates dW += x^T dz" : "writes dW = x^T dz")}{(bias ? (needsInputGradient ? " and db += sum of dz rows" : " and db = sum of dz rows") : "")}{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
+        w.Line($"/// <summary>{layer.Name} backward: writes dW = x^T dz{(bias ? " and db = sum of dz rows" : "")}{(needsInputGradient ? $", and writes dx = (dz W^T){(reluInput ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
         w.Line($"// x: [rows, {layer.Inputs}], dz: [rows, {layer.Units}] (dLoss/d(pre-activation)), w and dw: [{layer.Inputs}, {layer.Units}]{(bias ? $", db: [{layer.Units}]" : "")}{(needsInputGradient ? $", dx: [rows, {layer.Inputs}]" : "")}");
         string parameters = $"{ReadOnlySpan} x, {ReadOnlySpan} dz"
             + (needsInputGradient ? ", float[] w" : "")
@@ -98,15 +98,12 @@ internal static class DenseLayerEmitter
         if (needsInputGradient) w.Line($"ref float w0 = ref {Marshal}.GetArrayDataReference(w);");
         w.Line($"ref float dw0 = ref {Marshal}.GetArrayDataReference(dw);");
         if (bias) w.Line($"ref float db0 = ref {Marshal}.GetArrayDataReference(db);");
-        if (!needsInputGradient)
-        {
-            w.Open($"if ({BlockedKernelEmitter.V256}.IsHardwareAccelerated)");
-            BlockedKernelEmitter.EmitFirstLayerBackward(w, layer);
-            w.Close();
-            w.Line("// Portable kernel: Vector<float> of any width, accumulating into cleared gradients.");
-            w.Line("global::System.Array.Clear(dw);");
-            if (bias) w.Line("global::System.Array.Clear(db);");
-        }
+        w.Open($"if ({BlockedKernelEmitter.V256}.IsHardwareAccelerated)");
+        BlockedKernelEmitter.EmitBackward(w, layer, needsInputGradient, reluInput);
+        w.Close();
+        w.Line("// Portable kernel: Vector<float> of any width, accumulating into cleared gradients.");
+        w.Line("global::System.Array.Clear(dw);");
+        if (bias) w.Line("global::System.Array.Clear(db);");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"{ReadOnlySpan} xr = x.Slice(r * {@in}, {@in});");
         w.Line($"ref float dz0 = ref {Marshal}.GetReference(dz.Slice(r * {@out}, {@out}));");

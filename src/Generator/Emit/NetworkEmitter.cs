@@ -359,9 +359,6 @@ internal static class NetworkEmitter
         }
         foreach (ParameterTensor tensor in tensors)
             w.Line($"float[] {tensor.Field.Substring(1)}Grad = shard == 0 ? {tensor.Field}Grad : {tensor.Field}GradShards![shard - 1];");
-        w.Line("// The first layer's kernel writes its gradients; the others add to theirs.");
-        foreach (ParameterTensor tensor in Names.Tensors(layers.Skip(1)))
-            w.Line($"global::System.Array.Clear({tensor.Field.Substring(1)}Grad);");
         string input = "x";
         foreach (DenseLayer layer in layers)
         {
