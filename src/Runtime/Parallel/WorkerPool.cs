@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -15,8 +16,8 @@ namespace NetGen;
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
-    /// <summary>Spins of an idle worker before it blocks (a training step arrives well within them).</summary>
-    private const int SpinsBeforeBlocking = 200;
+    /// <summary>How long an idle worker spins before it blocks: far longer than the gap between training steps.</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 500; // 2 ms
 
     private readonly Thread[] _threads;
     private readonly object _gate = new(); // a Monitor, for Wait and PulseAll
@@ -70,8 +71,8 @@ public sealed class WorkerPool : IDisposable
         {
             Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
         }
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        // The other threads are working on their shares right now: wait without giving up the core.
+        while (Volatile.Read(ref _pending) != 0) Thread.SpinWait(4);
         _work = null;
         _error?.Throw();
     }
@@ -98,12 +99,14 @@ public sealed class WorkerPool : IDisposable
 
     private long WaitForWork(long seen)
     {
-        var spin = new SpinWait();
-        for (int i = 0; i < SpinsBeforeBlocking; i++)
+        // Spin (no yielding, which can cost a time slice) while work is likely to come soon, then block.
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        for (int i = 0; ; i++)
         {
             long generation = Volatile.Read(ref _generation);
             if (generation != seen || _disposed) return generation;
-            spin.SpinOnce(sleep1Threshold: -1);
+            if ((i & 63) == 63 && Stopwatch.GetTimestamp() > deadline) break;
+            Thread.SpinWait(4);
         }
         lock (_gate)
         {
