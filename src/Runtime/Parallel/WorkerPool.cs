@@ -19,6 +19,9 @@ public sealed class WorkerPool : IDisposable
     /// <summary>How long an idle worker spins before it blocks: far longer than the gap between training steps.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 500; // 2 ms
 
+    /// <summary>Busy spins (a few microseconds) before a waiting thread starts yielding its core.</summary>
+    private const int SpinsBeforeYielding = 2000;
+
     private readonly Thread[] _threads;
     private readonly object _gate = new(); // a Monitor, for Wait and PulseAll
     private Action<int>? _work;
@@ -71,8 +74,13 @@ public sealed class WorkerPool : IDisposable
         {
             Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
         }
-        // The other threads are working on their shares right now: wait without giving up the core.
-        while (Volatile.Read(ref _pending) != 0) Thread.SpinWait(4);
+        // The other threads are working on their shares right now: spin, and after a while (more threads than
+        // cores, or a busy machine) give the core to them now and then.
+        for (int i = 0; Volatile.Read(ref _pending) != 0; i++)
+        {
+            if (i < SpinsBeforeYielding) Thread.SpinWait(4);
+            else Thread.Yield();
+        }
         _work = null;
         _error?.Throw();
     }
@@ -99,14 +107,16 @@ public sealed class WorkerPool : IDisposable
 
     private long WaitForWork(long seen)
     {
-        // Spin (no yielding, which can cost a time slice) while work is likely to come soon, then block.
+        // Spin while work is likely to come soon (yielding now and then, in case the thread that brings it needs
+        // this core), then block.
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
         for (int i = 0; ; i++)
         {
             long generation = Volatile.Read(ref _generation);
             if (generation != seen || _disposed) return generation;
             if ((i & 63) == 63 && Stopwatch.GetTimestamp() > deadline) break;
-            Thread.SpinWait(4);
+            if (i < SpinsBeforeYielding) Thread.SpinWait(4);
+            else Thread.Yield();
         }
         lock (_gate)
         {
