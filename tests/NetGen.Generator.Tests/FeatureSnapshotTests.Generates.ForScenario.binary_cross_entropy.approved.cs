@@ -14,6 +14,10 @@ partial class FeatureNet : global::NetGen.INetwork
     public const int OutputSize = 1;
     /// <summary>Classes Predict can return, and labels TrainStep accepts: 0 and 1, from the one output's sign.</summary>
     public const int ClassCount = 2;
+    /// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>
+    public const string Architecture = "input 5; fc1 7 relu; fc2 1 identity; loss binary_cross_entropy; optimizer adam";
+    /// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>
+    public const string SpecHash = "6c66fd8872a5cebd";
     /// <summary>Trainable values: all weights and biases.</summary>
     public const int ParameterCount = 50;
     /// <summary>Batch size, epochs and seed from nets.json.</summary>
@@ -132,7 +136,14 @@ partial class FeatureNet : global::NetGen.INetwork
     /// <inheritdoc/>
     public float LearningRate { get; set; }
     /// <inheritdoc/>
-    public long Step => _step;
+    public long Step
+    {
+        get => _step;
+        set => _step = value >= 0 ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The step count cannot be negative.");
+    }
+    string global::NetGen.INetwork.Architecture => Architecture;
+    string global::NetGen.INetwork.SpecHash => SpecHash;
+    global::NetGen.RandomSource? global::NetGen.INetwork.DropoutRandom => null;
     /// <inheritdoc/>
     public global::NetGen.TrainingDefaults Defaults => new(DefaultBatchSize, DefaultEpochs, DefaultSeed);
     /// <inheritdoc/>

@@ -12,6 +12,10 @@ partial class SmallNet : global::NetGen.INetwork
     public const int OutputSize = 2;
     /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
     public const int ClassCount = OutputSize;
+    /// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>
+    public const string Architecture = "input 3; hidden 5 relu; fc2 4 identity; fc3 2 identity; loss cross_entropy; optimizer adam";
+    /// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>
+    public const string SpecHash = "aed301a69e4eb3fb";
     /// <summary>Trainable values: all weights and biases.</summary>
     public const int ParameterCount = 54;
     /// <summary>Batch size, epochs and seed from nets.json.</summary>
@@ -149,7 +153,14 @@ partial class SmallNet : global::NetGen.INetwork
     /// <inheritdoc/>
     public float LearningRate { get; set; }
     /// <inheritdoc/>
-    public long Step => _step;
+    public long Step
+    {
+        get => _step;
+        set => _step = value >= 0 ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The step count cannot be negative.");
+    }
+    string global::NetGen.INetwork.Architecture => Architecture;
+    string global::NetGen.INetwork.SpecHash => SpecHash;
+    global::NetGen.RandomSource? global::NetGen.INetwork.DropoutRandom => null;
     /// <inheritdoc/>
     public global::NetGen.TrainingDefaults Defaults => new(DefaultBatchSize, DefaultEpochs, DefaultSeed);
     /// <inheritdoc/>

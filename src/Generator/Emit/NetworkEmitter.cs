@@ -79,6 +79,50 @@ internal static class NetworkEmitter
         return string.Join(" -> ", parts) + ", " + LossEmitter.Describe(net.Loss) + ", " + OptimizerEmitter.Describe(net.Optimizer);
     }
 
+    /// <summary>
+    /// The canonical description of what a model file's tensors mean: sizes, names, activations, biases, dropout,
+    /// loss and optimizer kind (not the hyper-parameters, which a checkpoint may outlive).
+    /// </summary>
+    internal static string Architecture(NetworkSpec net)
+    {
+        var parts = new List<string> { "input " + Names.Int(net.InputSize) };
+        foreach (DenseLayer layer in net.Layers)
+        {
+            string part = $"{layer.Name} {Names.Int(layer.Units)} {Names.Describe(layer.Activation)}";
+            if (layer.Activation == Activation.LeakyRelu) part += " " + Names.Float(layer.Alpha).TrimEnd('f');
+            if (!layer.HasBias) part += " no-bias";
+            parts.Add(part);
+            if (layer.Dropout > 0f) parts.Add("dropout " + Names.Float(layer.Dropout).TrimEnd('f'));
+        }
+        parts.Add("loss " + SpecLossName(net.Loss));
+        parts.Add("optimizer " + SpecOptimizerName(net.Optimizer));
+        return string.Join("; ", parts);
+    }
+
+    private static string SpecLossName(LossKind loss) => loss switch
+    {
+        LossKind.BinaryCrossEntropy => "binary_cross_entropy",
+        LossKind.MeanSquaredError => "mse",
+        _ => "cross_entropy",
+    };
+
+    private static string SpecOptimizerName(OptimizerSpec optimizer) => optimizer.Kind switch
+    {
+        OptimizerKind.AdamW => "adamw",
+        OptimizerKind.Sgd => optimizer.HasMomentumBuffer ? "sgd momentum" : "sgd",
+        _ => "adam",
+    };
+
+    /// <summary>The first 16 hex digits of the SHA-256 of <see cref="Architecture"/>'s UTF-8 bytes.</summary>
+    internal static string SpecHash(NetworkSpec net)
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        byte[] hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(Architecture(net)));
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < 8; i++) sb.Append(hash[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
     private static bool UsesTargets(NetworkSpec net) => net.Loss != LossKind.CrossEntropy;
 
     private static void EmitConstants(SourceWriter w, NetworkSpec net)
@@ -89,6 +133,10 @@ internal static class NetworkEmitter
         w.Line($"public const int OutputSize = {net.OutputSize};");
         w.Line($"/// <summary>Classes Predict can return, and labels TrainStep accepts: {(net.Loss == LossKind.BinaryCrossEntropy ? "0 and 1, from the one output's sign" : "one per output")}.</summary>");
         w.Line($"public const int ClassCount = {LossEmitter.ClassCount(net.Loss)};");
+        w.Line("/// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>");
+        w.Line($"public const string Architecture = {Names.String(Architecture(net))};");
+        w.Line("/// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>");
+        w.Line($"public const string SpecHash = {Names.String(SpecHash(net))};");
         w.Line("/// <summary>Trainable values: all weights and biases.</summary>");
         w.Line($"public const int ParameterCount = {Names.Int(net.ParameterCount)};");
         w.Line("/// <summary>Batch size, epochs and seed from nets.json.</summary>");
@@ -242,7 +290,14 @@ internal static class NetworkEmitter
         w.Line("/// <inheritdoc/>");
         w.Line("public float LearningRate { get; set; }");
         w.Line("/// <inheritdoc/>");
-        w.Line("public long Step => _step;");
+        w.Line("public long Step");
+        w.Open();
+        w.Line("get => _step;");
+        w.Line("set => _step = value >= 0 ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"The step count cannot be negative.\");");
+        w.Close();
+        w.Line("string global::NetGen.INetwork.Architecture => Architecture;");
+        w.Line("string global::NetGen.INetwork.SpecHash => SpecHash;");
+        w.Line($"{Random}? global::NetGen.INetwork.DropoutRandom => {(net.HasDropout ? "_dropoutRandom" : "null")};");
         w.Line("/// <inheritdoc/>");
         w.Line("public global::NetGen.TrainingDefaults Defaults => new(DefaultBatchSize, DefaultEpochs, DefaultSeed);");
         w.Line("/// <inheritdoc/>");

@@ -51,8 +51,20 @@ public interface INetwork : IDisposable
     /// <summary>Batch size, epochs and seed from the spec.</summary>
     TrainingDefaults Defaults { get; }
 
-    /// <summary>Number of optimizer steps taken so far.</summary>
-    long Step { get; }
+    /// <summary>Number of optimizer steps taken so far (Adam's bias corrections depend on it); set when resuming from a checkpoint.</summary>
+    long Step { get; set; }
+
+    /// <summary>
+    /// What the tensors of a model file of this network mean, e.g.
+    /// <c>input 784; fc1 128 relu; fc2 64 relu; fc3 10 identity; loss cross_entropy; optimizer adam</c>.
+    /// </summary>
+    string Architecture { get; }
+
+    /// <summary>The first 16 hex digits of the SHA-256 of <see cref="Architecture"/>; model files carry it to be matched.</summary>
+    string SpecHash { get; }
+
+    /// <summary>Where dropout masks come from (its state belongs in a checkpoint), or null for a network without dropout.</summary>
+    RandomSource? DropoutRandom { get; }
 
     /// <summary>Weights and biases by PyTorch name (<c>fc1.weight</c>, <c>fc1.bias</c>, ...), with their gradients.</summary>
     IReadOnlyList<NamedTensor> Parameters { get; }

@@ -8,4 +8,5 @@ namespace NetGen;
 /// <param name="Loss">Mean of the batch losses over the epoch (as PyTorch scripts usually report it).</param>
 /// <param name="Steps">Optimizer steps in the epoch.</param>
 /// <param name="Elapsed">Wall-clock time of the epoch.</param>
-public readonly record struct EpochResult(int Epoch, int Epochs, double Loss, int Steps, TimeSpan Elapsed);
+/// <param name="Position">Where the run stands after this epoch (the next epoch's start), for a checkpoint.</param>
+public readonly record struct EpochResult(int Epoch, int Epochs, double Loss, int Steps, TimeSpan Elapsed, TrainingPosition Position);

@@ -23,9 +23,10 @@ public static class Evaluator
         int classes = network.ClassCount;
         int chunks = (data.Count + ChunkRows - 1) / ChunkRows;
         var confusion = new int[classes, classes];
+        var predictions = new int[data.Count];
         var gate = new Lock();
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new Worker(network, classes),
+            () => new Worker(network, classes, predictions),
             (chunk, _, worker) => worker.Run(data, chunk * ChunkRows, Math.Min(ChunkRows, data.Count - chunk * ChunkRows)),
             worker =>
             {
@@ -37,11 +38,11 @@ public static class Evaluator
             });
         int correct = 0;
         for (int i = 0; i < classes; i++) correct += confusion[i, i];
-        return new EvaluationResult(correct, data.Count, confusion);
+        return new EvaluationResult(correct, data.Count, confusion, predictions);
     }
 
     /// <summary>Buffers and counts of one thread.</summary>
-    private sealed class Worker(INetwork network, int classes)
+    private sealed class Worker(INetwork network, int classes, int[] predictions)
     {
         private readonly float[] _inputs = new float[ChunkRows * network.InputSize];
         private readonly float[] _outputs = new float[ChunkRows * network.OutputSize];
@@ -56,7 +57,12 @@ public static class Evaluator
             data.CopyBatchScaled(_indices.AsSpan(0, rows), _inputs.AsSpan(0, rows * network.InputSize), _labels.AsSpan(0, rows));
             int outputs = network.OutputSize;
             network.Forward(_inputs.AsSpan(0, rows * network.InputSize), _outputs.AsSpan(0, rows * outputs));
-            for (int r = 0; r < rows; r++) Confusion[_labels[r], network.Classify(_outputs.AsSpan(r * outputs, outputs))]++;
+            for (int r = 0; r < rows; r++)
+            {
+                int predicted = network.Classify(_outputs.AsSpan(r * outputs, outputs));
+                predictions[first + r] = predicted;
+                Confusion[_labels[r], predicted]++;
+            }
             return this;
         }
     }

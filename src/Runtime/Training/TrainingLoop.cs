@@ -36,33 +36,54 @@ public static class TrainingLoop
         CheckShapes(network, data);
         if (data.Count == 0) throw new ArgumentException("The training set is empty.", nameof(data));
 
-        var random = new RandomSource(options.Seed ?? network.Seed, stream: 1);
+        var random = ShuffleSource(options.Seed ?? network.Seed);
+        TrainingPosition? resume = options.Resume;
+        if (resume is not null)
+        {
+            if (resume.Epoch < 1) throw new ArgumentOutOfRangeException(nameof(options), resume.Epoch, "The resume position's epoch starts at 1.");
+            random.SetState(resume.ShuffleState);
+        }
+        int firstEpoch = resume?.Epoch ?? 1;
+        int skip = resume?.StepInEpoch ?? 0;
         int[] order = new int[data.Count];
         float[] inputs = new float[batchSize * network.InputSize];
         int[] labels = new int[batchSize];
-        var results = new List<EpochResult>(epochs);
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        int steps = (data.Count + batchSize - 1) / batchSize;
+        if (skip < 0 || skip > steps) throw new ArgumentOutOfRangeException(nameof(options), skip, $"The resume position's step must be from 0 to {steps}.");
+        var results = new List<EpochResult>(Math.Max(0, epochs - firstEpoch + 1));
+        for (int epoch = firstEpoch; epoch <= epochs; epoch++)
         {
             long start = Stopwatch.GetTimestamp();
+            ulong[] epochState = random.GetState();
             for (int i = 0; i < order.Length; i++) order[i] = i;
             random.Shuffle(order.AsSpan());
             double lossSum = 0;
-            int steps = 0;
-            for (int first = 0; first < order.Length; first += batchSize)
+            int taken = 0;
+            for (int step = skip + 1; step <= steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                int first = (step - 1) * batchSize;
                 int rows = Math.Min(batchSize, order.Length - first);
                 ReadOnlySpan<int> batch = order.AsSpan(first, rows);
                 data.CopyBatchScaled(batch, inputs.AsSpan(0, rows * network.InputSize), labels.AsSpan(0, rows));
-                lossSum += network.TrainStep(inputs.AsSpan(0, rows * network.InputSize), labels.AsSpan(0, rows));
-                steps++;
+                double loss = network.TrainStep(inputs.AsSpan(0, rows * network.InputSize), labels.AsSpan(0, rows));
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch, step, loss);
+                lossSum += loss;
+                taken++;
+                options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
+                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) : new TrainingPosition(epoch, step, epochState)));
             }
-            var result = new EpochResult(epoch, epochs, lossSum / steps, steps, Stopwatch.GetElapsedTime(start));
+            skip = 0;
+            var result = new EpochResult(epoch, epochs, taken == 0 ? double.NaN : lossSum / taken, taken, Stopwatch.GetElapsedTime(start),
+                new TrainingPosition(epoch + 1, 0, random.GetState()));
             results.Add(result);
             onEpoch?.Invoke(result);
         }
         return results;
     }
+
+    /// <summary>The random source that shuffles the training set each epoch: stream 1 of the seed.</summary>
+    internal static RandomSource ShuffleSource(int seed) => new(seed, stream: 1);
 
     internal static void CheckShapes(INetwork network, ImageDataset data)
     {

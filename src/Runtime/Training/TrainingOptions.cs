@@ -11,4 +11,11 @@ public sealed record TrainingOptions
 
     /// <summary>Seed of the per-epoch shuffle; null means the network's <see cref="INetwork.Seed"/>.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Where to continue a run (from a checkpoint); null starts at epoch 1. The network must hold the weights,
+    /// optimizer state and step count saved at that position.</summary>
+    public TrainingPosition? Resume { get; init; }
+
+    /// <summary>Called after every optimizer step, e.g. for a progress bar (keep it cheap).</summary>
+    public System.Action<StepProgress>? OnStep { get; init; }
 }

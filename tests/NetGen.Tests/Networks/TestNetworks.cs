@@ -102,7 +102,7 @@ public interface ITargetNetwork : ITestNetwork
 /// <summary>A network with dropout layers: where its masks come from.</summary>
 public interface IDropoutNetwork : ITestNetwork
 {
-    RandomSource DropoutRandom { get; }
+    new RandomSource DropoutRandom { get; }
 }
 
 [Network("tiny")]
