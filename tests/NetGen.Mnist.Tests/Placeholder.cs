@@ -1,0 +1,6 @@
+namespace NetGen.Mnist.Tests;
+
+// Tests of the MNIST program go here (commands, charts, image input).
+internal static class Placeholder
+{
+}
