@@ -52,13 +52,7 @@ internal static class BlockedKernelEmitter
         {
             for (int j = 0; j < vectors; j++)
                 w.Line(layer.HasBias ? $"var a{j} = {V256}.LoadUnsafe(ref b0, (nuint)({start} + {j * Lanes}));" : $"var a{j} = {V256}<float>.Zero;");
-            w.Open("for (int k = 0; k < n; k++)");
-            w.Line($"int i = {Unsafe}.Add(ref nz0, k);");
-            w.Line($"var xv = {V256}.Create({Unsafe}.Add(ref x0, i));");
-            w.Line($"ref float wi = ref {Unsafe}.Add(ref w0, i * {@out} + {start});");
-            for (int j = 0; j < vectors; j++)
-                w.Line($"a{j} = {V256}.MultiplyAddEstimate(xv, {V256}.LoadUnsafe(ref wi, {j * Lanes}), a{j});");
-            w.Close();
+            EmitListedSums(w, "i", $"{Unsafe}.Add(ref x0, i)", "wi", $"{Unsafe}.Add(ref w0, i * {@out} + {start})", vectors);
             for (int j = 0; j < vectors; j++)
             {
                 string value = layer.Activation switch
@@ -126,13 +120,7 @@ internal static class BlockedKernelEmitter
         EachBlock(w, layer.Units, (start, vectors) =>
         {
             for (int j = 0; j < vectors; j++) w.Line($"var a{j} = {V256}<float>.Zero;");
-            w.Open("for (int k = 0; k < n; k++)");
-            w.Line($"int r = {Unsafe}.Add(ref nz0, k);");
-            w.Line($"var xv = {V256}.Create({Unsafe}.Add(ref x0, r * {@in} + i));");
-            w.Line($"ref float dzr = ref {Unsafe}.Add(ref dz0, r * {@out} + {start});");
-            for (int j = 0; j < vectors; j++)
-                w.Line($"a{j} = {V256}.MultiplyAddEstimate(xv, {V256}.LoadUnsafe(ref dzr, {j * Lanes}), a{j});");
-            w.Close();
+            EmitListedSums(w, "r", $"{Unsafe}.Add(ref x0, r * {@in} + i)", "dzr", $"{Unsafe}.Add(ref dz0, r * {@out} + {start})", vectors);
             for (int j = 0; j < vectors; j++)
                 w.Line($"{V256}.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * Lanes}));");
             if (!inputGradient) return;
@@ -178,6 +166,21 @@ internal static class BlockedKernelEmitter
             w.Close();
         }
         w.Line("return;");
+    }
+
+    /// <summary>
+    /// The inner loop both kernels share: for each listed index (named <paramref name="index"/>), broadcast its input
+    /// value and add it times the row of vectors at <paramref name="rowExpression"/> into the accumulators a0, a1, ...
+    /// </summary>
+    private static void EmitListedSums(SourceWriter w, string index, string inputExpression, string row, string rowExpression, int vectors)
+    {
+        w.Open("for (int k = 0; k < n; k++)");
+        w.Line($"int {index} = {Unsafe}.Add(ref nz0, k);");
+        w.Line($"var xv = {V256}.Create({inputExpression});");
+        w.Line($"ref float {row} = ref {rowExpression};");
+        for (int j = 0; j < vectors; j++)
+            w.Line($"a{j} = {V256}.MultiplyAddEstimate(xv, {V256}.LoadUnsafe(ref {row}, {j * Lanes}), a{j});");
+        w.Close();
     }
 
     /// <summary>
