@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 
 namespace NetGen;
 
@@ -42,21 +43,172 @@ public sealed record Checkpoint(
 /// (<c>fc1.weight.exp_avg</c>, ...), and <c>__metadata__</c> with the network, its spec hash, the training
 /// position, the optimizer step, the seed and the random states.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The file: an 8-byte little-endian header length N; N bytes of JSON (padded with spaces to a multiple of 8), whose
+/// <c>__metadata__</c> comes first, then one entry per tensor, <c>{"dtype":"F32","shape":[out,in],"data_offsets":[begin,end]}</c>,
+/// the parameters then the optimizer state, each in the network's order; then the tensors' bytes in the same order,
+/// each <c>[begin, end)</c> relative to the first byte after the header, as the safetensors format describes (what <c>safetensors.torch.load_file</c> reads).
+/// </para>
+/// <para>
+/// The metadata (all values strings, as the format requires): <c>format</c> (<c>pt</c>), <c>network</c>, <c>spec_hash</c>,
+/// <c>architecture</c>, <c>seed</c>, <c>optimizer_step</c>, <c>learning_rate</c> and <c>threads</c> (for information: loading
+/// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c> and <c>shuffle_state</c>, and for a
+/// network with dropout <c>dropout_state</c>. Integers are decimal; a random state is four 16-digit hexadecimal words
+/// separated by commas (<see cref="RandomSource.GetState"/>'s order).
+/// </para>
+/// <para>
+/// A file written by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), ...)</c> of the same architecture:
+/// no metadata, no optimizer state) loads too, for evaluation, prediction or as a starting point of training.
+/// </para>
+/// </remarks>
 public static class ModelFile
 {
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> atomically (a temporary file in the same folder, flushed, then renamed over it).</summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="network">The network to save.</param>
     /// <param name="position">Where the training run stands, to resume from this file; null for none.</param>
+    /// <exception cref="ModelFormatException">
+    /// The file cannot be written (no such folder, no permission, disk full, a folder of that name), or a value of the
+    /// network is NaN or infinite (training diverged). A file already at <paramref name="path"/> is then left as it was.
+    /// </exception>
     public static void Save(string path, INetwork network, TrainingPosition? position = null) =>
-        throw new NotImplementedException();
+        Save(path, network, position, wrapStream: null);
+
+    /// <summary>
+    /// <see cref="Save(string, INetwork, TrainingPosition?)"/>, writing through <paramref name="wrapStream"/>'s stream
+    /// around the temporary file (tests make it fail midway).
+    /// </summary>
+    internal static void Save(string path, INetwork network, TrainingPosition? position, Func<Stream, Stream>? wrapStream)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(network);
+        if (position is not null)
+        {
+            ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
+            ulong[] state = position.ShuffleState;
+            if (position.Epoch < 1 || position.StepInEpoch < 0 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+                throw new ArgumentException("The position needs an epoch from 1, a step from 0 and a shuffle state of 4 words, not all zero.", nameof(position));
+        }
+
+        List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
+        if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
+            throw Error(path, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
+        byte[] header = SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position));
+
+        string target, folder;
+        try
+        {
+            target = Path.GetFullPath(path);
+            folder = Path.GetDirectoryName(target) ?? throw Error(path, "cannot write: the path has no folder");
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw Error(path, "cannot write: " + ex.Message, ex);
+        }
+        if (Directory.Exists(target)) throw Error(path, "cannot write: it is a folder");
+        if (!Directory.Exists(folder)) throw Error(path, $"cannot write: the folder {folder} does not exist");
+
+        // Same folder, so the rename stays on one file system and replaces the target in one step.
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..12]}.tmp");
+        bool renamed = false;
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Stream output = wrapStream?.Invoke(file) ?? file;
+                SafetensorsWriter.Write(output, header, tensors);
+                output.Flush();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
+            renamed = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw Error(path, "cannot write: " + ex.Message, ex);
+        }
+        finally
+        {
+            if (!renamed) TryDelete(temporary);
+        }
+    }
 
     /// <summary>
     /// Reads <paramref name="path"/> into <paramref name="network"/>: its weights and biases, and, if the file has them,
     /// the optimizer state, the step count and the dropout random state. Validates everything first and changes
     /// nothing on failure.
     /// </summary>
+    /// <remarks>
+    /// A file without optimizer state (e.g. from PyTorch) leaves the network as a fresh optimizer would: its state
+    /// zero and its step count 0. A file without a dropout state leaves <see cref="INetwork.DropoutRandom"/> as it is.
+    /// The learning rate is never changed (the file's is in <see cref="Checkpoint.Metadata"/>).
+    /// The file is refused if its spec hash or architecture is another network's (the message names the parts that
+    /// differ), if a tensor is missing, unexpected or of another shape, or if it is not a valid safetensors file of F32
+    /// tensors (bad lengths or offsets, overlapping tensors or bytes of no tensor, a header over 100 MB, malformed JSON
+    /// or metadata, NaN or infinite values).
+    /// </remarks>
     /// <exception cref="ModelFormatException">The file is unreadable, malformed, or for another architecture.</exception>
-    public static Checkpoint Load(string path, INetwork network) =>
-        throw new NotImplementedException();
+    public static Checkpoint Load(string path, INetwork network)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(network);
+        if (Directory.Exists(path)) throw Error(path, "is a folder, not a file");
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Error(path, "file not found", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw Error(path, "cannot open: " + ex.Message, ex);
+        }
+        using (file)
+        {
+            if (!file.CanSeek) throw Error(path, "cannot read: not a regular file");
+            return Load(file, path, network);
+        }
+    }
+
+    /// <summary>Reads a model file from <paramref name="stream"/> (seekable, from its position) into <paramref name="network"/>.</summary>
+    /// <param name="stream">The content of the file.</param>
+    /// <param name="displayName">The name of the file in error messages.</param>
+    /// <param name="network">The network to fill.</param>
+    internal static Checkpoint Load(Stream stream, string displayName, INetwork network)
+    {
+        LoadPlan plan;
+        try
+        {
+            plan = SafetensorsReader.Read(stream, displayName, network);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw Error(displayName, "cannot read: " + ex.Message, ex);
+        }
+        plan.Apply(network);
+        return plan.Checkpoint;
+    }
+
+    /// <summary>The exception for a problem with <paramref name="path"/>: <c>path: problem</c>, on one line.</summary>
+    internal static ModelFormatException Error(string path, string problem, Exception? inner = null)
+    {
+        string message = DataFormatException.OneLine(DataFormatException.OneLine(path) + ": " + DataFormatException.OneLine(problem));
+        return inner is null ? new ModelFormatException(message) : new ModelFormatException(message, inner);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more can be done; the temporary file's name says what it is.
+        }
+    }
 }

@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Spectre.Console;
+
+namespace NetGen.Mnist;
+
+/// <summary>The program's exit codes.</summary>
+public static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Bad input or usage: an unknown option or command, a bad value, a missing or broken data, model or image file.</summary>
+    public const int BadInput = 1;
+
+    /// <summary>Failure during training: the loss became NaN or infinite, or a checkpoint could not be written.</summary>
+    public const int TrainingFailed = 2;
+
+    /// <summary>Training was stopped with Ctrl+C (after finishing the current step and saving a checkpoint if --save was given); 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
+}
+
+/// <summary>A problem with the user's input found by the program itself (not by System.CommandLine's parser): one <c>error:</c> line, exit code 1.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Where a command writes and what it listens to.</summary>
+/// <param name="Out">Standard output (plain mode).</param>
+/// <param name="Error">Standard error: <c>error:</c> lines.</param>
+/// <param name="Live">The Spectre console for live progress bars and tables, or null for plain lines.</param>
+/// <param name="Cancellation">Cancelled by Ctrl+C: training stops after the current step.</param>
+/// <param name="OnStep">Called after every training step (tests use it to stop a run at a chosen step).</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, IAnsiConsole? Live, CancellationToken Cancellation, Action<StepProgress>? OnStep = null);
+
+/// <summary>
+/// The command line of netgen-mnist: <c>train</c> (also the default: no command, or options without a command),
+/// <c>eval</c> and <c>predict</c>. Main only wires the console and Ctrl+C to <see cref="Run(string[], TextWriter, TextWriter, IAnsiConsole?, CancellationToken)"/>.
+/// </summary>
+public static class Cli
+{
+    /// <summary>The program's name in help and examples.</summary>
+    public const string ProgramName = "netgen-mnist";
+
+    /// <summary>Runs the program with plain output (no progress bars) and returns its exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        Run(args, new CliContext(stdout, stderr, null, cancellationToken));
+
+    /// <summary>Runs the program and returns its exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="stdout">Standard output for plain mode (and help).</param>
+    /// <param name="stderr">Standard error: <c>error:</c> lines and parse errors.</param>
+    /// <param name="live">A Spectre console for live progress bars and tables, or null for plain lines (redirected output, CI).</param>
+    /// <param name="cancellationToken">Ctrl+C: training stops after the current step, saves a checkpoint if --save was given, and exits with 130.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IAnsiConsole? live, CancellationToken cancellationToken) =>
+        Run(args, new CliContext(stdout, stderr, live, cancellationToken));
+
+    internal static int Run(string[] args, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        RootCommand root = Build(context);
+        ParseResult parse = root.Parse(args);
+        bool usageError = parse.Action is ParseErrorAction;
+        if (parse.Action is ParseErrorAction errorAction)
+        {
+            // The errors, our own suggestions (System.CommandLine's go to standard output and suggest -h for any value), then where help is.
+            errorAction.ShowHelp = false;
+            errorAction.ShowTypoCorrections = false;
+        }
+        int exitCode = parse.Invoke(new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        });
+        if (usageError)
+        {
+            Command command = parse.CommandResult.Command;
+            foreach (string suggestion in Suggestions(command, parse.UnmatchedTokens)) context.Error.WriteLine(suggestion);
+            string name = command is RootCommand ? ProgramName : $"{ProgramName} {command.Name}";
+            context.Error.WriteLine($"Run '{name} --help' for its options and examples.");
+            exitCode = ExitCodes.BadInput;
+        }
+        return exitCode;
+    }
+
+    /// <summary>"Did you mean --epochs?" for each unknown option or command that is close to a known one.</summary>
+    private static IEnumerable<string> Suggestions(Command command, IReadOnlyList<string> unmatched)
+    {
+        foreach (string token in unmatched)
+        {
+            IEnumerable<string> known = token.StartsWith('-')
+                ? command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+                : command.Subcommands.Select(c => c.Name);
+            string? best = known
+                .Select(name => (name, distance: Distance(token, name)))
+                .Where(c => c.distance <= Math.Max(2, c.name.Length / 3) || (token.Length >= 3 && (c.name.StartsWith(token, StringComparison.Ordinal) || token.StartsWith(c.name, StringComparison.Ordinal))))
+                .OrderBy(c => c.distance)
+                .Select(c => c.name)
+                .FirstOrDefault();
+            if (best is not null && best != token) yield return $"Did you mean '{best}' for '{token}'?";
+        }
+    }
+
+    /// <summary>Levenshtein distance.</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) row[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    /// <summary>Whether output should be plain lines rather than live progress: redirected output, or a CI environment variable set.</summary>
+    public static bool PlainOutputWanted() =>
+        Console.IsOutputRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>The command tree; <paramref name="context"/> is what the actions write to.</summary>
+    internal static RootCommand Build(CliContext context)
+    {
+        var rootOptions = new TrainOptionSet();
+        var root = new RootCommand(
+            "Trains, evaluates and runs the networks of nets.json on MNIST with NetGen's generated code. " +
+            "Without a command it trains: options given without a command are train's.");
+        rootOptions.AddTo(root);
+        root.SetAction(parse => Guard(context, () => TrainCommand.Run(rootOptions.Read(parse), context)));
+
+        var trainOptions = new TrainOptionSet();
+        var train = new Command("train", "Trains a network on MNIST (the default command), evaluating it on the test set after every epoch; ends with the line \"Test accuracy: 97.62% (9762/10000)\".");
+        trainOptions.AddTo(train);
+        train.SetAction(parse => Guard(context, () => TrainCommand.Run(trainOptions.Read(parse), context)));
+
+        var evalLoad = LoadOption();
+        var evalNet = NetOption();
+        var evalData = DataOption();
+        var evalPlot = new Option<string?>("--plot")
+        {
+            Description = "Also draw the misclassified test images (up to 100) with their labels and predictions into this PNG file.",
+            HelpName = "FILE.png",
+        };
+        var eval = new Command("eval", "Evaluates a saved model on the MNIST test set: confusion matrix, per-class precision and recall, and the accuracy line training ends with. Accepts files written by PyTorch (safetensors without metadata) for the chosen --net.")
+        {
+            evalLoad, evalNet, evalData, evalPlot,
+        };
+        eval.SetAction(parse => Guard(context, () => EvalCommand.Run(
+            new EvalSettings(parse.GetValue(evalLoad)!, parse.GetValue(evalNet)!, parse.GetValue(evalData), parse.GetValue(evalPlot)), context)));
+
+        var predictLoad = LoadOption();
+        var predictNet = NetOption();
+        var images = new Argument<string[]>("IMAGE")
+        {
+            Description = "Image files (PNG or PGM) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var predict = new Command("predict", "Classifies digit images with a saved model: one line per image with the three likeliest digits and their probabilities, e.g. \"digit.png: 7 (0.981), 1 (0.012), 2 (0.004)\".")
+        {
+            predictLoad, predictNet, images,
+        };
+        predict.SetAction(parse => Guard(context, () => PredictCommand.Run(
+            new PredictSettings(parse.GetValue(predictLoad)!, parse.GetValue(predictNet)!, parse.GetValue(images) ?? []), context)));
+
+        root.Subcommands.Add(train);
+        root.Subcommands.Add(eval);
+        root.Subcommands.Add(predict);
+
+        var examples = new Dictionary<Command, string[]>
+        {
+            [root] =
+            [
+                $"{ProgramName}                                   train with nets.json's defaults (5 epochs)",
+                $"{ProgramName} --epochs 5 --threads 2            options without a command mean train",
+                $"{ProgramName} train --save model.safetensors --plot curves.png --metrics metrics.json",
+                $"{ProgramName} eval --load model.safetensors",
+                $"{ProgramName} predict --load model.safetensors digit.png",
+            ],
+            [train] =
+            [
+                $"{ProgramName} train --epochs 10 --lr 0.0005 --seed 3",
+                $"{ProgramName} train --save model.safetensors --metrics metrics.json --plot curves.png",
+                $"{ProgramName} train --resume model.safetensors --epochs 10 --save model.safetensors   continue a run to 10 epochs in all",
+                $"{ProgramName} train --data ~/datasets/mnist --threads 2",
+            ],
+            [eval] =
+            [
+                $"{ProgramName} eval --load model.safetensors",
+                $"{ProgramName} eval --load pytorch_model.safetensors --net mnist --plot misclassified.png",
+            ],
+            [predict] =
+            [
+                $"{ProgramName} predict --load model.safetensors digit.png",
+                $"{ProgramName} predict --load model.safetensors scans/*.png",
+            ],
+        };
+        foreach (Option option in root.Options)
+        {
+            if (option is HelpOption help && help.Action is SynchronousCommandLineAction inner)
+                help.Action = new HelpWithExamples(inner, examples);
+        }
+        return root;
+    }
+
+    /// <summary>Runs a command and turns each kind of failure into one <c>error:</c> line and its exit code.</summary>
+    internal static int Guard(CliContext context, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (DataFormatException e)
+        {
+            return Fail(context, e.Message, ExitCodes.BadInput);
+        }
+        catch (ModelFormatException e)
+        {
+            return Fail(context, e.Message, ExitCodes.BadInput);
+        }
+        catch (UsageException e)
+        {
+            return Fail(context, e.Message, ExitCodes.BadInput);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read or written (a --metrics or --plot path, a locked file): the message names it.
+            return Fail(context, e.Message, ExitCodes.BadInput);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not expected: still one line, no stack trace.
+            return Fail(context, $"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.TrainingFailed);
+        }
+    }
+
+    /// <summary>Writes <c>error: message</c> (one line) to standard error and returns <paramref name="exitCode"/>.</summary>
+    internal static int Fail(CliContext context, string message, int exitCode)
+    {
+        context.Error.WriteLine("error: " + OneLine(message));
+        context.Error.Flush();
+        return exitCode;
+    }
+
+    internal static string OneLine(string text) =>
+        string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    internal static Option<string> NetOption() => new Option<string>("--net")
+    {
+        Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => Networks.Default,
+    }.AcceptOnlyFromAmong([.. Networks.Names]);
+
+    internal static Option<string?> DataOption() => new("--data")
+    {
+        Description = "Folder holding the MNIST IDX files (.gz or plain). Default: data/mnist, searched from the current folder upwards, then from the program's folder upwards.",
+        HelpName = "DIR",
+    };
+
+    private static Option<string> LoadOption() => new("--load")
+    {
+        Description = "The model file (safetensors) to load: one written by --save, or one written by PyTorch for the chosen --net.",
+        HelpName = "FILE",
+        Required = true,
+    };
+
+    /// <summary>Prints the usual help, then the command's examples.</summary>
+    private sealed class HelpWithExamples(SynchronousCommandLineAction inner, Dictionary<Command, string[]> examples) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            int result = inner.Invoke(parseResult);
+            TextWriter output = parseResult.InvocationConfiguration.Output;
+            if (examples.TryGetValue(parseResult.CommandResult.Command, out string[]? lines))
+            {
+                output.WriteLine("Examples:");
+                foreach (string line in lines) output.WriteLine("  " + line);
+                output.WriteLine();
+            }
+            if (parseResult.CommandResult.Command is RootCommand or { Name: "train" })
+            {
+                output.WriteLine($"Exit codes: {ExitCodes.Ok} done, {ExitCodes.BadInput} bad input or usage, {ExitCodes.TrainingFailed} failure during training, {ExitCodes.Interrupted} stopped with Ctrl+C (a checkpoint is saved first if --save was given).");
+                output.WriteLine();
+            }
+            return result;
+        }
+    }
+}

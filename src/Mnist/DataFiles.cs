@@ -1,0 +1,47 @@
+using System.IO;
+
+namespace NetGen.Mnist;
+
+/// <summary>Finds and checks the MNIST folder and the files the program writes.</summary>
+internal static class DataFiles
+{
+    /// <summary>The data folder: <paramref name="data"/> as given, else data/mnist searched upwards.</summary>
+    public static string Directory(string? data) =>
+        data ?? MnistData.FindDirectory()
+        ?? throw new UsageException("no data/mnist folder found from the current folder or the program's folder upwards; pass --data DIR (a folder with the four MNIST IDX files).");
+
+    /// <summary>Checks that the images of <paramref name="set"/> fit <paramref name="network"/>'s input, naming the images file if not.</summary>
+    public static void CheckFits(INetwork network, ImageDataset set, string directory, string imagesName)
+    {
+        if (set.PixelsPerImage != network.InputSize)
+        {
+            throw new DataFormatException(ImagesPath(directory, imagesName),
+                $"wrong image size: the images are {set.Rows}x{set.Columns} ({set.PixelsPerImage} pixels), but network \"{network.NetworkName}\" takes {network.InputSize} inputs (28x28 for MNIST)");
+        }
+    }
+
+    /// <summary>The path of an IDX file as MnistData picks it: plain if it exists, else gzipped.</summary>
+    private static string ImagesPath(string directory, string name)
+    {
+        string plain = Path.Combine(directory, name);
+        return File.Exists(plain) ? plain : plain + ".gz";
+    }
+
+    /// <summary>Checks that <paramref name="path"/> (from <paramref name="option"/>) can be a file to write: not a folder, in a folder that exists.</summary>
+    public static void CheckWritable(string? path, string option)
+    {
+        if (path is null) return;
+        if (path.Length == 0) throw new UsageException($"{option} needs a file name.");
+        if (System.IO.Directory.Exists(path)) throw new UsageException($"{path}: is a folder; {option} needs a file name.");
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !System.IO.Directory.Exists(folder))
+            throw new UsageException($"{path}: folder {folder} does not exist ({option}).");
+    }
+
+    /// <summary>Checks that the model file <paramref name="path"/> (from <paramref name="option"/>) exists.</summary>
+    public static void CheckModelExists(string path, string option)
+    {
+        if (System.IO.Directory.Exists(path)) throw new UsageException($"{path}: is a folder, not a model file ({option}).");
+        if (!File.Exists(path)) throw new UsageException($"{path}: model file not found ({option}).");
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+
+namespace NetGen.Mnist;
+
+/// <summary>
+/// <c>train</c>: trains a network on MNIST, evaluating it on the test set after every epoch; saves checkpoints (--save),
+/// continues a saved run (--resume), writes metrics (--metrics) and training curves (--plot); ends with the accuracy line.
+/// </summary>
+internal static class TrainCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static int Run(TrainSettings settings, CliContext context)
+    {
+        DataFiles.CheckWritable(settings.Save, "--save");
+        DataFiles.CheckWritable(settings.Metrics, "--metrics");
+        DataFiles.CheckWritable(settings.Plot, "--plot");
+        if (settings.Resume is not null)
+        {
+            DataFiles.CheckModelExists(settings.Resume, "--resume");
+            if (settings.Seed is not null)
+                throw new UsageException("--seed cannot be used with --resume: the saved run continues with its own weights and shuffle order.");
+        }
+
+        string directory = DataFiles.Directory(settings.Data);
+        var (train, test) = MnistData.Load(directory);
+
+        // A resumed run keeps its seed, learning rate and thread count unless told otherwise (the batch size is not
+        // saved: the default is the same, and a mismatch mid-epoch is caught below).
+        Checkpoint? saved = settings.Resume is null ? null : Peek(settings.Net, settings.Resume);
+        int threads = settings.Threads ?? MetadataInt(saved, "threads") ?? 1;
+        float? learningRate = settings.LearningRate ?? MetadataFloat(saved, "learning_rate");
+        using INetwork network = Networks.Create(settings.Net, settings.Seed ?? saved?.Seed, settings.BatchSize, threads);
+        DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
+        DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
+        if (learningRate is float lr) network.LearningRate = lr;
+        int batchSize = network.MaxBatchSize;
+        int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        int totalEpochs = settings.Epochs ?? network.Defaults.Epochs;
+
+        var terminal = new Terminal(context.Out, context.Live);
+        TrainingPosition? resume = null;
+        string threadText = $"{threads} thread{(threads == 1 ? "" : "s")}";
+        if (settings.Resume is not null)
+        {
+            Checkpoint checkpoint = ModelFile.Load(settings.Resume, network);
+            resume = checkpoint.Position
+                ?? throw new UsageException($"{settings.Resume}: has no training position to resume from (a file written by PyTorch, or saved without one); use it with eval or predict, or train anew.");
+            if (resume.StepInEpoch > stepsPerEpoch)
+            {
+                throw new UsageException(string.Create(Invariant,
+                    $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch}, but an epoch of {train.Count} images has only {stepsPerEpoch} steps of {batchSize}: resume with the --data and --batch-size of the first run."));
+            }
+            terminal.Line(string.Create(Invariant,
+                $"Resuming \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) from {settings.Resume} at {Where(resume, stepsPerEpoch)} on {train.Count} images: to {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, {threadText}"));
+            if (resume.Epoch > totalEpochs)
+            {
+                terminal.Line(string.Create(Invariant,
+                    $"{settings.Resume} has already been trained for {resume.Epoch - 1} epoch{(resume.Epoch == 2 ? "" : "s")}, at or past --epochs {totalEpochs}: nothing to train; evaluating it."));
+                EvaluationResult done = Evaluator.Evaluate(network, test, threads);
+                if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, [], done.Accuracy);
+                terminal.Line(done.ToString());
+                return ExitCodes.Ok;
+            }
+        }
+        else
+        {
+            terminal.Line(string.Create(Invariant,
+                $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} images: {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, seed {network.Seed}, {threadText}"));
+        }
+
+        var epochs = new List<EpochMetrics>();
+        EvaluationResult? last = null;
+        TrainingPosition? position = null; // after the last step taken in this run
+        int stepsTaken = 0;
+        try
+        {
+            terminal.Train(batchSize, progress =>
+            {
+                var options = new TrainingOptions
+                {
+                    Epochs = totalEpochs,
+                    BatchSize = batchSize,
+                    Resume = resume,
+                    OnStep = step =>
+                    {
+                        position = step.Position;
+                        stepsTaken++;
+                        progress.Step(step);
+                        context.OnStep?.Invoke(step);
+                    },
+                };
+                return TrainingLoop.Train(network, train, options, epoch =>
+                {
+                    last = Evaluator.Evaluate(network, test, threads);
+                    epochs.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, last.Accuracy));
+                    progress.EpochDone(epoch, last);
+                    // After every epoch, so the last one is also the save at the end of the run.
+                    if (settings.Save is not null) Save(settings.Save, network, epoch.Position);
+                }, context.Cancellation);
+            });
+        }
+        catch (TrainingDivergedException e)
+        {
+            string kept = settings.Save is null ? ""
+                : File.Exists(settings.Save) ? $" {settings.Save} was left as it was (the last good checkpoint)."
+                : $" Nothing was saved to {settings.Save}.";
+            return Cli.Fail(context, $"training diverged: {e.Message}{kept}", ExitCodes.TrainingFailed);
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            return Interrupted(settings, context, terminal, network, epochs, last, position, stepsTaken, stepsPerEpoch, totalEpochs);
+        }
+        catch (CheckpointWriteException e)
+        {
+            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+        }
+
+        terminal.EpochTable(epochs);
+        if (settings.Save is not null) terminal.Line($"Saved {settings.Save} ({Where(position!, stepsPerEpoch)}).");
+        WriteReports(settings, context, terminal, network, epochs, last);
+        terminal.Line(last!.ToString());
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Ctrl+C: the current step has finished; save where the run stands, so --resume continues exactly.</summary>
+    private static int Interrupted(TrainSettings settings, CliContext context, Terminal terminal, INetwork network,
+        List<EpochMetrics> epochs, EvaluationResult? last, TrainingPosition? position, int stepsTaken, int stepsPerEpoch, int totalEpochs)
+    {
+        terminal.EpochTable(epochs);
+        if (stepsTaken == 0 || position is null)
+        {
+            terminal.Line("Stopped (Ctrl+C) before the first step; nothing was saved.");
+            return ExitCodes.Interrupted;
+        }
+        string where = Where(position, stepsPerEpoch);
+        if (settings.Save is not null)
+        {
+            try
+            {
+                Save(settings.Save, network, position);
+            }
+            catch (CheckpointWriteException e)
+            {
+                return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+            }
+            terminal.Line(string.Create(Invariant,
+                $"Stopped (Ctrl+C) at {where}; saved {settings.Save}. Continue with: train --resume {settings.Save} --epochs {totalEpochs} --save {settings.Save}"));
+        }
+        else
+        {
+            terminal.Line($"Stopped (Ctrl+C) at {where}; nothing was saved (no --save).");
+        }
+        if (epochs.Count > 0) WriteReports(settings, context, terminal, network, epochs, last);
+        return ExitCodes.Interrupted;
+    }
+
+    private static void WriteReports(TrainSettings settings, CliContext context, Terminal terminal, INetwork network, List<EpochMetrics> epochs, EvaluationResult? last)
+    {
+        if (settings.Metrics is not null)
+        {
+            MetricsFile.Write(settings.Metrics, network.NetworkName, epochs, last?.Accuracy);
+            terminal.Line($"Wrote metrics to {settings.Metrics}.");
+        }
+        if (settings.Plot is not null)
+        {
+            Charts.SaveTrainingCurves(settings.Plot, epochs);
+            terminal.Line($"Drew the training curves to {settings.Plot}.");
+        }
+    }
+
+    /// <summary>Reads a checkpoint's metadata (and checks the file) with a throwaway network.</summary>
+    private static Checkpoint Peek(string net, string path)
+    {
+        using INetwork probe = Networks.Create(net);
+        return ModelFile.Load(path, probe);
+    }
+
+    private static int? MetadataInt(Checkpoint? checkpoint, string key) =>
+        checkpoint is not null && checkpoint.Metadata.TryGetValue(key, out string? text)
+        && int.TryParse(text, NumberStyles.None, Invariant, out int value) && value is >= 1 and <= TrainOptionSet.MaxThreads ? value : null;
+
+    private static float? MetadataFloat(Checkpoint? checkpoint, string key) =>
+        checkpoint is not null && checkpoint.Metadata.TryGetValue(key, out string? text)
+        && float.TryParse(text, NumberStyles.Float, Invariant, out float value) && value > 0 && float.IsFinite(value) ? value : null;
+
+    /// <summary>Where a run stands, in words: "the end of epoch 2" or "epoch 3, step 120/1875".</summary>
+    private static string Where(TrainingPosition position, int stepsPerEpoch) =>
+        position.StepInEpoch == 0
+            ? (position.Epoch == 1 ? "the start" : string.Create(Invariant, $"the end of epoch {position.Epoch - 1}"))
+            : string.Create(Invariant, $"epoch {position.Epoch}, step {position.StepInEpoch}/{stepsPerEpoch}");
+
+    private static void Save(string path, INetwork network, TrainingPosition position)
+    {
+        try
+        {
+            ModelFile.Save(path, network, position);
+        }
+        catch (ModelFormatException e)
+        {
+            // ModelFile names the file and the problem (and leaves a file already there as it was).
+            throw new CheckpointWriteException(e.Message, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointWriteException($"{path}: cannot save the checkpoint: {e.Message}", e);
+        }
+    }
+
+    private sealed class CheckpointWriteException(string message, Exception inner) : Exception(message, inner);
+}

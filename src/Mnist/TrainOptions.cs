@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace NetGen.Mnist;
+
+/// <summary>What <c>train</c> was asked to do; null values come from nets.json (or, when resuming, from the checkpoint).</summary>
+internal sealed record TrainSettings(
+    string Net,
+    string? Data,
+    int? Epochs,
+    int? BatchSize,
+    float? LearningRate,
+    int? Seed,
+    int? Threads,
+    string? Save,
+    string? Resume,
+    string? Plot,
+    string? Metrics);
+
+/// <summary>What <c>eval</c> was asked to do.</summary>
+internal sealed record EvalSettings(string Load, string Net, string? Data, string? Plot);
+
+/// <summary>What <c>predict</c> was asked to do.</summary>
+internal sealed record PredictSettings(string Load, string Net, string[] Images);
+
+/// <summary>
+/// The options of <c>train</c>. The root command gets its own instances of them, so that options given without a
+/// command train too (<c>netgen-mnist --epochs 5</c>).
+/// </summary>
+internal sealed class TrainOptionSet
+{
+    public const int MaxThreads = 256;
+
+    private readonly Option<string> _net = Cli.NetOption();
+    private readonly Option<string?> _data = Cli.DataOption();
+    private readonly Option<int?> _epochs = WholeNumber("--epochs", "N",
+        "Epochs (passes over the training set) in all; with --resume, the total to reach. Default: nets.json's training.epochs.", 1);
+    private readonly Option<int?> _batch = WholeNumber("--batch-size", "N",
+        "Images per optimizer step. Default: nets.json's training.batch_size. Resume with the same value as the first run.", 1);
+    private readonly Option<float?> _lr = new("--lr")
+    {
+        Description = "Learning rate of the optimizer. Default: nets.json's optimizer.lr.",
+        HelpName = "X",
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float lr) && lr > 0 && float.IsFinite(lr)) return lr;
+            result.AddError($"--lr needs a number greater than 0, such as 0.001; got '{token}'.");
+            return null;
+        },
+    };
+    private readonly Option<int?> _seed = WholeNumber("--seed", "N",
+        "Seed of initialization and shuffling. Default: nets.json's training.seed. Not with --resume (the checkpoint's run continues).", int.MinValue);
+    private readonly Option<int?> _threads = WholeNumber("--threads", "N",
+        $"Threads for training and evaluation, 1 to {MaxThreads}. Default 1, or with --resume the saved run's count. A seed and a thread count always give the same result.",
+        1, MaxThreads);
+    private readonly Option<string?> _save = new("--save")
+    {
+        Description = "Save the model (weights, optimizer state, training position) to this safetensors file after every epoch, at the end, and when stopped with Ctrl+C.",
+        HelpName = "FILE",
+    };
+    private readonly Option<string?> _resume = new("--resume")
+    {
+        Description = "Continue the run saved in this file (by --save) up to --epochs epochs in all, exactly as if it had not stopped.",
+        HelpName = "FILE",
+    };
+    private readonly Option<string?> _plot = new("--plot")
+    {
+        Description = "Draw the loss and test accuracy per epoch into this PNG file.",
+        HelpName = "FILE.png",
+    };
+    private readonly Option<string?> _metrics = new("--metrics")
+    {
+        Description = "Write the per-epoch loss, time and test accuracy as JSON to this file.",
+        HelpName = "FILE.json",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { _net, _data, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics })
+            command.Options.Add(option);
+    }
+
+    public TrainSettings Read(ParseResult parse) => new(
+        parse.GetValue(_net) ?? Networks.Default,
+        parse.GetValue(_data),
+        parse.GetValue(_epochs),
+        parse.GetValue(_batch),
+        parse.GetValue(_lr),
+        parse.GetValue(_seed),
+        parse.GetValue(_threads),
+        parse.GetValue(_save),
+        parse.GetValue(_resume),
+        parse.GetValue(_plot),
+        parse.GetValue(_metrics));
+
+    private static Option<int?> WholeNumber(string name, string helpName, string description, int minimum, int maximum = int.MaxValue) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum)
+                return value;
+            result.AddError(minimum == int.MinValue ? $"{name} needs a whole number; got '{token}'."
+                : maximum == int.MaxValue ? $"{name} needs a whole number of at least {minimum}; got '{token}'."
+                : $"{name} needs a whole number from {minimum} to {maximum}; got '{token}'.");
+            return null;
+        },
+    };
+}

@@ -1,0 +1,482 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace NetGen;
+
+/// <summary>
+/// Reads and validates a safetensors file against a network, without changing the network: the result is a
+/// <see cref="LoadPlan"/> that <see cref="LoadPlan.Apply"/> then copies into it and that cannot fail.
+/// </summary>
+/// <remarks>
+/// The file is data only: the header is parsed as JSON (no types are created from it and nothing in it is
+/// executed), and every number in it is checked before it is used as a size or an offset.
+/// </remarks>
+internal sealed class SafetensorsReader
+{
+    /// <summary>The largest header accepted (100 MB, as the reference implementation's limit).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    private const string MetadataKey = "__metadata__";
+
+    private readonly string _name;
+    private readonly INetwork _network;
+
+    private SafetensorsReader(string name, INetwork network)
+    {
+        _name = name;
+        _network = network;
+    }
+
+    /// <summary>One tensor as the header describes it.</summary>
+    private sealed record Entry(string Name, string DType, long[] Shape, long Begin, long End);
+
+    /// <summary>Reads the rest of <paramref name="stream"/> (seekable, from its position) and checks it against <paramref name="network"/>.</summary>
+    /// <exception cref="ModelFormatException">The content is malformed or does not fit the network.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    public static LoadPlan Read(Stream stream, string name, INetwork network) => new SafetensorsReader(name, network).Read(stream);
+
+    private LoadPlan Read(Stream stream)
+    {
+        long length = stream.Length - stream.Position;
+        if (length == 0) throw Fail("empty file");
+        if (length < 8) throw Fail($"too short for a safetensors file: {length} bytes, less than the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderBytes)
+            throw Fail($"the header length field says {headerLength} bytes, more than the limit of {MaxHeaderBytes} bytes (100 MB); not a safetensors file?");
+        if ((long)headerLength > length - 8)
+            throw Fail($"the header length field says {headerLength} bytes, but only {length - 8} bytes follow it");
+        byte[] header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataLength = length - 8 - (long)headerLength;
+
+        var (metadata, entries) = ParseHeader(header);
+        CheckArchitecture(metadata);
+        CheckDTypes(entries);
+        CheckOffsets(entries, dataLength);
+        var (parameters, state) = MatchTensors(entries);
+        LoadPlan plan = ReadMetadata(metadata, state.Count > 0);
+
+        // Every byte of the data belongs to exactly one tensor of the network now, so its size is bounded by the network's.
+        byte[] data = new byte[dataLength];
+        stream.ReadExactly(data);
+        plan.Data = data;
+        plan.Tensors.AddRange(parameters);
+        plan.Tensors.AddRange(state);
+        if (state.Count == 0) plan.StateToClear.AddRange(_network.OptimizerState);
+        foreach (var (target, begin) in plan.Tensors) CheckFinite(target, data, begin);
+        return plan;
+    }
+
+    private (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(byte[] header)
+    {
+        if (header.Length == 0) throw Fail("the header is empty (its length field is 0)");
+        if (header[0] != (byte)'{')
+            throw Fail($"the header does not start with '{{' but with byte 0x{header[0]:x2}; not a safetensors file?");
+        if (!Utf8.IsValid(header)) throw Fail("the header is not valid UTF-8");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw Fail("the header is not valid JSON: " + ex.Message);
+        }
+        using (document)
+        {
+            try
+            {
+                return ParseHeader(document.RootElement);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // GetString refuses a string whose escapes make invalid UTF-16 (a lone surrogate such as "\ud800").
+                throw Fail("the header holds a string that is not valid text: " + ex.Message);
+            }
+        }
+    }
+
+    private (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw Fail($"the header is a JSON {Kind(root)}, not an object");
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<Entry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            string key = property.Name;
+            if (!seen.Add(key)) throw Fail($"the header lists {Show(key)} twice");
+            if (key == MetadataKey)
+            {
+                if (property.Value.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{MetadataKey} is a JSON {Kind(property.Value)}, not an object");
+                foreach (JsonProperty entry in property.Value.EnumerateObject())
+                {
+                    if (entry.Value.ValueKind != JsonValueKind.String)
+                        throw Fail($"metadata {Show(entry.Name)} is a JSON {Kind(entry.Value)}; safetensors metadata values must be strings");
+                    if (!metadata.TryAdd(entry.Name, entry.Value.GetString()!))
+                        throw Fail($"metadata {Show(entry.Name)} is listed twice");
+                }
+                continue;
+            }
+            entries.Add(ParseEntry(key, property.Value));
+        }
+        return (metadata, entries);
+    }
+
+    private Entry ParseEntry(string name, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Fail($"tensor {Show(name)} is described by a JSON {Kind(value)}, not an object");
+        string? dtype = null;
+        long[]? shape = null, offsets = null;
+        foreach (JsonProperty field in value.EnumerateObject())
+        {
+            switch (field.Name)
+            {
+                case "dtype" when dtype is null:
+                    if (field.Value.ValueKind != JsonValueKind.String)
+                        throw Fail($"tensor {Show(name)}: dtype is a JSON {Kind(field.Value)}, not a string");
+                    dtype = field.Value.GetString()!;
+                    break;
+                case "shape" when shape is null:
+                    shape = WholeNumbers(name, "shape", field.Value);
+                    break;
+                case "data_offsets" when offsets is null:
+                    offsets = WholeNumbers(name, "data_offsets", field.Value);
+                    if (offsets.Length != 2)
+                        throw Fail($"tensor {Show(name)}: data_offsets has {offsets.Length} numbers; it must be [begin, end]");
+                    break;
+                case "dtype" or "shape" or "data_offsets":
+                    throw Fail($"tensor {Show(name)}: {field.Name} is listed twice");
+                default:
+                    throw Fail($"tensor {Show(name)} has an unknown field {Show(field.Name)} (expected dtype, shape and data_offsets)");
+            }
+        }
+        if (dtype is null) throw Fail($"tensor {Show(name)} has no dtype");
+        if (shape is null) throw Fail($"tensor {Show(name)} has no shape");
+        if (offsets is null) throw Fail($"tensor {Show(name)} has no data_offsets");
+        return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    private long[] WholeNumbers(string tensor, string field, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+            throw Fail($"tensor {Show(tensor)}: {field} is a JSON {Kind(value)}, not an array");
+        var numbers = new long[value.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long n) || n < 0)
+                throw Fail($"tensor {Show(tensor)}: {field} holds {Show(item.GetRawText())}, not a whole number from 0 to {long.MaxValue}");
+            numbers[i++] = n;
+        }
+        return numbers;
+    }
+
+    /// <summary>Refuses a file made for another architecture, naming the parts that differ.</summary>
+    private void CheckArchitecture(Dictionary<string, string> metadata)
+    {
+        metadata.TryGetValue(ModelMetadata.SpecHash, out string? hash);
+        metadata.TryGetValue(ModelMetadata.Architecture, out string? architecture);
+        bool hashDiffers = hash is not null && hash != _network.SpecHash;
+        bool architectureDiffers = architecture is not null && architecture != _network.Architecture;
+        if (!hashDiffers && !architectureDiffers) return;
+        var problem = new StringBuilder($"made for a different architecture than network \"{_network.NetworkName}\"");
+        if (metadata.TryGetValue(ModelMetadata.Network, out string? saved)) problem.Append($" (saved from network {Show(saved)})");
+        if (architectureDiffers) problem.Append(": ").Append(Shorten(ArchitectureDiff.Describe(architecture!, _network.Architecture)!, 400));
+        if (hashDiffers) problem.Append($" (spec hash {Show(hash!)} in the file, {_network.SpecHash} for the network)");
+        else if (hash is null) problem.Append(" (the file has no spec hash)");
+        throw Fail(problem.ToString());
+    }
+
+    private void CheckDTypes(List<Entry> entries)
+    {
+        foreach (Entry entry in entries)
+        {
+            if (entry.DType != "F32")
+                throw Fail($"tensor {Show(entry.Name)} has dtype {Show(entry.DType)}; only F32 (32-bit float) is supported");
+        }
+    }
+
+    /// <summary>
+    /// Each tensor's bytes lie inside the data and match its shape; together they cover the data exactly once
+    /// (no overlap, no gap, nothing after the last tensor), as the safetensors format requires.
+    /// </summary>
+    private void CheckOffsets(List<Entry> entries, long dataLength)
+    {
+        foreach (Entry entry in entries)
+        {
+            string offsets = $"data_offsets [{entry.Begin}, {entry.End}]";
+            if (entry.End < entry.Begin) throw Fail($"tensor {Show(entry.Name)}: {offsets} end before they begin");
+            if (entry.End > dataLength)
+                throw Fail($"tensor {Show(entry.Name)}: {offsets} run past the end of the data ({dataLength} bytes after the header)");
+            long count = 1;
+            foreach (long d in entry.Shape)
+            {
+                if (d != 0 && count > long.MaxValue / sizeof(float) / d)
+                    throw Fail($"tensor {Show(entry.Name)}: shape {ShapeText(entry.Shape)} is too large");
+                count *= d;
+            }
+            if (entry.End - entry.Begin != count * sizeof(float))
+            {
+                throw Fail($"tensor {Show(entry.Name)}: shape {ShapeText(entry.Shape)} holds {count} F32 values ({count * sizeof(float)} bytes) " +
+                    $"but {offsets} span {entry.End - entry.Begin} bytes");
+            }
+        }
+        var sorted = entries.ToArray();
+        Array.Sort(sorted, (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long covered = 0;
+        Entry? previous = null;
+        foreach (Entry entry in sorted)
+        {
+            if (entry.Begin < covered)
+            {
+                throw Fail($"tensors {Show(previous!.Name)} [{previous.Begin}, {previous.End}] and {Show(entry.Name)} [{entry.Begin}, {entry.End}] " +
+                    "overlap in the data");
+            }
+            if (entry.Begin > covered) throw Fail($"bytes {covered} to {entry.Begin} of the data belong to no tensor");
+            covered = entry.End;
+            previous = entry;
+        }
+        if (covered < dataLength)
+            throw Fail($"the last {dataLength - covered} bytes of the data (from byte {covered}) belong to no tensor");
+    }
+
+    /// <summary>
+    /// Pairs the file's tensors with the network's: every parameter, and either every optimizer state tensor or none,
+    /// each with the same shape; nothing else.
+    /// </summary>
+    private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State) MatchTensors(List<Entry> entries)
+    {
+        var byName = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (Entry entry in entries) byName.Add(entry.Name, entry);
+        var problems = new List<string>();
+        var parameters = new List<(NamedTensor, long)>();
+        var state = new List<(NamedTensor, long)>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (NamedTensor tensor in _network.Parameters) Match(tensor, parameters, partOfState: false);
+        bool anyState = false;
+        foreach (NamedTensor tensor in _network.OptimizerState) anyState |= byName.ContainsKey(tensor.Name);
+        foreach (NamedTensor tensor in _network.OptimizerState)
+        {
+            if (anyState) Match(tensor, state, partOfState: true);
+            else known.Add(tensor.Name);
+        }
+        foreach (Entry entry in entries)
+        {
+            if (!known.Contains(entry.Name)) problems.Add($"unexpected tensor {Show(entry.Name)}: network \"{_network.NetworkName}\" has no such tensor");
+        }
+        if (problems.Count == 0) return (parameters, state);
+        string more = problems.Count == 1 ? "" : $" (and {problems.Count - 1} more difference{(problems.Count == 2 ? "" : "s")})";
+        throw Fail(problems[0] + more);
+
+        void Match(NamedTensor tensor, List<(NamedTensor, long)> matched, bool partOfState)
+        {
+            known.Add(tensor.Name);
+            if (!byName.TryGetValue(tensor.Name, out Entry? entry))
+            {
+                problems.Add($"missing tensor {tensor.Name}" + (partOfState
+                    ? " (the file has only part of the optimizer state)"
+                    : $" of network \"{_network.NetworkName}\""));
+                return;
+            }
+            if (!SameShape(entry.Shape, tensor.Shape))
+            {
+                problems.Add($"tensor {tensor.Name} has shape {ShapeText(entry.Shape)} in the file but {ShapeText(tensor.Shape)} in network \"{_network.NetworkName}\"");
+                return;
+            }
+            matched.Add((tensor, entry.Begin));
+        }
+    }
+
+    /// <summary>Parses the metadata NetGen knows (other entries are kept as they are) and checks they fit together.</summary>
+    private LoadPlan ReadMetadata(Dictionary<string, string> metadata, bool hasStateTensors)
+    {
+        string? Get(string key) => metadata.TryGetValue(key, out string? value) ? value : null;
+        long? Count(string key, long minimum, long maximum)
+        {
+            string? text = Get(key);
+            if (text is null) return null;
+            if (!ModelMetadata.TryParseCount(text, minimum, maximum, out long value))
+                throw Fail($"metadata {key} is {Show(text)}, not a whole number from {minimum} to {maximum}");
+            return value;
+        }
+        ulong[]? State(string key)
+        {
+            string? text = Get(key);
+            if (text is null) return null;
+            if (!ModelMetadata.TryParseState(text, out ulong[] state))
+                throw Fail($"metadata {key} is {Show(text)}, not a random state (four hexadecimal words separated by commas, not all zero)");
+            return state;
+        }
+
+        long? step = Count(ModelMetadata.OptimizerStep, 0, long.MaxValue);
+        int? seed = null;
+        if (Get(ModelMetadata.Seed) is { } seedText)
+        {
+            if (!ModelMetadata.TryParseInt(seedText, out int parsed)) throw Fail($"metadata seed is {Show(seedText)}, not a whole number");
+            seed = parsed;
+        }
+        if (Get(ModelMetadata.LearningRate) is { } rate && !ModelMetadata.TryParseRate(rate, out _))
+            throw Fail($"metadata learning_rate is {Show(rate)}, not a finite number from 0");
+        Count(ModelMetadata.Threads, 1, int.MaxValue);
+
+        long? epoch = Count(ModelMetadata.Epoch, 1, int.MaxValue);
+        long? stepInEpoch = Count(ModelMetadata.StepInEpoch, 0, int.MaxValue);
+        ulong[]? shuffle = State(ModelMetadata.ShuffleState);
+        TrainingPosition? position = null;
+        if (epoch is not null && stepInEpoch is not null && shuffle is not null)
+        {
+            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle);
+        }
+        else if (epoch is not null || stepInEpoch is not null || shuffle is not null)
+        {
+            throw Fail($"the metadata has only part of the training position: {ModelMetadata.Epoch}, {ModelMetadata.StepInEpoch} " +
+                $"and {ModelMetadata.ShuffleState} go together");
+        }
+
+        ulong[]? dropout = State(ModelMetadata.DropoutState);
+        if (dropout is not null && _network.DropoutRandom is null)
+            throw Fail($"the metadata has a dropout random state but network \"{_network.NetworkName}\" has no dropout");
+
+        if (hasStateTensors && step is null)
+            throw Fail("the file has the optimizer state but no optimizer_step in its metadata, without which the optimizer cannot continue");
+        if (!hasStateTensors && step is not null && _network.OptimizerState.Count > 0)
+        {
+            throw Fail($"missing tensor {_network.OptimizerState[0].Name}: the metadata has an optimizer step, " +
+                "so the file should hold the optimizer state");
+        }
+
+        var checkpoint = new Checkpoint(
+            Get(ModelMetadata.Network), Get(ModelMetadata.SpecHash), Get(ModelMetadata.Architecture),
+            position, step, seed, HasOptimizerState: step is not null, metadata);
+        return new LoadPlan(checkpoint, step ?? 0, dropout);
+    }
+
+    /// <summary>Refuses a NaN or infinite value: such weights would make every prediction meaningless.</summary>
+    private void CheckFinite(NamedTensor tensor, byte[] data, long begin)
+    {
+        ReadOnlySpan<byte> bytes = data.AsSpan((int)begin, tensor.Values.Length * sizeof(float));
+        for (int i = 0; i < tensor.Values.Length; i++)
+        {
+            float value = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
+            if (!float.IsFinite(value))
+            {
+                string at = tensor.Shape.Length == 2 ? $"[{i / tensor.Shape[1]}, {i % tensor.Shape[1]}]" : $"[{i}]";
+                throw Fail($"tensor {tensor.Name} holds {SafetensorsWriter.Describe(value)} at {at}; the file is not usable");
+            }
+        }
+    }
+
+    private ModelFormatException Fail(string problem) => ModelFile.Error(_name, problem);
+
+    private static bool SameShape(long[] inFile, int[] inNetwork)
+    {
+        if (inFile.Length != inNetwork.Length) return false;
+        for (int i = 0; i < inFile.Length; i++)
+        {
+            if (inFile[i] != inNetwork[i]) return false;
+        }
+        return true;
+    }
+
+    private static string ShapeText(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    private static string ShapeText(int[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    private static string Kind(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => "value",
+    };
+
+    /// <summary>Text from the file, quoted, with control characters escaped and cut to a readable length, so that a message stays one line.</summary>
+    internal static string Show(string text)
+    {
+        const int limit = 80;
+        var shown = new StringBuilder(Math.Min(text.Length, limit) + 8);
+        shown.Append('"');
+        foreach (char c in text.Length > limit ? text.AsSpan(0, limit) : text.AsSpan())
+        {
+            if (c == '"' || c == '\\') shown.Append('\\').Append(c);
+            else if (char.IsControl(c) || char.IsSurrogate(c)) shown.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else shown.Append(c);
+        }
+        shown.Append('"');
+        if (text.Length > limit) shown.Append($"... ({text.Length} characters)");
+        return shown.ToString();
+    }
+
+    private static string Shorten(string text, int limit) => text.Length <= limit ? text : text[..limit] + "...";
+}
+
+/// <summary>What a validated file will write into the network: applying it cannot fail.</summary>
+internal sealed class LoadPlan
+{
+    public LoadPlan(Checkpoint checkpoint, long step, ulong[]? dropoutState)
+    {
+        Checkpoint = checkpoint;
+        Step = step;
+        DropoutState = dropoutState;
+    }
+
+    public Checkpoint Checkpoint { get; }
+
+    /// <summary>The optimizer step count to set (0 for a file without optimizer state).</summary>
+    public long Step { get; }
+
+    /// <summary>The dropout random state to restore, or null to leave it.</summary>
+    public ulong[]? DropoutState { get; }
+
+    /// <summary>The bytes after the header.</summary>
+    public byte[] Data { get; set; } = Array.Empty<byte>();
+
+    /// <summary>Each tensor to fill, with the offset of its row-major F32 values in <see cref="Data"/>.</summary>
+    public List<(NamedTensor Target, long Begin)> Tensors { get; } = new();
+
+    /// <summary>Optimizer state the file does not have: set to zero, as a fresh optimizer's.</summary>
+    public List<NamedTensor> StateToClear { get; } = new();
+
+    /// <summary>Writes everything into <paramref name="network"/>.</summary>
+    public void Apply(INetwork network)
+    {
+        foreach (var (target, begin) in Tensors) Fill(target, Data.AsSpan((int)begin, target.Values.Length * sizeof(float)));
+        foreach (NamedTensor tensor in StateToClear) Array.Clear(tensor.Values);
+        network.Step = Step;
+        if (DropoutState is not null) network.DropoutRandom!.SetState(DropoutState);
+    }
+
+    /// <summary>
+    /// Copies row-major little-endian F32 values into the tensor: a 2-D tensor is stored column-major
+    /// (see <see cref="NamedTensor"/>), so element [r, c] goes from <c>r * columns + c</c> to <c>Values[c * rows + r]</c>.
+    /// </summary>
+    private static void Fill(NamedTensor tensor, ReadOnlySpan<byte> bytes)
+    {
+        float[] values = tensor.Values;
+        if (tensor.Shape.Length != 2)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
+            return;
+        }
+        int rows = tensor.Shape[0], columns = tensor.Shape[1];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<byte> row = bytes.Slice(r * columns * sizeof(float), columns * sizeof(float));
+            for (int c = 0; c < columns; c++) values[c * rows + r] = BinaryPrimitives.ReadSingleLittleEndian(row.Slice(c * sizeof(float)));
+        }
+    }
+}
