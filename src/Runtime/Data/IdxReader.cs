@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
@@ -128,9 +129,8 @@ public static class IdxReader
             }
         }
 
-        byte[] data = GC.AllocateUninitializedArray<byte>((int)size);
-        got = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (got < data.Length)
+        byte[] data = ReadData(s, (int)size, out got);
+        if (got < size)
         {
             throw new DataFormatException(name,
                 $"truncated: header says {Describe(dimensions)} ({headerLength + size} bytes) but {content} ends after {headerLength + got} bytes");
@@ -143,6 +143,39 @@ public static class IdxReader
                 $"trailing data: header says {Describe(dimensions)} ({headerLength + size} bytes) but {content} has {extra} more bytes after them");
         }
         return new IdxFile(dimensions, data);
+    }
+
+    /// <summary>Above this many bytes the data is read in pieces, so a short file whose header claims gigabytes
+    /// fails as truncated without first allocating what it claims.</summary>
+    private const int DirectReadLimit = 64 << 20;
+
+    /// <summary>Reads up to <paramref name="size"/> bytes; the array is complete only if <paramref name="got"/> equals it.</summary>
+    private static byte[] ReadData(Stream s, int size, out int got)
+    {
+        if (size <= DirectReadLimit)
+        {
+            byte[] direct = GC.AllocateUninitializedArray<byte>(size);
+            got = s.ReadAtLeast(direct, size, throwOnEndOfStream: false);
+            return direct;
+        }
+        var pieces = new List<byte[]>();
+        got = 0;
+        while (got < size)
+        {
+            byte[] piece = GC.AllocateUninitializedArray<byte>(Math.Min(DirectReadLimit, size - got));
+            int n = s.ReadAtLeast(piece, piece.Length, throwOnEndOfStream: false);
+            got += n;
+            if (n < piece.Length) return Array.Empty<byte>(); // truncated: the caller reports it
+            pieces.Add(piece);
+        }
+        byte[] data = GC.AllocateUninitializedArray<byte>(size);
+        int offset = 0;
+        foreach (byte[] piece in pieces)
+        {
+            piece.CopyTo(data, offset);
+            offset += piece.Length;
+        }
+        return data;
     }
 
     private static long CountRemaining(Stream s)
