@@ -86,7 +86,7 @@ internal sealed record ClassTarget(NetworkClass Class, string? NetworkName, Loca
         var syntax = (ClassDeclarationSyntax)context.TargetNode;
         string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString();
         string fullName = ns.Length == 0 ? symbol.Name : ns + "." + symbol.Name;
-        var cls = new NetworkClass(ns, symbol.Name, SyntaxFacts.GetText(symbol.DeclaredAccessibility), fullName);
+        var cls = new NetworkClass(ns, symbol.Name, SyntaxFacts.GetText(symbol.DeclaredAccessibility), fullName, symbol.IsSealed);
 
         // A class holds one network. The first [Network] of the class (over all its partial declarations) binds;
         // every further one is NG3006, reported by the declaration it sits on, and the class gets no code.

@@ -58,6 +58,33 @@ public class EmissionTests
         Assert.Equal(Generate(), Generate());
     }
 
+    /// <summary>
+    /// The network owns worker threads, so it is IDisposable. A class that may be derived from gets the standard dispose
+    /// pattern (what CA1063 asks of it, in the user's declaration, under AnalysisLevel latest-all); a sealed one, in any of
+    /// its partial declarations, needs no more than Dispose().
+    /// </summary>
+    [Theory]
+    [InlineData("namespace MyApp; [NetGen.Network(\"tiny\")] public partial class TinyNet;", false)]
+    [InlineData("namespace MyApp; [NetGen.Network(\"tiny\")] public sealed partial class TinyNet;", true)]
+    [InlineData("namespace MyApp; [NetGen.Network(\"tiny\")] partial class TinyNet; sealed partial class TinyNet;", true)]
+    public void An_unsealed_class_gets_the_dispose_pattern_and_a_sealed_one_Dispose_alone(string source, bool isSealed)
+    {
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        string code = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        if (isSealed)
+        {
+            Assert.Contains("public void Dispose() => _workers?.Dispose();", code);
+            Assert.DoesNotContain("Dispose(bool", code);
+        }
+        else
+        {
+            Assert.Contains("public void Dispose()\n    {\n        Dispose(true);\n        global::System.GC.SuppressFinalize(this);\n    }", code);
+            Assert.Contains("protected virtual void Dispose(bool disposing)\n    {\n        if (disposing) _workers?.Dispose();\n    }", code);
+        }
+    }
+
     private static T RunUnder<T>(CultureInfo culture, Func<T> action)
     {
         CultureInfo saved = Thread.CurrentThread.CurrentCulture, savedUi = Thread.CurrentThread.CurrentUICulture;

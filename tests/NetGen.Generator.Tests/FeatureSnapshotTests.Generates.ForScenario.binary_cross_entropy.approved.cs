@@ -151,7 +151,17 @@ partial class FeatureNet : global::NetGen.INetwork
     /// <inheritdoc/>
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> OptimizerState => _optimizerState;
     /// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>
-    public void Dispose() => _workers?.Dispose();
+    public void Dispose()
+    {
+        Dispose(true);
+        global::System.GC.SuppressFinalize(this);
+    }
+    /// <summary>Stops the training threads when <paramref name="disposing"/> is true; a derived class that overrides it calls this one.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>, false from a finalizer.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _workers?.Dispose();
+    }
     /// <summary>fc1.weight, [7, 5] as in PyTorch; a view: writes reach the network.</summary>
     public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Fc1Weight { get; }
     /// <summary>fc1.bias, [7]; a view: writes reach the network.</summary>

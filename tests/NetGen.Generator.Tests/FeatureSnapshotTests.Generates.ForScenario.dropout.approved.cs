@@ -155,7 +155,17 @@ partial class FeatureNet : global::NetGen.INetwork
     /// <inheritdoc/>
     public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> OptimizerState => _optimizerState;
     /// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>
-    public void Dispose() => _workers?.Dispose();
+    public void Dispose()
+    {
+        Dispose(true);
+        global::System.GC.SuppressFinalize(this);
+    }
+    /// <summary>Stops the training threads when <paramref name="disposing"/> is true; a derived class that overrides it calls this one.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>, false from a finalizer.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _workers?.Dispose();
+    }
     /// <summary>Where the dropout masks of ComputeGradients come from (stream 2 of the seed); save and restore its state to repeat a step.</summary>
     public global::NetGen.RandomSource DropoutRandom => _dropoutRandom;
     /// <summary>fc1.weight, [7, 5] as in PyTorch; a view: writes reach the network.</summary>

@@ -32,7 +32,8 @@ public class SnapshotTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Small_network_from_a_hand_built_model()
     {
-        // Global namespace, a named layer, a linear hidden layer (no ReLU mask in its backward pass).
+        // Global namespace, a sealed class (Dispose alone, no dispose pattern), a named layer, a linear hidden layer
+        // (no ReLU mask in its backward pass).
         var network = new NetworkSpec(
             "small",
             3,
@@ -45,11 +46,11 @@ public class SnapshotTests
             LossKind.CrossEntropy,
             new OptimizerSpec(OptimizerKind.Adam, 0.01f, 0.8, 0.99, 1e-6f),
             new TrainingSpec(4, 2, 7));
-        var model = new GenerationModel(new NetworkClass("", "SmallNet", "internal", "SmallNet"), network);
+        var model = new GenerationModel(new NetworkClass("", "SmallNet", "internal", "SmallNet", IsSealed: true), network);
 
         string code = NetworkEmitter.Emit(model);
 
-        var compilation = GeneratorHarness.Compilation("[NetGen.Network(\"small\")] internal partial class SmallNet;", code);
+        var compilation = GeneratorHarness.Compilation("[NetGen.Network(\"small\")] internal sealed partial class SmallNet;", code);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
         Approvals.VerifyWithExtension(code, ".cs");
     }

@@ -43,7 +43,7 @@ internal static class NetworkEmitter
         EmitConstants(w, net);
         EmitFields(w, net);
         EmitConstructor(w, cls, net);
-        EmitProperties(w, net);
+        EmitProperties(w, cls, net);
         EmitTraining(w, net);
         EmitInference(w, net);
         IReadOnlyList<DenseLayer> layers = net.Layers;
@@ -273,7 +273,31 @@ internal static class NetworkEmitter
 
     private static long MaxWidth(NetworkSpec net) => System.Math.Max(net.InputSize, net.Layers.Max(l => l.Units));
 
-    private static void EmitProperties(SourceWriter w, NetworkSpec net)
+    /// <summary>
+    /// Dispose stops the training threads. A sealed class gets Dispose alone; an unsealed one the standard pattern
+    /// (Dispose() calls the protected virtual Dispose(bool), then GC.SuppressFinalize), as CA1063 asks of a type that may
+    /// be derived from, so that a derived class can release its own resources.
+    /// </summary>
+    private static void EmitDispose(SourceWriter w, NetworkClass cls)
+    {
+        w.Line("/// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>");
+        if (cls.IsSealed)
+        {
+            w.Line("public void Dispose() => _workers?.Dispose();");
+            return;
+        }
+        w.Open("public void Dispose()");
+        w.Line("Dispose(true);");
+        w.Line("global::System.GC.SuppressFinalize(this);");
+        w.Close();
+        w.Line("/// <summary>Stops the training threads when <paramref name=\"disposing\"/> is true; a derived class that overrides it calls this one.</summary>");
+        w.Line("/// <param name=\"disposing\">True when called from <see cref=\"Dispose()\"/>, false from a finalizer.</param>");
+        w.Open("protected virtual void Dispose(bool disposing)");
+        w.Line("if (disposing) _workers?.Dispose();");
+        w.Close();
+    }
+
+    private static void EmitProperties(SourceWriter w, NetworkClass cls, NetworkSpec net)
     {
         w.Line("/// <inheritdoc/>");
         w.Line($"public string NetworkName => {Names.String(net.Name)};");
@@ -304,8 +328,7 @@ internal static class NetworkEmitter
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> Parameters => _parameters;");
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Tensor}> OptimizerState => _optimizerState;");
-        w.Line("/// <summary>Stops the training threads, if any; the network stays usable on one thread for Forward and Predict.</summary>");
-        w.Line("public void Dispose() => _workers?.Dispose();");
+        EmitDispose(w, cls);
         if (net.HasDropout)
         {
             w.Line("/// <summary>Where the dropout masks of ComputeGradients come from (stream 2 of the seed); save and restore its state to repeat a step.</summary>");

@@ -117,7 +117,8 @@ internal sealed record NetworkSpec(
 /// <summary>The C# class a <c>[Network("name")]</c> attribute sits on.</summary>
 /// <param name="Namespace">Containing namespace, or empty for the global namespace.</param>
 /// <param name="Accessibility">C# keyword(s) such as <c>public</c>, or empty.</param>
-internal sealed record NetworkClass(string Namespace, string ClassName, string Accessibility, string FullyQualifiedName);
+/// <param name="IsSealed">Whether the class is sealed (in any of its declarations); an unsealed one gets the full dispose pattern.</param>
+internal sealed record NetworkClass(string Namespace, string ClassName, string Accessibility, string FullyQualifiedName, bool IsSealed = false);
 
 /// <summary>What the source output needs for one class: the class and its network.</summary>
 internal sealed record GenerationModel(NetworkClass Class, NetworkSpec Network);
