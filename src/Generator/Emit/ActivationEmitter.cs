@@ -26,7 +26,7 @@ internal static class ActivationEmitter
             Activation.Identity => affine,
             Activation.LeakyRelu => $"leaky_relu({affine}, alpha {Names.Float(layer.Alpha).TrimEnd('f')})",
             Activation.Gelu => $"gelu({affine}) (tanh approximation)",
-            _ => $"{Names.Describe(layer.Activation)}({affine})",
+            _ => $"{SpecWords.Of(layer.Activation)}({affine})",
         };
     }
 
@@ -111,7 +111,7 @@ internal static class ActivationEmitter
     {
         bool z = NeedsPreActivation(layer.Activation), dropout = layer.Dropout > 0f, y = NeedsOutput(layer, isOutput);
         bool relu = layer.Activation == Activation.Relu && isOutput;
-        string factors = string.Join(" * ", new[] { "d", dropout ? "keep" : null, layer.Activation == Activation.Identity || (layer.Activation == Activation.Relu && !isOutput) ? null : Names.Describe(layer.Activation) + "'" }.Where(f => f is not null));
+        string factors = string.Join(" * ", new[] { "d", dropout ? "keep" : null, layer.Activation == Activation.Identity || (layer.Activation == Activation.Relu && !isOutput) ? null : SpecWords.Of(layer.Activation) + "'" }.Where(f => f is not null));
         w.Line($"/// <summary>{layer.Name}: turns dLoss/dy into dLoss/dz in place: d = {factors}.{(layer.Activation == Activation.Relu && !isOutput ? " (The ReLU's own mask is applied by the next layer's backward kernel.)" : "")}</summary>");
         w.Line($"// d{(y ? ", y" : "")}{(z ? ", z" : "")}{(dropout ? ", keep" : "")}: [count]");
         string parameters = "global::System.Span<float> d"

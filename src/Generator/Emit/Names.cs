@@ -96,17 +96,6 @@ internal static class Names
         return sb.Append('"').ToString();
     }
 
-    /// <summary>The spec's word for an activation.</summary>
-    public static string Describe(Activation activation) => activation switch
-    {
-        Activation.Relu => "relu",
-        Activation.LeakyRelu => "leaky_relu",
-        Activation.Tanh => "tanh",
-        Activation.Sigmoid => "sigmoid",
-        Activation.Gelu => "gelu",
-        Activation.Softplus => "softplus",
-        _ => "identity",
-    };
 
     /// <summary>Every trainable tensor of the network in PyTorch's order (fc1.weight, fc1.bias, fc2.weight, ...).</summary>
     public static IEnumerable<ParameterTensor> Tensors(IEnumerable<DenseLayer> layers)

@@ -71,7 +71,7 @@ internal static class NetworkEmitter
         foreach (DenseLayer layer in net.Layers)
         {
             string part = Names.Int(layer.Units);
-            if (layer.Activation != Activation.Identity) part += " " + Names.Describe(layer.Activation);
+            if (layer.Activation != Activation.Identity) part += " " + SpecWords.Of(layer.Activation);
             if (!layer.HasBias) part += " (no bias)";
             parts.Add(part);
             if (layer.Dropout > 0f) parts.Add("dropout " + Names.Float(layer.Dropout).TrimEnd('f'));
@@ -88,30 +88,19 @@ internal static class NetworkEmitter
         var parts = new List<string> { "input " + Names.Int(net.InputSize) };
         foreach (DenseLayer layer in net.Layers)
         {
-            string part = $"{layer.Name} {Names.Int(layer.Units)} {Names.Describe(layer.Activation)}";
+            string part = $"{layer.Name} {Names.Int(layer.Units)} {SpecWords.Of(layer.Activation)}";
             if (layer.Activation == Activation.LeakyRelu) part += " " + Names.Float(layer.Alpha).TrimEnd('f');
             if (!layer.HasBias) part += " no-bias";
             parts.Add(part);
             if (layer.Dropout > 0f) parts.Add("dropout " + Names.Float(layer.Dropout).TrimEnd('f'));
         }
-        parts.Add("loss " + SpecLossName(net.Loss));
+        parts.Add("loss " + SpecWords.Of(net.Loss));
         parts.Add("optimizer " + SpecOptimizerName(net.Optimizer));
         return string.Join("; ", parts);
     }
 
-    private static string SpecLossName(LossKind loss) => loss switch
-    {
-        LossKind.BinaryCrossEntropy => "binary_cross_entropy",
-        LossKind.MeanSquaredError => "mse",
-        _ => "cross_entropy",
-    };
-
-    private static string SpecOptimizerName(OptimizerSpec optimizer) => optimizer.Kind switch
-    {
-        OptimizerKind.AdamW => "adamw",
-        OptimizerKind.Sgd => optimizer.HasMomentumBuffer ? "sgd momentum" : "sgd",
-        _ => "adam",
-    };
+    private static string SpecOptimizerName(OptimizerSpec optimizer) =>
+        SpecWords.Of(optimizer.Kind) + (optimizer.HasMomentumBuffer ? " momentum" : "");
 
     /// <summary>The first 16 hex digits of the SHA-256 of <see cref="Architecture"/>'s UTF-8 bytes.</summary>
     internal static string SpecHash(NetworkSpec net)
@@ -180,7 +169,7 @@ internal static class NetworkEmitter
             var buffers = new List<string> { Names.Output(layer), Names.OutputGrad(layer) };
             if (ActivationEmitter.NeedsPreActivation(layer.Activation)) buffers.Add(Names.PreActivation(layer));
             if (layer.Dropout > 0f) buffers.Add(Names.Keep(layer));
-            string formula = layer.Activation == Activation.Identity ? "y = z" : $"y = {Names.Describe(layer.Activation)}(z)";
+            string formula = layer.Activation == Activation.Identity ? "y = z" : $"y = {SpecWords.Of(layer.Activation)}(z)";
             if (layer.Dropout > 0f) formula += " * keep";
             w.Line($"private readonly float[] {string.Join(", ", buffers)}; // [B, {layer.Units}], {formula}");
         }

@@ -18,10 +18,10 @@ internal sealed class SpecParser
     /// <summary>The largest network NetGen accepts (parameters, all tensors together).</summary>
     public const long MaxParameters = 100_000_000;
 
-    public static readonly string[] Activations = { "relu", "leaky_relu", "tanh", "sigmoid", "gelu", "softplus", "identity" };
-    public static readonly string[] Losses = { "cross_entropy", "binary_cross_entropy", "mse" };
-    public static readonly string[] Optimizers = { "adam", "adamw", "sgd" };
-    public static readonly string[] Initializers = { "default", "xavier_uniform", "kaiming_uniform", "kaiming_normal", "zeros" };
+    public static readonly string[] Activations = SpecWords.Activations;
+    public static readonly string[] Losses = SpecWords.Losses;
+    public static readonly string[] Optimizers = SpecWords.Optimizers;
+    public static readonly string[] Initializers = SpecWords.Initializers;
     public static readonly string[] LayerTypes = { "dense", "dropout" };
 
     /// <summary>PyTorch's default negative slope of LeakyReLU.</summary>
@@ -169,11 +169,9 @@ internal sealed class SpecParser
             JsonNode? last = layers.Value.Items.LastOrDefault(item => item.Find("units") is not null);
             if (last is not null) span = last.Find("units")!.Value.Span;
         }
-        Report(DiagnosticDescriptors.OutputSizeMismatch, span, outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), LossName(loss), needs);
+        Report(DiagnosticDescriptors.OutputSizeMismatch, span, outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), SpecWords.Of(loss), needs);
         return false;
     }
-
-    private static string LossName(LossKind loss) => Losses[(int)loss];
 
     private List<DenseLayer>? ParseShape(JsonNode shape, JsonNode network, out int input)
     {
@@ -280,7 +278,7 @@ internal sealed class SpecParser
                 if (activation == Activation.LeakyRelu)
                     alpha = (float)ReadNumber(layer, "alpha", DefaultAlpha, x => x >= 0, "at least 0");
                 else if (activation is not null)
-                    Report(DiagnosticDescriptors.ConflictingProperties, alphaProperty.NameSpan, $"\"alpha\" is the negative slope of \"leaky_relu\", but {where} has the activation \"{Activations[ActivationIndex(activation.Value)]}\"; remove \"alpha\" or use \"activation\": \"leaky_relu\"");
+                    Report(DiagnosticDescriptors.ConflictingProperties, alphaProperty.NameSpan, $"\"alpha\" is the negative slope of \"leaky_relu\", but {where} has the activation \"{SpecWords.Of(activation.Value)}\"; remove \"alpha\" or use \"activation\": \"leaky_relu\"");
             }
             bool hasBias = ReadBool(layer, "bias", true);
             Initializer init = ParseInitializer(layer);
@@ -308,34 +306,13 @@ internal sealed class SpecParser
         return (float)ReadNumber(layer, "rate", 0, x => x >= 0 && x < 1, "in [0, 1)");
     }
 
-    private static int ActivationIndex(Activation activation) => activation switch
-    {
-        Activation.Relu => 0,
-        Activation.LeakyRelu => 1,
-        Activation.Tanh => 2,
-        Activation.Sigmoid => 3,
-        Activation.Gelu => 4,
-        Activation.Softplus => 5,
-        _ => 6,
-    };
-
     /// <returns>Null if the value is not a known activation (reported).</returns>
     private Activation? ParseActivation(JsonNode node)
     {
         if (!ReadString(node, "activation", out string value)) return null;
-        switch (value)
-        {
-            case "relu": return Activation.Relu;
-            case "leaky_relu": return Activation.LeakyRelu;
-            case "tanh": return Activation.Tanh;
-            case "sigmoid": return Activation.Sigmoid;
-            case "gelu": return Activation.Gelu;
-            case "softplus": return Activation.Softplus;
-            case "identity": return Activation.Identity;
-            default:
-                ReportUnknownValue(node, "activation", value, Activations);
-                return null;
-        }
+        Activation? activation = SpecWords.ActivationOf(value);
+        if (activation is null) ReportUnknownValue(node, "activation", value, Activations);
+        return activation;
     }
 
     private Initializer ParseInitializer(JsonNode layer)
@@ -384,7 +361,7 @@ internal sealed class SpecParser
             CheckProperties(node, AdamProperties.Union(SgdProperties).ToArray(), where);
             return defaults;
         }
-        where += $" ({Optimizers[(int)kind.Value]})";
+        where += $" ({SpecWords.Of(kind.Value)})";
         bool sgd = kind == OptimizerKind.Sgd;
         CheckProperties(node, sgd ? SgdProperties : AdamProperties, where);
         if (sgd && node.Find("lr") is null)
