@@ -15,16 +15,9 @@ internal static class DataFiles
     {
         if (set.PixelsPerImage != network.InputSize)
         {
-            throw new DataFormatException(ImagesPath(directory, imagesName),
+            throw new DataFormatException(MnistData.PathOf(directory, imagesName),
                 $"wrong image size: the images are {set.Rows}x{set.Columns} ({set.PixelsPerImage} pixels), but network \"{network.NetworkName}\" takes {network.InputSize} inputs (28x28 for MNIST)");
         }
-    }
-
-    /// <summary>The path of an IDX file as MnistData picks it: plain if it exists, else gzipped.</summary>
-    private static string ImagesPath(string directory, string name)
-    {
-        string plain = Path.Combine(directory, name);
-        return File.Exists(plain) ? plain : plain + ".gz";
     }
 
     /// <summary>Checks that <paramref name="path"/> (from <paramref name="option"/>) can be a file to write: not a folder, in a folder that exists.</summary>

@@ -61,8 +61,8 @@ public static class MnistData
     private static ImageDataset LoadSet(string directory, string imagesName, string labelsName)
     {
         CheckDirectory(directory);
-        string imagesPath = Resolve(directory, imagesName);
-        string labelsPath = Resolve(directory, labelsName);
+        string imagesPath = PathOf(directory, imagesName);
+        string labelsPath = PathOf(directory, labelsName);
         IdxFile images = IdxReader.Read(imagesPath);
         IdxFile labels = IdxReader.Read(labelsPath);
         return ImageDataset.FromIdx(images, labels, imagesPath, labelsPath);
@@ -74,8 +74,9 @@ public static class MnistData
         if (!Directory.Exists(directory)) throw new DataFormatException(directory, "folder not found");
     }
 
-    /// <summary>The path of <paramref name="name"/> in <paramref name="directory"/>, plain if it exists, else gzipped.</summary>
-    private static string Resolve(string directory, string name)
+    /// <summary>The file the loaders read for <paramref name="name"/> (such as <see cref="TestImagesName"/>) in <paramref name="directory"/>: plain if it exists, else gzipped.</summary>
+    /// <exception cref="DataFormatException">Neither exists.</exception>
+    public static string PathOf(string directory, string name)
     {
         string plain = Path.Combine(directory, name);
         if (File.Exists(plain)) return plain;
