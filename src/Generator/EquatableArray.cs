@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 
-namespace NetGen.Generator.Model;
+namespace NetGen.Generator;
 
 /// <summary>
 /// An immutable array compared by its elements, so records holding it compare by value and the

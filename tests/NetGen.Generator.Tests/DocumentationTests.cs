@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator.Diagnostics;
-using NetGen.Generator.Spec;
+using NetGen.Generator.Language;
 using Xunit;
 
 namespace NetGen.Generator.Tests;
@@ -15,7 +15,7 @@ namespace NetGen.Generator.Tests;
 /// <summary>
 /// The user-facing documents cannot drift from the code: every diagnostic is documented (with a message that
 /// fits its descriptor) and tracked as shipped, and nets.schema.json offers exactly the values and properties
-/// SpecParser accepts.
+/// the parser accepts (the words and property lists of SpecWords).
 /// </summary>
 public class DocumentationTests
 {
@@ -130,8 +130,8 @@ public class DocumentationTests
 
     private static string[] ParserList(string field)
     {
-        FieldInfo? info = typeof(SpecParser).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
-        Assert.True(info is not null, $"SpecParser.{field} not found; update DocumentationTests if it was renamed");
+        FieldInfo? info = typeof(SpecWords).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+        Assert.True(info is not null, $"SpecWords.{field} not found; update DocumentationTests if it was renamed");
         return (string[])info!.GetValue(null)!;
     }
 
@@ -147,30 +147,30 @@ public class DocumentationTests
     public void Schema_activations_equal_the_parser_activations()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecParser.Activations, Enum(Property(schema, "dense_layer", "activation")));
-        Assert.Equal(SpecParser.Activations, Enum(Property(schema, "network", "activation")));
+        Assert.Equal(SpecWords.Activations.Words, Enum(Property(schema, "dense_layer", "activation")));
+        Assert.Equal(SpecWords.Activations.Words, Enum(Property(schema, "network", "activation")));
     }
 
     [Fact]
     public void Schema_losses_equal_the_parser_losses()
     {
-        Assert.Equal(SpecParser.Losses, Enum(Property(Schema(), "network", "loss")));
+        Assert.Equal(SpecWords.Losses.Words, Enum(Property(Schema(), "network", "loss")));
     }
 
     [Fact]
     public void Schema_initializers_equal_the_parser_initializers()
     {
-        Assert.Equal(SpecParser.Initializers, Enum(Property(Schema(), "dense_layer", "init")));
+        Assert.Equal(SpecWords.Initializers.Words, Enum(Property(Schema(), "dense_layer", "init")));
     }
 
     [Fact]
     public void Schema_optimizer_types_equal_the_parser_optimizers()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecParser.Optimizers, Enum(Property(schema, "optimizer", "type")));
+        Assert.Equal(SpecWords.Optimizers.Words, Enum(Property(schema, "optimizer", "type")));
         // Each optimizer definition takes its own types, and together they take them all.
         string[] byDefinition = Values(Property(schema, "adam_optimizer", "type")).Concat(Values(Property(schema, "sgd_optimizer", "type"))).ToArray();
-        Assert.Equal(SpecParser.Optimizers, byDefinition);
+        Assert.Equal(SpecWords.Optimizers.Words, byDefinition);
         Assert.Equal(new[] { "sgd" }, Values(Property(schema, "sgd_optimizer", "type")));
     }
 
@@ -192,7 +192,7 @@ public class DocumentationTests
         string[] alternatives = Definition(schema, "layer").GetProperty("oneOf").EnumerateArray().Select(e => e.GetProperty("$ref").GetString()!).ToArray();
         Assert.Equal(new[] { "#/$defs/dense_layer", "#/$defs/dropout_layer" }, alternatives);
         string[] types = Values(Property(schema, "dense_layer", "type")).Concat(Values(Property(schema, "dropout_layer", "type"))).ToArray();
-        Assert.Equal(SpecParser.LayerTypes, types);
+        Assert.Equal(SpecWords.LayerTypes, types);
         // "type" may be left out of a dense layer only.
         Assert.DoesNotContain("type", Required(Definition(schema, "dense_layer")));
         Assert.Contains("type", Required(Definition(schema, "dropout_layer")));
@@ -202,10 +202,10 @@ public class DocumentationTests
     public void Schema_defaults_equal_the_parser_defaults()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecParser.DefaultAlpha, Property(schema, "dense_layer", "alpha").GetProperty("default").GetSingle());
+        Assert.Equal(SpecDefaults.Alpha, Property(schema, "dense_layer", "alpha").GetProperty("default").GetSingle());
         Assert.Equal("dense", Property(schema, "dense_layer", "type").GetProperty("default").GetString());
-        Assert.Equal(SpecParser.Initializers[0], Property(schema, "dense_layer", "init").GetProperty("default").GetString());
-        Assert.Equal(SpecParser.Losses[0], Property(schema, "network", "loss").GetProperty("default").GetString());
+        Assert.Equal(SpecWords.Initializers.Words[0], Property(schema, "dense_layer", "init").GetProperty("default").GetString());
+        Assert.Equal(SpecWords.Losses.Words[0], Property(schema, "network", "loss").GetProperty("default").GetString());
         Assert.Contains("lr", Required(Definition(schema, "sgd_optimizer")));
         Assert.False(Property(schema, "sgd_optimizer", "lr").TryGetProperty("default", out _), "sgd has no default learning rate");
     }
@@ -213,7 +213,7 @@ public class DocumentationTests
     [Theory]
     [InlineData(null, "RootProperties")]
     [InlineData("network", "NetworkProperties")]
-    [InlineData("dense_layer", "LayerProperties")]
+    [InlineData("dense_layer", "DenseProperties")]
     [InlineData("dropout_layer", "DropoutProperties")]
     [InlineData("adam_optimizer", "AdamProperties")]
     [InlineData("sgd_optimizer", "SgdProperties")]

@@ -47,7 +47,7 @@ public class EmissionTests
         Assert.Contains("Epsilon = 1.5E-07f", invariant);
         Assert.Contains("DefaultSeed = -12", invariant);
         Assert.Contains("Fc1Alpha = 0.125f", invariant);
-        Assert.Contains("Fc1DropRate = 0.35f", invariant);
+        Assert.Contains("Dropout1Rate = 0.35f", invariant);
         Assert.Contains("Momentum = 0.95f", invariant);
         Assert.Contains("WeightDecay = 0.00025f", invariant);
     }
@@ -75,13 +75,13 @@ public class EmissionTests
         string code = Assert.Single(result.GeneratedSources).SourceText.ToString();
         if (isSealed)
         {
-            Assert.Contains("public void Dispose() => _workers?.Dispose();", code);
+            Assert.Contains("public void Dispose() => _core.Dispose();", code);
             Assert.DoesNotContain("Dispose(bool", code);
         }
         else
         {
-            Assert.Contains("public void Dispose()\n    {\n        Dispose(true);\n        global::System.GC.SuppressFinalize(this);\n    }", code);
-            Assert.Contains("protected virtual void Dispose(bool disposing)\n    {\n        if (disposing) _workers?.Dispose();\n    }", code);
+            Assert.Contains("public void Dispose()\n        {\n            Dispose(true);\n            global::System.GC.SuppressFinalize(this);\n        }", code);
+            Assert.Contains("protected virtual void Dispose(bool disposing)\n        {\n            if (disposing) _core.Dispose();\n        }", code);
         }
     }
 
@@ -109,9 +109,10 @@ public class EmissionTests
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
         // NetGen's own steps (Roslyn's internal steps of ForAttributeWithMetadataName hold syntax by design).
-        string[] ours = { NetworkGenerator.TrackingNames.SpecFiles, NetworkGenerator.TrackingNames.NetworkClasses, NetworkGenerator.TrackingNames.Bindings, NetworkGenerator.TrackingNames.Models };
+        string[] ours = { NetworkGenerator.TrackingNames.SpecFiles, NetworkGenerator.TrackingNames.NetworkClasses, NetworkGenerator.TrackingNames.Bindings, NetworkGenerator.TrackingNames.Models, NetworkGenerator.TrackingNames.Plans };
         var values = ours.SelectMany(name => result.TrackedSteps[name]).SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
         Assert.Contains(values, v => v is GenerationModel);
+        Assert.Contains(values, v => v is NetGen.Generator.Plan.NetworkPlan);
         foreach (object value in values) AssertPlain(value, new HashSet<object>(ReferenceEqualityComparer.Instance), "step output");
     }
 

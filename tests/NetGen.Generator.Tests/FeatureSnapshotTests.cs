@@ -10,9 +10,10 @@ namespace NetGen.Generator.Tests;
 
 /// <summary>
 /// One small network per language feature, generated from a real compilation, reviewed as a snapshot
-/// (<c>FeatureSnapshotTests.Generates.ForScenario.*.approved.cs</c>) and compiled with warnings as errors.
+/// (<c>Snapshots/FeatureSnapshotTests.Generates.ForScenario.*.approved.cs</c>) and compiled with warnings as errors.
 /// </summary>
 [UseReporter(typeof(QuietReporter))]
+[UseApprovalSubdirectory("Snapshots")]
 public class FeatureSnapshotTests
 {
     public static TheoryData<string, string> Features => new()

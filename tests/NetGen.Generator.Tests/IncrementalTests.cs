@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Generator.Model;
+using NetGen.Generator.Plan;
 using Xunit;
 
 namespace NetGen.Generator.Tests;
@@ -21,7 +22,7 @@ public class IncrementalTests
         driver = driver.RunGenerators(edited);
 
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
-        foreach (string step in new[] { NetworkGenerator.TrackingNames.SpecFiles, NetworkGenerator.TrackingNames.NetworkClasses, NetworkGenerator.TrackingNames.Bindings, NetworkGenerator.TrackingNames.Models })
+        foreach (string step in new[] { NetworkGenerator.TrackingNames.SpecFiles, NetworkGenerator.TrackingNames.NetworkClasses, NetworkGenerator.TrackingNames.Bindings, NetworkGenerator.TrackingNames.Models, NetworkGenerator.TrackingNames.Plans })
         {
             var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);
@@ -82,6 +83,12 @@ public class IncrementalTests
         Assert.True(models["A"] is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
             $"{NetworkGenerator.TrackingNames.Models} step of A is {models["A"]}: an edit of network \"b\" alone must leave A's model equal to the previous run's");
         Assert.Equal(IncrementalStepRunReason.Modified, models["B"]);
+        // ... so A's plan is not made again, B's is.
+        Dictionary<string, IncrementalStepRunReason> plans = result.TrackedSteps[NetworkGenerator.TrackingNames.Plans]
+            .SelectMany(s => s.Outputs)
+            .ToDictionary(o => ((NetworkPlan)o.Value).Class.ClassName, o => o.Reason);
+        Assert.True(plans["A"] is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"plan of A is {plans["A"]}");
+        Assert.Equal(IncrementalStepRunReason.Modified, plans["B"]);
 
         // The source output of A is not run again; B's is.
         Dictionary<string, IncrementalStepRunReason> emitted = SourceOutputReasons(result);
@@ -103,12 +110,12 @@ public class IncrementalTests
         var reasons = new Dictionary<string, IncrementalStepRunReason>();
         foreach (IncrementalGeneratorRunStep step in result.TrackedOutputSteps.SelectMany(s => s.Value))
         {
-            // The output that emits code is the one fed by the Models step; its input names the class.
+            // The output that emits code is the one fed by the Plans step; its input names the class.
             foreach (var (source, index) in step.Inputs)
             {
-                if (source.Name != NetworkGenerator.TrackingNames.Models) continue;
-                var model = (GenerationModel)source.Outputs[index].Value;
-                reasons.Add(model.Class.ClassName, Assert.Single(step.Outputs).Reason);
+                if (source.Name != NetworkGenerator.TrackingNames.Plans) continue;
+                var plan = (NetworkPlan)source.Outputs[index].Value;
+                reasons.Add(plan.Class.ClassName, Assert.Single(step.Outputs).Reason);
             }
         }
         return reasons;

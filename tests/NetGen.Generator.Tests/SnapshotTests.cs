@@ -1,18 +1,22 @@
 using System.Linq;
 using System.Runtime.CompilerServices;
 using ApprovalTests;
+using ApprovalTests.Namers;
 using ApprovalTests.Reporters;
 using NetGen.Generator.Emit;
+using NetGen.Generator.Language;
 using NetGen.Generator.Model;
+using NetGen.Generator.Plan;
 using Xunit;
 
 namespace NetGen.Generator.Tests;
 
 /// <summary>
-/// The generated code as reviewed files (<c>*.approved.cs</c> beside this file). A change to the emitters shows
-/// up as a <c>*.received.cs</c> to diff and, once reviewed, copy over the approved file.
+/// The generated code as reviewed files (<c>Snapshots/*.approved.cs</c>). A change to the emitters shows up there as a
+/// <c>*.received.cs</c> to diff and, once reviewed, copy over the approved file.
 /// </summary>
 [UseReporter(typeof(QuietReporter))] // DiffReporter throws where no diff tool is installed, as in CI.
+[UseApprovalSubdirectory("Snapshots")]
 public class SnapshotTests
 {
     [Fact]
@@ -37,18 +41,18 @@ public class SnapshotTests
         var network = new NetworkSpec(
             "small",
             3,
-            new EquatableArray<DenseLayer>(new[]
+            new EquatableArray<LayerSpec>(new LayerSpec[]
             {
-                new DenseLayer("hidden", 3, 5, Activation.Relu),
-                new DenseLayer("fc2", 5, 4, Activation.Identity),
-                new DenseLayer("fc3", 4, 2, Activation.Identity),
+                new DenseLayerSpec("hidden", 5, Activation.Relu),
+                new DenseLayerSpec("fc2", 4),
+                new DenseLayerSpec("fc3", 2),
             }),
             LossKind.CrossEntropy,
             new OptimizerSpec(OptimizerKind.Adam, 0.01f, 0.8, 0.99, 1e-6f),
             new TrainingSpec(4, 2, 7));
         var model = new GenerationModel(new NetworkClass("", "SmallNet", "internal", "SmallNet", IsSealed: true), network);
 
-        string code = NetworkEmitter.Emit(model);
+        string code = NetworkEmitter.Emit(Planner.Plan(model));
 
         var compilation = GeneratorHarness.Compilation("[NetGen.Network(\"small\")] internal sealed partial class SmallNet;", code);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));

@@ -1,51 +1,38 @@
-using NetGen.Generator.Model;
+using NetGen.Generator.Plan;
 
 namespace NetGen.Generator.Emit;
 
 /// <summary>
-/// Emits the loss: a kernel that returns the batch's mean loss and writes dLoss/d(output) for every output,
-/// and how outputs become a predicted class.
+/// Prints the loss: a kernel that returns the sum of the rows' losses and writes dLoss/d(output) for every output, and
+/// how outputs become a predicted class.
 /// </summary>
 internal static class LossEmitter
 {
-    public static string Describe(LossKind loss) => loss switch
-    {
-        LossKind.BinaryCrossEntropy => "binary cross-entropy loss (with logits)",
-        LossKind.MeanSquaredError => "mean squared error loss",
-        _ => "cross-entropy loss",
-    };
+    /// <summary>How Classify picks the class, for documentation.</summary>
+    public static string ClassRule(LossPlan loss) => loss.Kernel == LossKernel.BinaryCrossEntropy
+        ? "1 if the output is above 0 (probability above 0.5), else 0"
+        : "the index of the largest output (the first such on a tie)";
 
-    /// <summary>The kernel's name; cross-entropy takes class labels, the others float targets.</summary>
-    public static string KernelName(LossKind loss) => loss switch
+    public static void Emit(SourceWriter w, LossPlan loss)
     {
-        LossKind.BinaryCrossEntropy => "BinaryCrossEntropy",
-        LossKind.MeanSquaredError => "MeanSquaredError",
-        _ => "CrossEntropy",
-    };
-
-    /// <summary>Classes <c>Predict</c> can return: two for one-output binary cross-entropy, else one per output.</summary>
-    public static string ClassCount(LossKind loss) => loss == LossKind.BinaryCrossEntropy ? "2" : "OutputSize";
-
-    public static void Emit(SourceWriter w, LossKind loss)
-    {
-        switch (loss)
+        switch (loss.Kernel)
         {
-            case LossKind.CrossEntropy:
+            case LossKernel.CrossEntropy:
                 EmitCrossEntropy(w);
                 break;
-            case LossKind.BinaryCrossEntropy:
+            case LossKernel.BinaryCrossEntropy:
                 EmitBinaryCrossEntropy(w);
                 break;
-            case LossKind.MeanSquaredError:
+            case LossKernel.MeanSquaredError:
                 EmitMeanSquaredError(w);
                 break;
         }
     }
 
     /// <summary>The body of <c>Classify(outputs)</c>.</summary>
-    public static void EmitClassify(SourceWriter w, LossKind loss)
+    public static void EmitClassify(SourceWriter w, LossPlan loss)
     {
-        if (loss == LossKind.BinaryCrossEntropy)
+        if (loss.Kernel == LossKernel.BinaryCrossEntropy)
         {
             w.Line("return outputs[0] > 0f ? 1 : 0; // the logit of class 1: sigmoid(z) > 0.5 exactly when z > 0");
             return;
@@ -63,22 +50,22 @@ internal static class LossEmitter
         w.Line("/// logsumexp(z) - z[label] with the row maximum subtracted first so exp never overflows.");
         w.Line("/// </summary>");
         w.Line("// logits: [rows, OutputSize], labels: [rows], dLogits: [rows, OutputSize]");
-        w.Open("private static double CrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> dLogits, int rows, int totalRows)");
+        w.Open("private static double CrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> dLogits, int rows, int totalRows)");
         w.Line("float invRows = 1f / totalRows;");
         w.Line("double total = 0;");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line("global::System.ReadOnlySpan<float> z = logits.Slice(r * OutputSize, OutputSize);");
-        w.Line("global::System.Span<float> dz = dLogits.Slice(r * OutputSize, OutputSize);");
+        w.Line("ReadOnlySpan<float> z = logits.Slice(r * OutputSize, OutputSize);");
+        w.Line("Span<float> dz = dLogits.Slice(r * OutputSize, OutputSize);");
         w.Line("float max = z[0];");
-        w.Line("for (int o = 1; o < OutputSize; o++) max = global::System.MathF.Max(max, z[o]);");
+        w.Line("for (int o = 1; o < OutputSize; o++) max = MathF.Max(max, z[o]);");
         w.Line("float sum = 0f;");
         w.Open("for (int o = 0; o < OutputSize; o++)");
-        w.Line("float e = global::System.MathF.Exp(z[o] - max);");
+        w.Line("float e = MathF.Exp(z[o] - max);");
         w.Line("dz[o] = e;");
         w.Line("sum += e;");
         w.Close();
         w.Line("int label = labels[r];");
-        w.Line("total += max + global::System.MathF.Log(sum) - z[label];");
+        w.Line("total += max + MathF.Log(sum) - z[label];");
         w.Line("float scale = invRows / sum;");
         w.Line("for (int o = 0; o < OutputSize; o++) dz[o] *= scale;");
         w.Line("dz[label] -= invRows;");
@@ -96,14 +83,14 @@ internal static class LossEmitter
         w.Line("/// Returns the sum of the losses.");
         w.Line("/// </summary>");
         w.Line("// logits, targets, dLogits: [rows, OutputSize]");
-        w.Open("private static double BinaryCrossEntropy(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dLogits, int rows, int totalRows)");
+        w.Open("private static double BinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits, int rows, int totalRows)");
         w.Line("int count = rows * OutputSize;");
         w.Line("float invCount = 1f / (totalRows * OutputSize);");
         w.Line("double total = 0;");
         w.Open("for (int k = 0; k < count; k++)");
         w.Line("float z = logits[k], t = targets[k];");
-        w.Line("total += global::System.Math.Max(z, 0.0) - (double)z * t + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs((double)z)));");
-        w.Line("dLogits[k] = (Sigmoid(z) - t) * invCount;");
+        w.Line("total += Math.Max(z, 0.0) - (double)z * t + Math.Log(1.0 + Math.Exp(-Math.Abs((double)z)));");
+        w.Line("dLogits[k] = (Activations.Sigmoid(z) - t) * invCount;");
         w.Close();
         w.Line("return total;");
         w.Close();
@@ -114,7 +101,7 @@ internal static class LossEmitter
     {
         w.Line("/// <summary>(y - t)^2 summed over the rows' values (their mean is PyTorch's MSELoss); dLoss/dy = 2 (y - t) / (totalRows OutputSize).</summary>");
         w.Line("// outputs, targets, dOutputs: [rows, OutputSize]");
-        w.Open("private static double MeanSquaredError(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> dOutputs, int rows, int totalRows)");
+        w.Open("private static double MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> dOutputs, int rows, int totalRows)");
         w.Line("int count = rows * OutputSize;");
         w.Line("float scale = 2f / (totalRows * OutputSize);");
         w.Line("double total = 0;");

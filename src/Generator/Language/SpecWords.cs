@@ -1,0 +1,48 @@
+namespace NetGen.Generator.Language;
+
+/// <summary>
+/// The words of nets.json in one place: the values of each choice paired with what they mean, the layer types, and
+/// the properties each object takes. The parser reads them, the emitters write them into comments and the architecture
+/// description, and tests hold nets.schema.json and the documentation to them.
+/// </summary>
+internal static class SpecWords
+{
+    public static readonly WordTable<Activation> Activations = new(
+        ("relu", Activation.Relu),
+        ("leaky_relu", Activation.LeakyRelu),
+        ("tanh", Activation.Tanh),
+        ("sigmoid", Activation.Sigmoid),
+        ("gelu", Activation.Gelu),
+        ("softplus", Activation.Softplus),
+        ("identity", Activation.Identity));
+
+    public static readonly WordTable<LossKind> Losses = new(
+        ("cross_entropy", LossKind.CrossEntropy),
+        ("binary_cross_entropy", LossKind.BinaryCrossEntropy),
+        ("mse", LossKind.MeanSquaredError));
+
+    public static readonly WordTable<OptimizerKind> Optimizers = new(
+        ("adam", OptimizerKind.Adam),
+        ("adamw", OptimizerKind.AdamW),
+        ("sgd", OptimizerKind.Sgd));
+
+    public static readonly WordTable<Initializer> Initializers = new(
+        ("default", Initializer.Default),
+        ("xavier_uniform", Initializer.XavierUniform),
+        ("kaiming_uniform", Initializer.KaimingUniform),
+        ("kaiming_normal", Initializer.KaimingNormal),
+        ("zeros", Initializer.Zeros));
+
+    /// <summary>The layer types, in the order the schema's <c>layer</c> alternatives list them; a layer without a type is dense.</summary>
+    public const string DenseLayer = "dense", DropoutLayer = "dropout";
+
+    public static readonly string[] LayerTypes = { DenseLayer, DropoutLayer };
+
+    public static readonly string[] RootProperties = { "$schema", "networks" };
+    public static readonly string[] NetworkProperties = { "input", "layers", "shape", "activation", "loss", "optimizer", "training" };
+    public static readonly string[] DenseProperties = { "type", "name", "units", "activation", "alpha", "bias", "init" };
+    public static readonly string[] DropoutProperties = { "type", "rate" };
+    public static readonly string[] AdamProperties = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" };
+    public static readonly string[] SgdProperties = { "type", "lr", "momentum", "nesterov", "weight_decay" };
+    public static readonly string[] TrainingProperties = { "batch_size", "epochs", "seed" };
+}

@@ -1,0 +1,356 @@
+using System;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Language;
+
+namespace NetGen.Generator.Layers;
+
+/// <summary>
+/// The kernels of a dense layer, <c>Fc1Forward</c> and <c>Fc1Backward</c>: static methods over spans whose sizes are the
+/// layer's constants. Weights are <c>[in, out]</c> row-major, so the forward product and the weight gradient both run
+/// along contiguous outputs. Where the CPU accelerates <c>Vector256</c>, register-blocked bodies run: outputs in blocks of
+/// up to <see cref="BlockVectors"/> vectors whose sums stay in registers while the inputs stream past, zero inputs skipped
+/// through a list built without branches, multiply-adds fused where the CPU has FMA. Elsewhere portable
+/// <c>Vector&lt;T&gt;</c> bodies run.
+/// </summary>
+internal static class DenseKernels
+{
+    /// <summary>Floats per <c>Vector256</c>.</summary>
+    private const int Lanes = 8;
+
+    /// <summary>Accumulators per block: 8 of the 16 vector registers, leaving room for the broadcast input and a load.</summary>
+    private const int BlockVectors = 8;
+
+    /// <summary>Rows whose list the backward kernel keeps on the stack; a larger batch rents it.</summary>
+    private const int ListedRowsOnStack = 1024;
+
+    public static void EmitForward(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        bool keepZ = p.PreActivation is not null;
+        w.Line($"/// <summary>{p.Name} forward: y = {ActivationCode.Formula(p.Activation, p.Alpha, p.HasBias ? "x W + b" : "x W")}, row by row; each nonzero input adds its weight row to the outputs.</summary>");
+        w.Line($"// x: [rows, {p.Inputs}], w: [{p.Inputs}, {p.Units}] (row-major [in, out]){(p.HasBias ? $", b: [{p.Units}]" : "")}, y: [rows, {p.Units}]{(keepZ ? $", z: empty, or [rows, {p.Units}] to keep the pre-activations for training" : "")}");
+        string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, int rows";
+        w.Open($"private static void {p.Pascal}Forward({parameters})");
+        w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
+        if (p.BlockedForward)
+        {
+            w.Open("if (Vector256.IsHardwareAccelerated)");
+            EmitBlockedForward(w, p);
+            w.Close();
+            w.Line("// Portable kernel: Vector<float> of any width.");
+        }
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"Span<float> yr = y.Slice(r * {@out}, {@out});");
+        w.Line(p.HasBias ? "b.CopyTo(yr);" : "yr.Clear();");
+        w.Line("ref float y0 = ref MemoryMarshal.GetReference(yr);");
+        w.Open($"for (int i = 0; i < {@in}; i++)");
+        w.Line("float xi = xr[i];");
+        w.Line("if (xi == 0f) continue; // blank pixels and ReLU zeros add nothing");
+        w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        w.Line("var xv = new Vector<float>(xi);");
+        w.Line("int o = 0;");
+        w.Open(Loops.Vector("o", @out));
+        w.Line("var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));");
+        w.Line("Vector.StoreUnsafe(sum, ref y0, (nuint)o);");
+        w.Close();
+        w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);");
+        w.Close();
+        if (keepZ) w.Line($"if (!z.IsEmpty) yr.CopyTo(z.Slice(r * {@out}, {@out}));");
+        ActivationCode.EmitInPlace(w, p.Activation, p.AlphaConstant, @out);
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// The blocked forward body: per row, list the nonzero inputs, then for each block of outputs sum
+    /// <c>x[i] W[i, block]</c> over them in registers, and store the block once. Ends with <c>return;</c>.
+    /// </summary>
+    private static void EmitBlockedForward(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        bool fused = p.Activation is Activation.Relu or Activation.LeakyRelu or Activation.Identity;
+        Blocks blocks = new(p.Units, @out);
+        blocks.EmitConstants(w);
+        w.Line($"Span<int> nonzero = stackalloc int[{@in}];");
+        w.Line("ref int nz0 = ref MemoryMarshal.GetReference(nonzero);");
+        if (p.HasBias) w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);");
+        if (p.Activation == Activation.LeakyRelu) w.Line($"var slope = Vector256.Create({p.AlphaConstant});");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line($"ref float x0 = ref MemoryMarshal.GetReference(x.Slice(r * {@in}, {@in}));");
+        w.Line($"ref float y0 = ref MemoryMarshal.GetReference(y.Slice(r * {@out}, {@out}));");
+        w.Line("int n = 0;");
+        w.Open($"for (int i = 0; i < {@in}; i++)");
+        w.Line("Unsafe.Add(ref nz0, n) = i;");
+        w.Line("n += Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict");
+        w.Close();
+        blocks.Each(w, (start, vectors) =>
+        {
+            for (int j = 0; j < vectors; j++)
+                w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
+            EmitListedSums(w, "i", "Unsafe.Add(ref x0, i)", "wi", $"Unsafe.Add(ref w0, i * {@out} + {start})", vectors);
+            for (int j = 0; j < vectors; j++)
+            {
+                string value = p.Activation switch
+                {
+                    Activation.Relu => $"Vector256.Max(a{j}, Vector256<float>.Zero)",
+                    Activation.LeakyRelu => $"Vector256.ConditionalSelect(Vector256.GreaterThan(a{j}, Vector256<float>.Zero), a{j}, a{j} * slope)",
+                    _ => $"a{j}",
+                };
+                w.Line($"Vector256.StoreUnsafe({value}, ref y0, (nuint)({start} + {j * Lanes}));");
+            }
+        });
+        if (blocks.HasTail)
+        {
+            w.Open($"for (int o = vectorized; o < {@out}; o++)");
+            w.Line(p.HasBias ? "float s = Unsafe.Add(ref b0, o);" : "float s = 0f;");
+            w.Open("for (int k = 0; k < n; k++)");
+            w.Line("int i = Unsafe.Add(ref nz0, k);");
+            w.Line($"s += Unsafe.Add(ref x0, i) * Unsafe.Add(ref w0, i * {@out} + o);");
+            w.Close();
+            w.Line(p.Activation switch
+            {
+                Activation.Relu => "Unsafe.Add(ref y0, o) = MathF.Max(s, 0f);",
+                Activation.LeakyRelu => $"Unsafe.Add(ref y0, o) = s > 0f ? s : s * {p.AlphaConstant};",
+                _ => "Unsafe.Add(ref y0, o) = s;",
+            });
+            w.Close();
+        }
+        if (!fused)
+        {
+            if (p.PreActivation is not null) w.Line($"if (!z.IsEmpty) MemoryMarshal.CreateReadOnlySpan(ref y0, {@out}).CopyTo(z.Slice(r * {@out}, {@out}));");
+            ActivationCode.EmitInPlace(w, p.Activation, p.AlphaConstant, @out);
+        }
+        w.Close();
+        w.Line("return;");
+    }
+
+    public static void EmitBackward(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient, bias = p.HasBias;
+        w.Line($"/// <summary>{p.Name} backward: writes dW = x^T dz{(bias ? " and db = sum of dz rows" : "")}{(dx ? $", and writes dx = (dz W^T){(mask ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
+        w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w and dw: [{p.Inputs}, {p.Units}]{(bias ? $", db: [{p.Units}]" : "")}{(dx ? $", dx: [rows, {p.Inputs}]" : "")}");
+        string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz"
+            + (dx ? ", float[] w" : "")
+            + ", float[] dw"
+            + (bias ? ", float[] db" : "")
+            + (dx ? ", Span<float> dx" : "")
+            + ", int rows";
+        w.Open($"private static void {p.Pascal}Backward({parameters})");
+        if (dx) w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
+        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
+        if (bias) w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
+        w.Open("if (Vector256.IsHardwareAccelerated)");
+        EmitBlockedBackward(w, p);
+        w.Close();
+        w.Line("// Portable kernel: Vector<float> of any width, accumulating into cleared gradients.");
+        w.Line("Array.Clear(dw);");
+        if (bias) w.Line("Array.Clear(db);");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {@out}, {@out}));");
+        if (dx) w.Line($"Span<float> dxr = dx.Slice(r * {@in}, {@in});");
+        if (bias)
+        {
+            w.Line("int b = 0;");
+            w.Open(Loops.Vector("b", @out));
+            w.Line("Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)b) + Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);");
+            w.Close();
+            w.Line($"for (; b < {@out}; b++) Unsafe.Add(ref db0, b) += Unsafe.Add(ref dz0, b);");
+        }
+        w.Open($"for (int i = 0; i < {@in}; i++)");
+        w.Line("float xi = xr[i];");
+        if (!dx)
+        {
+            w.Line("if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient");
+        }
+        else if (mask)
+        {
+            w.Open("if (xi == 0f)");
+            w.Line("dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW");
+            w.Line("continue;");
+            w.Close();
+        }
+        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
+        if (dx) w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        w.Line("var xv = new Vector<float>(xi);");
+        if (dx) w.Line("var acc = Vector<float>.Zero;");
+        w.Line("int o = 0;");
+        w.Open(Loops.Vector("o", @out));
+        w.Line("var g = Vector.LoadUnsafe(ref dz0, (nuint)o);");
+        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz");
+        if (dx) w.Line("acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);");
+        w.Close();
+        if (dx)
+        {
+            w.Line("float sum = Vector.Sum(acc);");
+            w.Open($"for (; o < {@out}; o++)");
+            w.Line("float g = Unsafe.Add(ref dz0, o);");
+            w.Line("Unsafe.Add(ref dwi, o) += xi * g;");
+            w.Line("sum += Unsafe.Add(ref wi, o) * g;");
+            w.Close();
+            w.Line(mask ? "dxr[i] = sum; // relu'(x) = 1 here, since x > 0" : "dxr[i] = sum;");
+        }
+        else
+        {
+            w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);");
+        }
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// The blocked backward body. For each input i: list the rows where x[r, i] is nonzero (without branches), then per
+    /// block of outputs <c>dW[i, block] = sum over them of x[r, i] dz[r, block]</c> in registers, stored once; and, when
+    /// the input needs a gradient, <c>dx[r, i] = dz[r, :] . W[i, :]</c> with W's block held in registers (only the listed
+    /// rows after a ReLU, whose derivative is 0 where x is). Writes dW, db and dx (no clearing needed). Ends with <c>return;</c>.
+    /// </summary>
+    private static void EmitBlockedBackward(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient;
+        Blocks blocks = new(p.Units, @out);
+        blocks.EmitConstants(w);
+        w.Line($"const int listedOnStack = {ListedRowsOnStack};");
+        w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
+        w.Line("ref float dz0 = ref MemoryMarshal.GetReference(dz);");
+        if (dx) w.Line("ref float dx0 = ref MemoryMarshal.GetReference(dx);");
+        w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
+        w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
+        w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
+        w.Open($"for (int i = 0; i < {@in}; i++)");
+        w.Line("int n = 0;");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line("Unsafe.Add(ref nz0, n) = r;");
+        w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
+        if (dx) w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) = 0f;");
+        w.Close();
+        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
+        if (dx) w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        // The rows whose dx the block adds to: the listed ones after a ReLU, all of them otherwise.
+        string dxLoop = mask ? "for (int k = 0; k < n; k++)" : "for (int r = 0; r < rows; r++)";
+        blocks.Each(w, (start, vectors) =>
+        {
+            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
+            EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
+            for (int j = 0; j < vectors; j++)
+                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * Lanes}));");
+            if (!dx) return;
+            for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = Vector256.LoadUnsafe(ref wi, (nuint)({start} + {j * Lanes}));");
+            w.Open(dxLoop);
+            if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
+            w.Line($"ref float dzr = ref Unsafe.Add(ref dz0, r * {@out} + {start});");
+            w.Line("var s = wv0 * Vector256.LoadUnsafe(ref dzr, 0);");
+            for (int j = 1; j < vectors; j++) w.Line($"s = Vector256.MultiplyAddEstimate(wv{j}, Vector256.LoadUnsafe(ref dzr, {j * Lanes}), s);");
+            w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += Vector256.Sum(s);");
+            w.Close();
+        });
+        if (blocks.HasTail)
+        {
+            w.Open($"for (int o = vectorized; o < {@out}; o++)");
+            w.Line("float s = 0f;");
+            w.Open("for (int k = 0; k < n; k++)");
+            w.Line("int r = Unsafe.Add(ref nz0, k);");
+            w.Line($"s += Unsafe.Add(ref x0, r * {@in} + i) * Unsafe.Add(ref dz0, r * {@out} + o);");
+            w.Close();
+            w.Line("Unsafe.Add(ref dwi, o) = s;");
+            w.Close();
+            if (dx)
+            {
+                w.Open(dxLoop);
+                if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
+                w.Line("float s = 0f;");
+                w.Line($"for (int o = vectorized; o < {@out}; o++) s += Unsafe.Add(ref dz0, r * {@out} + o) * Unsafe.Add(ref wi, o);");
+                w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += s;");
+                w.Close();
+            }
+        }
+        w.Close();
+        w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
+        if (p.HasBias)
+        {
+            w.Line("Array.Clear(db);");
+            w.Open("for (int r = 0; r < rows; r++)");
+            w.Open($"for (int o = 0; o < {@out}; o++)");
+            w.Line($"Unsafe.Add(ref db0, o) += Unsafe.Add(ref dz0, r * {@out} + o);");
+            w.Close();
+            w.Close();
+        }
+        w.Line("return;");
+    }
+
+    /// <summary>
+    /// The inner loop both blocked kernels share: for each listed index (named <paramref name="index"/>), broadcast its
+    /// input value and add it times the row of vectors at <paramref name="rowExpression"/> into the accumulators a0, a1, ...
+    /// </summary>
+    private static void EmitListedSums(SourceWriter w, string index, string inputExpression, string row, string rowExpression, int vectors)
+    {
+        w.Open("for (int k = 0; k < n; k++)");
+        w.Line($"int {index} = Unsafe.Add(ref nz0, k);");
+        w.Line($"var xv = Vector256.Create({inputExpression});");
+        w.Line($"ref float {row} = ref {rowExpression};");
+        for (int j = 0; j < vectors; j++)
+            w.Line($"a{j} = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref {row}, {j * Lanes}), a{j});");
+        w.Close();
+    }
+
+    /// <summary>
+    /// How a layer's outputs split into register blocks: full blocks of <see cref="BlockVectors"/> vectors (a loop, or one
+    /// block), one block of the remaining whole vectors, and a tail of single outputs; the bounds as named constants.
+    /// </summary>
+    private readonly struct Blocks
+    {
+        private readonly int _full, _rest;
+        private readonly string _out;
+
+        public Blocks(int units, string @out)
+        {
+            int vectors = units / Lanes;
+            _full = vectors / BlockVectors;
+            _rest = vectors % BlockVectors;
+            HasTail = units % Lanes != 0;
+            _out = @out;
+        }
+
+        /// <summary>Whether single outputs remain after the whole vectors.</summary>
+        public bool HasTail { get; }
+
+        private bool NeedsBlocked => _full > 1 || (_full == 1 && _rest > 0);
+
+        /// <summary>The bounds the loops use: <c>block</c>, <c>blocked</c> (outputs in whole blocks), <c>vectorized</c> (in whole vectors).</summary>
+        public void EmitConstants(SourceWriter w)
+        {
+            if (NeedsBlocked) w.Line($"const int block = {BlockVectors * Lanes}, blocked = {_out} / block * block; // outputs whose sums stay in 8 Vector256 registers");
+            if (HasTail) w.Line($"const int vectorized = {_out} / {Lanes} * {Lanes}; // outputs in whole Vector256s; the rest one at a time");
+        }
+
+        /// <summary>Emits the blocks covering the whole vectors; <paramref name="body"/> gets the block's start (<c>o</c>) and its vectors.</summary>
+        public void Each(SourceWriter w, Action<string, int> body)
+        {
+            if (_full == 1)
+            {
+                w.Open();
+                w.Line("const int o = 0;");
+                body("o", BlockVectors);
+                w.Close();
+            }
+            else if (_full > 1)
+            {
+                w.Open("for (int o = 0; o < blocked; o += block)");
+                body("o", BlockVectors);
+                w.Close();
+            }
+            if (_rest > 0)
+            {
+                w.Open();
+                w.Line(_full == 0 ? "const int o = 0;" : "const int o = blocked;");
+                body("o", _rest);
+                w.Close();
+            }
+        }
+    }
+}

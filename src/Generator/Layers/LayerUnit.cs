@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Language;
+using NetGen.Generator.Model;
+using NetGen.Generator.Plan;
+using NetGen.Generator.Spec;
+
+namespace NetGen.Generator.Layers;
+
+/// <summary>
+/// One layer kind, whole: how nets.json writes it (its words are in <see cref="SpecWords"/>), what the planner must
+/// know of it, how it plans itself, and how it prints its kernels and its calls from a plan. A new kind is a new
+/// subclass listed in <see cref="LayerUnits"/> (docs/adding-a-layer-kind.md).
+/// </summary>
+internal abstract class LayerUnit
+{
+    /// <summary>The kind's <c>"type"</c> word.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>Every property a layer of this kind may have (<c>"type"</c> included).</summary>
+    public abstract IReadOnlyList<string> Properties { get; }
+
+    /// <summary>The name a layer of this kind gets without a <c>"name"</c>, for kinds with names (which they become members by); else null.</summary>
+    public virtual string? DefaultName(int ordinal) => null;
+
+    /// <summary>The layer's own name, for kinds with names; else null and the planner names it.</summary>
+    public virtual string? NameOf(LayerSpec spec) => null;
+
+    /// <summary>What the planner names a layer of a kind without names: the prefix, then the layer's count among its kind.</summary>
+    public virtual string NamePrefix => Type;
+
+    /// <summary>Reads the layer's properties; null if one is wrong (reported).</summary>
+    /// <param name="name">The layer's name, for kinds with names.</param>
+    public abstract LayerSpec? Parse(LayerReader reader, string? name);
+
+    // What the planner asks of a kind.
+
+    /// <summary>Whether the layer works on the rows of the layer before, in place, rather than on rows of its own.</summary>
+    public virtual bool InPlace => false;
+
+    /// <summary>Whether the layer has trainable tensors (so the layers before it need gradients).</summary>
+    public virtual bool HasParameters(LayerSpec spec) => false;
+
+    /// <summary>The width of the layer's output rows.</summary>
+    public virtual int OutputWidth(LayerSpec spec, int inputWidth) => inputWidth;
+
+    /// <summary>
+    /// The layer before, <paramref name="previous"/>, with this one folded into it as one layer (an activation layer becomes
+    /// the activation of the dense layer before it), or null to keep them apart.
+    /// </summary>
+    public virtual LayerSpec? FoldInto(LayerSpec spec, LayerSpec previous) => null;
+
+    /// <summary>Whether the layer changes nothing (an identity activation), so the planner leaves it out.</summary>
+    public virtual bool IsIdentity(LayerSpec spec) => false;
+
+    /// <summary>The activation that produced the layer's output (identity for none); in-place layers keep their input's.</summary>
+    public virtual Activation OutputActivation(LayerSpec spec) => Activation.Identity;
+
+    /// <summary>
+    /// Whether the layer, when its input is a ReLU's output, writes a zero gradient wherever that input is 0, so the ReLU
+    /// before needs no pass of its own.
+    /// </summary>
+    public virtual bool MasksZeroInputs(LayerSpec spec) => false;
+
+    /// <summary>The suffix of the layer's gradient buffer: <c>DZ</c> where it becomes dLoss/d(pre-activation) in place, <c>DY</c> otherwise.</summary>
+    public virtual string GradientSuffix => "DZ";
+
+    /// <summary>The layer in the network's one-line description: <c>128 relu</c>, <c>dropout 0.25</c>.</summary>
+    public abstract string Describe(LayerSpec spec);
+
+    /// <summary>The layer in the architecture a model file carries: <c>fc1 128 relu</c>.</summary>
+    public abstract string Architecture(LayerSpec spec);
+
+    /// <summary>The layer's plan, from its spec and what the planner decided around it.</summary>
+    public abstract LayerPlan Plan(LayerSpec spec, LayerContext context);
+
+    // What the emitters ask of a kind, from its plan.
+
+    /// <summary>The layer's constants (sizes, slopes, rates), one or two lines.</summary>
+    public virtual void EmitConstants(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>The layer's part of <c>Initialize(random)</c>, drawing from <c>random</c> in PyTorch's order.</summary>
+    public virtual void EmitInitialization(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>What the layer draws at random for a training batch of <c>rows</c> rows, before the threads start.</summary>
+    public virtual void EmitRandomDraws(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>The layer's forward call(s) in a shard of the training pass (<c>n</c> rows).</summary>
+    public abstract void EmitTrainingForward(SourceWriter w, LayerPlan plan);
+
+    /// <summary>The layer's backward call(s) in a shard of the training pass, after the layer after it wrote its gradient.</summary>
+    public abstract void EmitTrainingBackward(SourceWriter w, LayerPlan plan);
+
+    /// <summary>The layer's call in <c>Forward</c> on a chunk of <c>n</c> rows (nothing for a layer that only trains).</summary>
+    public abstract void EmitInferenceForward(SourceWriter w, LayerPlan plan);
+
+    /// <summary>The layer's kernels: static methods over spans, with its sizes as constants.</summary>
+    public abstract void EmitKernels(SourceWriter w, LayerPlan plan);
+}

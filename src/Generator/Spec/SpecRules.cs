@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Microsoft.CodeAnalysis.Text;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Language;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Spec;
+
+/// <summary>
+/// The rules a network must follow as a whole, checked once its values are read: layer names that would give the same
+/// C# members, where dropout may stand, the size limits, and whether the output layer fits the loss.
+/// </summary>
+internal static class SpecRules
+{
+    public static void Check(ParsedNetwork network, SpecParser report)
+    {
+        CheckNames(network, report);
+        CheckDropout(network, report);
+        if (!network.LayersComplete) return; // the sizes below need every layer
+        if (!CheckSize(network, report)) return;
+        CheckOutputs(network, report);
+    }
+
+    /// <summary>NG2008: two layers whose names give the same members (case and '_' aside).</summary>
+    private static void CheckNames(ParsedNetwork network, SpecParser report)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Name is null) continue;
+            string key = Identifiers.MemberKey(layer.Name);
+            if (!seen.Add(key))
+            {
+                TextSpan span = layer.Node.Find("name")?.Value.Span ?? layer.Node.Span;
+                report.Report(DiagnosticDescriptors.InvalidLayerName, span, SpecMessages.LayerNameClash(layer.Name, Identifiers.Pascal(layer.Name)));
+            }
+        }
+    }
+
+    /// <summary>NG2011: dropout drops the outputs of a layer before it, so it needs a dense layer before it and any layer after it, and one is enough.</summary>
+    private static void CheckDropout(ParsedNetwork network, SpecParser report)
+    {
+        bool afterDense = false;
+        int count = network.LayersNode.Items.Count;
+        ParsedLayer? previous = null;
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Type == SpecWords.DenseLayer) afterDense = true;
+            if (layer.Type == SpecWords.DropoutLayer)
+            {
+                string where = $"Layer {layer.Index + 1}";
+                TextSpan anchor = layer.Node.Find("type")!.Value.Span;
+                if (previous is { Type: SpecWords.DropoutLayer } && previous.Index == layer.Index - 1)
+                    report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutAfterDropout(where));
+                else if (!afterDense)
+                    report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutFirst(where));
+                else if (layer.Index == count - 1)
+                    report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutLast(where));
+            }
+            previous = layer;
+        }
+    }
+
+    /// <summary>NG2009 for too many parameters; NG2004 for a batch whose widest buffer would be too large.</summary>
+    private static bool CheckSize(ParsedNetwork network, SpecParser report)
+    {
+        long parameters = 0, widest = network.InputSize;
+        int width = network.InputSize;
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Spec is DenseLayerSpec dense)
+            {
+                parameters += (long)width * dense.Units + (dense.HasBias ? dense.Units : 0);
+                width = dense.Units;
+            }
+            widest = Math.Max(widest, width);
+        }
+        if (parameters > Limits.MaxParameters)
+        {
+            report.Report(DiagnosticDescriptors.NetworkTooLarge, network.NameSpan, network.Name,
+                parameters.ToString("N0", CultureInfo.InvariantCulture), Limits.MaxParameters.ToString("N0", CultureInfo.InvariantCulture));
+            return false;
+        }
+        long maxBatch = Limits.MaxBufferValues / widest;
+        if (network.Training.BatchSize > maxBatch)
+        {
+            TextSpan span = network.BatchSizeNode?.Span ?? network.NameSpan;
+            report.Report(DiagnosticDescriptors.OutOfRange, span, "batch_size", network.Training.BatchSize.ToString(CultureInfo.InvariantCulture),
+                SpecMessages.BatchTooLarge(maxBatch, widest));
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>NG2010: the output layer must have as many units as the loss needs; reported at its <c>units</c> (or the <c>shape</c>).</summary>
+    private static void CheckOutputs(ParsedNetwork network, SpecParser report)
+    {
+        int outputs = network.InputSize;
+        JsonNode? last = null;
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Spec is not DenseLayerSpec dense) continue;
+            outputs = dense.Units;
+            last = layer.Node;
+        }
+        string? needs = network.Loss switch
+        {
+            LossKind.CrossEntropy when outputs < 2 => SpecMessages.CrossEntropyOutputs,
+            LossKind.BinaryCrossEntropy when outputs != 1 => SpecMessages.BinaryCrossEntropyOutputs,
+            _ => null,
+        };
+        if (needs is null) return;
+        TextSpan span = network.LayersNode.Kind == JsonKind.Array && last?.Find("units") is JsonProperty units ? units.Value.Span : network.LayersNode.Span;
+        report.Report(DiagnosticDescriptors.OutputSizeMismatch, span,
+            outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), SpecWords.Losses.Of(network.Loss), needs);
+    }
+}
