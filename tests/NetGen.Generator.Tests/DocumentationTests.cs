@@ -147,7 +147,6 @@ public class DocumentationTests
     public void Schema_activations_equal_the_parser_activations()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecWords.Activations.Words, Enum(Property(schema, "dense_layer", "activation")));
         Assert.Equal(SpecWords.Activations.Words, Enum(Property(schema, "network", "activation")));
     }
 
@@ -184,25 +183,39 @@ public class DocumentationTests
         Assert.Equal(new[] { "type" }, optimizer.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
     }
 
+    public static TheoryData<string> LayerTypes() => new(SpecWords.LayerTypes);
+
     [Fact]
-    public void Schema_layer_is_a_dense_or_a_dropout_layer_and_their_types_equal_the_parser_layer_types()
+    public void Schema_layer_is_one_of_a_definition_per_layer_type()
     {
         JsonElement schema = Schema();
         Assert.Equal("#/$defs/layer", Property(schema, "network", "layers").GetProperty("items").GetProperty("$ref").GetString());
         string[] alternatives = Definition(schema, "layer").GetProperty("oneOf").EnumerateArray().Select(e => e.GetProperty("$ref").GetString()!).ToArray();
-        Assert.Equal(new[] { "#/$defs/dense_layer", "#/$defs/dropout_layer" }, alternatives);
-        string[] types = Values(Property(schema, "dense_layer", "type")).Concat(Values(Property(schema, "dropout_layer", "type"))).ToArray();
-        Assert.Equal(SpecWords.LayerTypes, types);
+        Assert.Equal(SpecWords.LayerTypes.Select(type => $"#/$defs/{type}_layer"), alternatives);
+    }
+
+    /// <summary>Each layer kind's definition (<c>{type}_layer</c>): its type word, and exactly the properties its unit reads.</summary>
+    [Theory]
+    [MemberData(nameof(LayerTypes))]
+    public void Schema_layer_definition_has_the_type_word_and_the_properties_its_unit_reads(string type)
+    {
+        JsonElement definition = Definition(Schema(), type + "_layer");
+        Assert.Equal(new[] { type }, Values(definition.GetProperty("properties").GetProperty("type")));
+        Layers.LayerUnit unit = Layers.LayerUnits.Find(type)!;
+        Assert.Equal(unit.Properties.OrderBy(n => n, StringComparer.Ordinal), PropertyNames(definition).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.False(definition.GetProperty("additionalProperties").GetBoolean());
         // "type" may be left out of a dense layer only.
-        Assert.DoesNotContain("type", Required(Definition(schema, "dense_layer")));
-        Assert.Contains("type", Required(Definition(schema, "dropout_layer")));
+        Assert.Equal(type != SpecWords.DenseLayer, Required(definition).Contains("type"));
+        if (definition.GetProperty("properties").TryGetProperty("activation", out JsonElement activation))
+            Assert.Equal(SpecWords.Activations.Words, Enum(activation));
+        if (definition.GetProperty("properties").TryGetProperty("alpha", out JsonElement alpha))
+            Assert.Equal(SpecDefaults.Alpha, alpha.GetProperty("default").GetSingle());
     }
 
     [Fact]
     public void Schema_defaults_equal_the_parser_defaults()
     {
         JsonElement schema = Schema();
-        Assert.Equal(SpecDefaults.Alpha, Property(schema, "dense_layer", "alpha").GetProperty("default").GetSingle());
         Assert.Equal("dense", Property(schema, "dense_layer", "type").GetProperty("default").GetString());
         Assert.Equal(SpecWords.Initializers.Words[0], Property(schema, "dense_layer", "init").GetProperty("default").GetString());
         Assert.Equal(SpecWords.Losses.Words[0], Property(schema, "network", "loss").GetProperty("default").GetString());
@@ -213,8 +226,6 @@ public class DocumentationTests
     [Theory]
     [InlineData(null, "RootProperties")]
     [InlineData("network", "NetworkProperties")]
-    [InlineData("dense_layer", "DenseProperties")]
-    [InlineData("dropout_layer", "DropoutProperties")]
     [InlineData("adam_optimizer", "AdamProperties")]
     [InlineData("sgd_optimizer", "SgdProperties")]
     [InlineData("training", "TrainingProperties")]
