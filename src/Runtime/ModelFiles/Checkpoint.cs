@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace NetGen;
 
-/// <summary>What a model file says besides its tensors.</summary>
+/// <summary>What a model file says besides its tensors: its metadata, parsed and checked.</summary>
 /// <param name="NetworkName">The network it was saved from (null for a file without NetGen metadata, e.g. from PyTorch).</param>
 /// <param name="SpecHash">That network's <see cref="INetwork.SpecHash"/>, or null.</param>
 /// <param name="Architecture">That network's <see cref="INetwork.Architecture"/>, or null.</param>
@@ -19,4 +19,19 @@ public sealed record Checkpoint(
     long? Step,
     int? Seed,
     bool HasOptimizerState,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    // Init-only rather than positional, so that the constructor of 0.1.0 stays as it was.
+
+    /// <summary>The network's <see cref="INetwork.LearningRate"/> when it was saved (finite, 0 or more), or null. Loading does not set it.</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>The network's <see cref="INetwork.Threads"/> when it was saved (1 or more), or null. Loading does not set it.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// The state of the network's <see cref="INetwork.DropoutRandom"/> (four words, <see cref="RandomSource.GetState"/>'s
+    /// order), or null for a network without dropout or a file without NetGen metadata. Loading restores it.
+    /// </summary>
+    public ulong[]? DropoutState { get; init; }
+}

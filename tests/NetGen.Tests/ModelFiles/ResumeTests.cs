@@ -120,4 +120,44 @@ public class ResumeTests : IDisposable
         Assert.Equal(20, straight.Step);
         AssertSameState(straight, resumed, "mnist resumed after 14 of 20 steps");
     }
+
+    [Fact]
+    public void Resuming_a_network_made_from_the_open_files_metadata_gives_the_same_weights()
+    {
+        // As `train --resume` does: the file is opened once, the network made with its seed and thread count, then loaded.
+        using INetwork probe = NetworkTestKit.Create("dropout");
+        ImageDataset data = SyntheticData(probe, 101);
+        using INetwork straight = Straight(seed => NetworkTestKit.Create("dropout", seed, threads: 2), data);
+        string path = _folder.File("checkpoint.safetensors");
+        using (INetwork first = NetworkTestKit.Create("dropout", 1, threads: 2))
+        {
+            using var stop = new CancellationTokenSource();
+            StepProgress last = default;
+            var options = new TrainingOptions
+            {
+                Epochs = Epochs,
+                OnStep = progress =>
+                {
+                    last = progress;
+                    if (progress.Epoch == 1 && progress.Step == 5) stop.Cancel();
+                },
+            };
+            Assert.Throws<OperationCanceledException>(() => TrainingLoop.Train(first, data, options, cancellationToken: stop.Token));
+            ModelFile.Save(path, first, last.Position);
+        }
+
+        INetwork resumed;
+        Checkpoint checkpoint;
+        using (ModelFileReader file = ModelFile.OpenRead(path))
+        {
+            resumed = NetworkTestKit.Create(file.Checkpoint.NetworkName!, file.Checkpoint.Seed, threads: file.Checkpoint.Threads!.Value);
+            checkpoint = file.Load(resumed);
+        }
+        using (resumed)
+        {
+            Assert.Equal((1, 2), (resumed.Seed, resumed.Threads));
+            TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = Epochs, Resume = checkpoint.Position });
+            AssertSameState(straight, resumed, "resumed from the open file");
+        }
+    }
 }
