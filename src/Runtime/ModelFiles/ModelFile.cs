@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 
 namespace NetGen;
@@ -104,6 +105,8 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">
     /// The stream cannot be written, or a value of the network is NaN or infinite (then nothing is written).
     /// </exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The first parameter is a string in one overload and a Stream in the other, so every valid call binds as before; only Save(null, ...) becomes ambiguous.")]
     public static void Save(Stream stream, INetwork network, TrainingPosition? position = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
