@@ -1,85 +1,64 @@
 using System;
-using System.Linq;
+using System.IO;
 using System.Threading;
 using ScottPlot;
 using SkiaSharp;
 
 namespace NetGen.Mnist;
 
-/// <summary>Chooses the font of the charts: a sans-serif system font if there is one, else <see cref="PixelFont"/>.</summary>
+/// <summary>
+/// The font of the charts: DejaVu Sans (Latin-1 and a few punctuation marks), embedded in the program, so that the charts
+/// have their titles and labels, and look the same, on any machine: a bare container has no fonts at all.
+/// </summary>
+/// <remarks>Charts/DejaVuSans-LICENSE.txt says where the font comes from, how it was cut down, and its licence.</remarks>
 internal static class ChartFonts
 {
-    /// <summary>Sans-serif families tried in order (Linux, then macOS and Windows).</summary>
-    private static readonly string[] Preferred =
-        ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Open Sans", "Roboto", "FreeSans", "Ubuntu", "Cantarell", "Arial", "Helvetica", "Segoe UI"];
+    /// <summary>
+    /// The name ScottPlot knows the embedded font by: not "DejaVu Sans", so that it is never mistaken for (or hidden by)
+    /// an installed copy.
+    /// </summary>
+    public const string Family = "NetGen DejaVu Sans";
 
-    private static readonly Lazy<string> Resolved = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
+    private const string ResourceName = "NetGen.Mnist.Charts.DejaVuSans-Latin1.ttf";
+
+    private static readonly Lazy<byte[]> FontFile = new(ReadFontFile, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly object Gate = new();
-    private static bool _pixelFontRegistered;
+    private static bool _registered;
 
-    /// <summary>The family the charts use on this machine.</summary>
-    public static string Family => Resolved.Value;
-
-    /// <summary>Whether the charts fall back to the built-in <see cref="PixelFont"/> (no usable system font).</summary>
-    public static bool UsesBuiltInFont => Family == PixelFont.FamilyName;
-
-    /// <summary>Makes <paramref name="family"/> known to ScottPlot if it is the built-in font.</summary>
-    public static void Prepare(string family)
+    /// <summary>Makes <see cref="Family"/> known to ScottPlot (once).</summary>
+    public static void Prepare()
     {
-        if (family != PixelFont.FamilyName) return;
         lock (Gate)
         {
-            if (_pixelFontRegistered) return;
+            if (_registered) return;
             // First, so that ScottPlot asks it before the system's resolver.
-            Fonts.FontResolvers.Insert(0, new PixelFontResolver());
-            _pixelFontRegistered = true;
+            Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
+            _registered = true;
         }
     }
 
-    /// <summary>A new typeface of <paramref name="family"/> for drawing with SkiaSharp directly.</summary>
-    public static SKTypeface Typeface(string family)
+    /// <summary>A new typeface of the embedded font, for drawing with SkiaSharp directly.</summary>
+    public static SKTypeface CreateTypeface()
     {
-        if (family == PixelFont.FamilyName) return PixelFont.CreateTypeface();
-        return SKFontManager.Default.MatchFamily(family) ?? PixelFont.CreateTypeface();
+        using SKData data = SKData.CreateCopy(FontFile.Value);
+        return SKTypeface.FromData(data) ?? throw new InvalidOperationException("SkiaSharp cannot load the embedded font.");
     }
 
-    private static string Resolve()
+    private static byte[] ReadFontFile()
     {
-        foreach (string family in Preferred)
-        {
-            if (IsUsable(family)) return family;
-        }
-        string[] installed;
-        try
-        {
-            installed = SKFontManager.Default.GetFontFamilies();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            installed = [];
-        }
-        foreach (string family in installed.Order(StringComparer.Ordinal))
-        {
-            if (IsUsable(family)) return family;
-        }
-        return PixelFont.FamilyName;
+        using Stream stream = typeof(ChartFonts).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The program lacks its font ({ResourceName}).");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
-    /// <summary>Whether <paramref name="family"/> is installed and has the characters the charts write.</summary>
-    private static bool IsUsable(string family)
-    {
-        using SKTypeface? typeface = SKFontManager.Default.MatchFamily(family);
-        return typeface is not null && typeface.GlyphCount > 0
-            && string.Equals(typeface.FamilyName, family, StringComparison.OrdinalIgnoreCase)
-            && typeface.ContainsGlyphs("Training loss: 0123456789 (%) / pred");
-    }
-
-    private sealed class PixelFontResolver : IFontResolver
+    private sealed class EmbeddedFontResolver : IFontResolver
     {
         public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing spacing)
-            => fontName == PixelFont.FamilyName ? PixelFont.CreateTypeface() : null;
+            => fontName == Family ? ChartFonts.CreateTypeface() : null;
 
         public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic)
-            => fontName == PixelFont.FamilyName ? PixelFont.CreateTypeface() : null;
+            => fontName == Family ? ChartFonts.CreateTypeface() : null;
     }
 }

@@ -11,11 +11,7 @@ namespace NetGen.Mnist;
 /// <summary>
 /// The program's PNG charts: training curves and a grid of misclassified test digits.
 /// </summary>
-/// <remarks>
-/// Text is drawn with a sans-serif system font when one is installed where SkiaSharp's Linux build looks
-/// (/usr/share/fonts), else with <see cref="PixelFont"/>, a small font built into the program, so that the charts
-/// have their titles and labels on any machine (a bare container has no fonts at all).
-/// </remarks>
+/// <remarks>Text is drawn with <see cref="ChartFonts"/>' embedded font, the same on every machine.</remarks>
 internal static class Charts
 {
     /// <summary>The size of the training curves chart.</summary>
@@ -43,18 +39,14 @@ internal static class Charts
     /// <exception cref="IOException">The file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
     public static void SaveTrainingCurves(string path, IReadOnlyList<EpochMetrics> epochs)
-        => SaveTrainingCurves(path, epochs, ChartFonts.Family);
-
-    /// <summary><see cref="SaveTrainingCurves(string, IReadOnlyList{EpochMetrics})"/> with the given font family (tests use the built-in one).</summary>
-    internal static void SaveTrainingCurves(string path, IReadOnlyList<EpochMetrics> epochs, string fontFamily)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(epochs);
-        ChartFonts.Prepare(fontFamily);
+        ChartFonts.Prepare();
 
         using var plot = new Plot();
-        plot.Font.Set(fontFamily);
-        plot.Legend.FontName = fontFamily;
+        plot.Font.Set(ChartFonts.Family);
+        plot.Legend.FontName = ChartFonts.Family;
 
         EpochMetrics[] withLoss = epochs.Where(e => double.IsFinite(e.Loss)).ToArray();
         EpochMetrics[] withAccuracy = epochs.Where(e => e.TestAccuracy is { } a && double.IsFinite(a)).ToArray();
@@ -121,10 +113,6 @@ internal static class Charts
     /// <exception cref="IOException">The file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
     public static void SaveMisclassified(string path, ImageDataset test, IReadOnlyList<int> predictions, int max = 100)
-        => SaveMisclassified(path, test, predictions, max, ChartFonts.Family);
-
-    /// <summary><see cref="SaveMisclassified(string, ImageDataset, IReadOnlyList{int}, int)"/> with the given font family (tests use the built-in one).</summary>
-    internal static void SaveMisclassified(string path, ImageDataset test, IReadOnlyList<int> predictions, int max, string fontFamily)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(test);
@@ -142,11 +130,9 @@ internal static class Charts
             if (wrong.Count < max) wrong.Add(i);
         }
 
-        // The pixel font is sharpest at whole multiples of its 10-pixel em (1 font pixel = 1 or 2 image pixels).
-        bool pixelFont = fontFamily == PixelFont.FamilyName;
-        using SKTypeface typeface = ChartFonts.Typeface(fontFamily);
-        using var titleFont = new SKFont(typeface, pixelFont ? 20 : 16);
-        using var captionFont = new SKFont(typeface, pixelFont ? 10 : 12);
+        using SKTypeface typeface = ChartFonts.CreateTypeface();
+        using var titleFont = new SKFont(typeface, 16);
+        using var captionFont = new SKFont(typeface, 12);
         using var ink = new SKPaint { Color = Ink, IsAntialias = true };
         using var wrongInk = new SKPaint { Color = Wrong, IsAntialias = true };
 
