@@ -207,7 +207,7 @@ public static class ModelFile
 
     /// <summary>
     /// <see cref="ReadMetadata(string)"/> from <paramref name="stream"/> (the file's content from its position to its end);
-    /// the stream's position is then set back where it was, so that <see cref="Load(Stream, INetwork)"/> can follow.
+    /// after a successful read the stream's position is set back where it was, so that <see cref="Load(Stream, INetwork)"/> can follow.
     /// </summary>
     /// <param name="stream">A readable, seekable stream.</param>
     /// <exception cref="ModelFormatException">The content is unreadable or its header malformed.</exception>
