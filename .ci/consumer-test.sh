@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NetGen as a user gets it: packs the repository into a local feed, then makes brand-new projects (`dotnet new console`,
 # and one `dotnet new classlib`) that reference the NetGen package from that feed, as someone following the README
-# would, and builds them with warnings as errors, nullable reference types and every analyzer rule
+# would (their files are in tests/Consumer), and builds them with warnings as errors, nullable reference types and every analyzer rule
 # (AnalysisLevel latest-all). The training case runs its program and checks the accuracy it reaches.
 #
 # Prints one line per case, "PASS name" or "FAIL name: reason", then one closing line; exits non-zero if a case failed.
@@ -15,6 +15,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 
 start=$SECONDS
+# The projects' files: tests/Consumer/tiny is the README's network and a program training it, the other folders each case's own.
+fixtures=$PWD/tests/Consumer
 work=$(mktemp -d "${TMPDIR:-/tmp}/netgen-consumer.XXXXXX")
 feed=$work/feed
 mkdir -p "$feed" "$work/logs"
@@ -101,90 +103,9 @@ build_clean() {
   fi
 }
 
-write_spec() {
-  cat <<'EOF'
-{
-  "networks": {
-    "tiny": {
-      "input": 2,
-      "layers": [
-        { "units": 16, "activation": "tanh" },
-        { "units": 16, "activation": "relu" },
-        { "units": 2 }
-      ],
-      "loss": "cross_entropy",
-      "optimizer": { "type": "adam", "lr": 0.01 },
-      "training": { "batch_size": 32, "epochs": 50, "seed": 1 }
-    }
-  }
-}
-EOF
-}
-
-write_class() {
-  cat <<'EOF'
-using NetGen;
-
-[Network("tiny")]
-internal sealed partial class TinyNet;
-EOF
-}
-
-# Trains TinyNet on two interleaved spirals with the README's loop and prints its accuracy on a second sample.
-write_program() {
-  cat <<'EOF'
-using NetGen;
-
-// Two interleaved spirals of 1.5 turns: class 1 is class 0 turned by 180 degrees.
-static (float[] Points, int[] Labels) Spirals(int count, int seed)
-{
-    var random = new RandomSource(seed);
-    var points = new float[count * 2];
-    var labels = new int[count];
-    for (int i = 0; i < count; i++)
-    {
-        labels[i] = i % 2;
-        float radius = random.NextFloat(0.25f, 1f);
-        float angle = 3f * MathF.PI * radius + labels[i] * MathF.PI;
-        points[2 * i] = radius * MathF.Cos(angle) + 0.05f * random.NextGaussian();
-        points[2 * i + 1] = radius * MathF.Sin(angle) + 0.05f * random.NextGaussian();
-    }
-    return (points, labels);
-}
-
-var (x, y) = Spirals(1000, seed: 1);
-
-using var net = new TinyNet();                         // initialized from the spec's seed
-int batch = net.Defaults.BatchSize, width = TinyNet.InputSize;
-var inputs = new float[batch * width];
-var labels = new int[batch];
-var order = Enumerable.Range(0, y.Length).ToArray();
-var random = new RandomSource(net.Seed, stream: 1);
-for (int epoch = 1; epoch <= net.Defaults.Epochs; epoch++)
-{
-    random.Shuffle(order.AsSpan());                    // a new order every epoch
-    double loss = 0;
-    for (int first = 0; first < order.Length; first += batch)
-    {
-        int rows = Math.Min(batch, order.Length - first);
-        for (int r = 0; r < rows; r++)
-        {
-            x.AsSpan(order[first + r] * width, width).CopyTo(inputs.AsSpan(r * width));
-            labels[r] = y[order[first + r]];
-        }
-        loss += net.TrainStep(inputs.AsSpan(0, rows * width), labels.AsSpan(0, rows)) * rows;
-    }
-    Console.WriteLine($"epoch {epoch}: loss {loss / order.Length:F4}");
-}
-
-var (testX, testY) = Spirals(1000, seed: 2);
-int correct = 0;
-for (int i = 0; i < testY.Length; i++)
-{
-    if (net.Predict(testX.AsSpan(i * width, width)) == testY[i]) correct++;
-}
-Console.WriteLine($"Accuracy: {100.0 * correct / testY.Length:F2}% ({correct}/{testY.Length})");
-EOF
+# copy_fixture NAME DIR: the files of tests/Consumer/NAME into the project folder DIR (replacing the template's).
+copy_fixture() {
+  cp "$fixtures/$1"/* "$2/"
 }
 
 # --- cases -----------------------------------------------------------------------------------------------------
@@ -217,9 +138,7 @@ case_pack() {
 case_train() {
   local dir=$work/train
   new_project "$dir"
-  write_spec >"$dir/nets.json"
-  write_class >"$dir/TinyNet.cs"
-  write_program >"$dir/Program.cs"
+  copy_fixture tiny "$dir"
   build_clean "$dir"
   local run_log=$work/logs/train.run.log
   dotnet run --project "$dir" -c Release --no-build >"$run_log" 2>&1 \
@@ -236,10 +155,9 @@ case_train() {
 case_spec_error() {
   local dir=$work/spec-error log=$work/logs/spec-error.build.log
   new_project "$dir"
-  write_spec | sed '6s/"tanh"/"tahn"/' >"$dir/nets.json"
+  copy_fixture tiny "$dir"
+  copy_fixture spec-error "$dir"
   [ "$(sed -n 6p "$dir/nets.json" | cut -c38-43)" = '"tahn"' ] || fail_because "the broken spec is not as this test expects"
-  write_class >"$dir/TinyNet.cs"
-  write_program >"$dir/Program.cs"
   if build "$dir"; then fail_because "dotnet build succeeded despite the misspelled activation"; fi
   local main ng
   main=$(main_part "$log")
@@ -255,15 +173,8 @@ case_listed_spec() {
   local dir=$work/listed-spec
   new_project "$dir"
   sed -i 's|</Project>|  <ItemGroup>\n    <AdditionalFiles Include="nets.json" />\n  </ItemGroup>\n</Project>|' "$dir/TinyApp.csproj"
-  write_spec >"$dir/nets.json"
-  echo '{ "networks": { "other": { "shape": "3-4-2", "activation": "relu" } } }' >"$dir/other.nets.json"
-  write_class >"$dir/TinyNet.cs"
-  printf 'using NetGen;\n\n[Network("other")]\ninternal sealed partial class OtherNet;\n' >"$dir/OtherNet.cs"
-  cat >"$dir/Program.cs" <<'EOF'
-using var tiny = new TinyNet();
-using var other = new OtherNet();
-Console.WriteLine($"{tiny.NetworkName} {TinyNet.ParameterCount}, {other.NetworkName} {OtherNet.ParameterCount}");
-EOF
+  copy_fixture tiny "$dir"
+  copy_fixture listed-spec "$dir"
   build_clean "$dir"
   local out
   out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
@@ -278,94 +189,8 @@ case_library() {
   new_project "$dir" classlib
   rm -f "$dir/Class1.cs"
   sed -i 's|</Project>|  <PropertyGroup>\n    <GenerateDocumentationFile>true</GenerateDocumentationFile>\n    <EnforceCodeStyleInBuild>true</EnforceCodeStyleInBuild>\n  </PropertyGroup>\n</Project>|' "$dir/TinyApp.csproj"
-  write_spec >"$dir/nets.json"
-  cat >"$dir/features.nets.json" <<'EOF'
-{
-  "networks": {
-    "wide": {
-      "input": 4,
-      "layers": [
-        { "name": "hidden", "units": 9, "activation": "leaky_relu", "alpha": 0.1, "init": "kaiming_uniform" },
-        { "type": "dropout", "rate": 0.2 },
-        { "units": 5, "activation": "gelu", "init": "xavier_uniform" },
-        { "units": 3, "activation": "sigmoid", "bias": false, "init": "kaiming_normal" },
-        { "units": 1, "init": "zeros" }
-      ],
-      "loss": "binary_cross_entropy",
-      "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 }
-    },
-    "regression": { "shape": "3-17-2", "activation": "softplus", "loss": "mse", "optimizer": { "type": "adamw" } },
-    "plain": { "input": 3, "layers": [ { "units": 4, "activation": "tanh" }, { "units": 2 } ], "optimizer": { "type": "sgd", "lr": 0.1 } }
-  }
-}
-EOF
-  cat >"$dir/Networks.cs" <<'EOF'
-using NetGen;
-
-namespace Sample.Networks;
-
-/// <summary>The README's network.</summary>
-[Network("tiny")]
-public sealed partial class TinyNet;
-
-/// <summary>Dropout, binary cross-entropy and SGD with Nesterov momentum.</summary>
-[Network("wide")]
-public sealed partial class WideNet;
-
-/// <summary>Mean squared error and AdamW.</summary>
-[Network("regression")]
-public partial class RegressionNet;
-
-/// <summary>Plain SGD.</summary>
-[Network("plain")]
-internal sealed partial class PlainNet;
-EOF
-  cat >"$dir/Tour.cs" <<'EOF'
-using System.Globalization;
-using NetGen;
-
-namespace Sample.Networks;
-
-/// <summary>The runtime's public API, used as a program would.</summary>
-public static class Tour
-{
-    /// <summary>Trains and evaluates on a few two-pixel images, saves and loads the model, and steps the other networks.</summary>
-    /// <param name="path">Where the model file is written.</param>
-    /// <returns>One line of results.</returns>
-    public static string Run(string path)
-    {
-        var random = new RandomSource(3);
-        var pixels = new byte[100 * 2];
-        var labels = new byte[100];
-        for (int i = 0; i < labels.Length; i++)
-        {
-            labels[i] = (byte)random.NextInt(2);
-            pixels[2 * i] = (byte)((labels[i] * 200) + random.NextInt(50));
-            pixels[(2 * i) + 1] = (byte)random.NextInt(256);
-        }
-        var data = new ImageDataset(pixels, labels, rows: 1, columns: 2, classCount: 2);
-        using var tiny = new TinyNet(seed: 5, maxBatchSize: 16, threads: 2);
-        IReadOnlyList<EpochResult> epochs = TrainingLoop.Train(tiny, data, new TrainingOptions { Epochs = 2, BatchSize = 16 });
-        EvaluationResult result = Evaluator.Evaluate(tiny, data);
-        ModelFile.Save(path, tiny);
-        using var copy = new TinyNet();
-        Checkpoint checkpoint = ModelFile.Load(path, copy);
-        float[] probabilities = copy.Probabilities([0.5f, 0.5f]);
-        int values = 0;
-        foreach (NamedTensor tensor in tiny.Parameters) values += tensor.Values.Length;
-        float weight = tiny.Fc1Weight[0, 0] + tiny.Fc1Bias[0];
-        using var wide = new WideNet();
-        float bce = wide.TrainStep(new float[2 * WideNet.InputSize], [1f, 0f]);
-        using var regression = new RegressionNet();
-        float mse = regression.TrainStep(new float[2 * RegressionNet.InputSize], [1f, 0f, 0f, 1f]);
-        using var plain = new PlainNet();
-        var logits = new float[PlainNet.OutputSize];
-        plain.Forward(new float[PlainNet.InputSize], logits);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{epochs.Count} {result} {checkpoint.Step} {probabilities[0]} {values} {weight} {bce} {mse} {plain.Classify(logits)}");
-    }
-}
-EOF
+  cp "$fixtures/tiny/nets.json" "$dir/"
+  copy_fixture library "$dir"
   build_clean "$dir"
 }
 
@@ -373,7 +198,7 @@ EOF
 case_no_spec() {
   local dir=$work/no-spec
   new_project "$dir"
-  echo 'Console.WriteLine(typeof(NetGen.INetwork).FullName);' >"$dir/Program.cs"
+  copy_fixture no-spec "$dir"
   build_clean "$dir"
 }
 

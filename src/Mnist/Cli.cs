@@ -10,33 +10,6 @@ using Spectre.Console;
 
 namespace NetGen.Mnist;
 
-/// <summary>The program's exit codes.</summary>
-public static class ExitCodes
-{
-    /// <summary>Done.</summary>
-    public const int Ok = 0;
-
-    /// <summary>Bad input or usage: an unknown option or command, a bad value, a missing or broken data, model or image file.</summary>
-    public const int BadInput = 1;
-
-    /// <summary>Failure during training: the loss became NaN or infinite, or a checkpoint could not be written.</summary>
-    public const int TrainingFailed = 2;
-
-    /// <summary>Training was stopped with Ctrl+C (after finishing the current step and saving a checkpoint if --save was given); 128 + SIGINT, as shells report it.</summary>
-    public const int Interrupted = 130;
-}
-
-/// <summary>A problem with the user's input found by the program itself (not by System.CommandLine's parser): one <c>error:</c> line, exit code 1.</summary>
-internal sealed class UsageException(string message) : Exception(message);
-
-/// <summary>Where a command writes and what it listens to.</summary>
-/// <param name="Out">Standard output (plain mode).</param>
-/// <param name="Error">Standard error: <c>error:</c> lines.</param>
-/// <param name="Live">The Spectre console for live progress bars and tables, or null for plain lines.</param>
-/// <param name="Cancellation">Cancelled by Ctrl+C: training stops after the current step.</param>
-/// <param name="OnStep">Called after every training step (tests use it to stop a run at a chosen step).</param>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, IAnsiConsole? Live, CancellationToken Cancellation, Action<StepProgress>? OnStep = null);
-
 /// <summary>
 /// The command line of netgen-mnist: <c>train</c> (also the default: no command, or options without a command),
 /// <c>eval</c> and <c>predict</c>. Main only wires the console and Ctrl+C to <see cref="Run(string[], TextWriter, TextWriter, IAnsiConsole?, CancellationToken)"/>.

@@ -8,14 +8,6 @@ using Spectre.Console;
 
 namespace NetGen.Mnist;
 
-/// <summary>Receives training progress: every step and every finished epoch.</summary>
-internal interface ITrainingProgress
-{
-    void Step(in StepProgress progress);
-
-    void EpochDone(EpochResult epoch, EvaluationResult test);
-}
-
 /// <summary>
 /// What the program shows: live progress bars and Spectre tables on an interactive console, or plain lines
 /// (one per epoch, <c>Epoch 1/5  loss 0.2965  2.31 s</c>) and plain-text tables when output is redirected or CI is set.

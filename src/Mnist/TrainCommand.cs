@@ -28,15 +28,10 @@ internal static class TrainCommand
         string directory = DataFiles.Directory(settings.Data);
         var (train, test) = MnistData.Load(directory);
 
-        // A resumed run keeps its seed, learning rate and thread count unless told otherwise (the batch size is not
-        // saved: the default is the same, and a mismatch mid-epoch is caught below).
-        Checkpoint? saved = settings.Resume is null ? null : Peek(settings.Net, settings.Resume);
-        int threads = settings.Threads ?? MetadataInt(saved, "threads") ?? 1;
-        float? learningRate = settings.LearningRate ?? MetadataFloat(saved, "learning_rate");
-        using INetwork network = Networks.Create(settings.Net, settings.Seed ?? saved?.Seed, settings.BatchSize, threads);
+        using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
-        if (learningRate is float lr) network.LearningRate = lr;
+        int threads = network.Threads;
         int batchSize = network.MaxBatchSize;
         int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
         int totalEpochs = settings.Epochs ?? network.Defaults.Epochs;
@@ -44,9 +39,8 @@ internal static class TrainCommand
         var terminal = new Terminal(context.Out, context.Live);
         TrainingPosition? resume = null;
         string threadText = $"{threads} thread{(threads == 1 ? "" : "s")}";
-        if (settings.Resume is not null)
+        if (checkpoint is not null)
         {
-            Checkpoint checkpoint = ModelFile.Load(settings.Resume, network);
             resume = checkpoint.Position
                 ?? throw new UsageException($"{settings.Resume}: has no training position to resume from (a file written by PyTorch, or saved without one); use it with eval or predict, or train anew.");
             if (resume.StepInEpoch > stepsPerEpoch)
@@ -172,20 +166,40 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>Reads a checkpoint's metadata (and checks the file) with a throwaway network.</summary>
-    private static Checkpoint Peek(string net, string path)
+    /// <summary>
+    /// The network to train: a new one from the options and nets.json, or, with --resume, one made to continue the saved
+    /// run (its seed, and its learning rate and thread count unless given) and loaded from it; the file is opened and its
+    /// tensors read once. <paramref name="checkpoint"/> is what the file says, or null without --resume.
+    /// </summary>
+    private static INetwork CreateNetwork(TrainSettings settings, out Checkpoint? checkpoint)
     {
-        using INetwork probe = Networks.Create(net);
-        return ModelFile.Load(path, probe);
+        if (settings.Resume is null)
+        {
+            checkpoint = null;
+            INetwork fresh = Networks.Create(settings.Net, settings.Seed, settings.BatchSize, settings.Threads ?? 1);
+            if (settings.LearningRate is float lr) fresh.LearningRate = lr;
+            return fresh;
+        }
+
+        // The batch size is not saved: the default is the same, and a mismatch mid-epoch is caught by the caller.
+        using ModelFileReader file = ModelFile.OpenRead(settings.Resume);
+        Checkpoint saved = file.Checkpoint;
+        // A saved value this program would refuse as an option (threads above --threads' limit, a rate of 0) is not taken.
+        int threads = settings.Threads ?? (saved.Threads is int t && t <= TrainOptionSet.MaxThreads ? t : 1);
+        float? learningRate = settings.LearningRate ?? (saved.LearningRate is float rate && rate > 0 ? rate : null);
+        INetwork network = Networks.Create(settings.Net, saved.Seed, settings.BatchSize, threads);
+        try
+        {
+            if (learningRate is float lr) network.LearningRate = lr;
+            checkpoint = file.Load(network);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
-
-    private static int? MetadataInt(Checkpoint? checkpoint, string key) =>
-        checkpoint is not null && checkpoint.Metadata.TryGetValue(key, out string? text)
-        && int.TryParse(text, NumberStyles.None, Invariant, out int value) && value is >= 1 and <= TrainOptionSet.MaxThreads ? value : null;
-
-    private static float? MetadataFloat(Checkpoint? checkpoint, string key) =>
-        checkpoint is not null && checkpoint.Metadata.TryGetValue(key, out string? text)
-        && float.TryParse(text, NumberStyles.Float, Invariant, out float value) && value > 0 && float.IsFinite(value) ? value : null;
 
     /// <summary>Where a run stands, in words: "the end of epoch 2" or "epoch 3, step 120/1875".</summary>
     private static string Where(TrainingPosition position, int stepsPerEpoch) =>

@@ -17,9 +17,6 @@ public sealed class ChartsTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_folder, name);
 
-    /// <summary>The system's font here (if it has one) and the built-in one, which machines without fonts use.</summary>
-    public static TheoryData<string> FontFamilies => [ChartFonts.Family, PixelFont.FamilyName];
-
     private static SKBitmap Decode(string path)
     {
         Assert.True(File.Exists(path), $"{path} was not written");
@@ -48,12 +45,11 @@ public sealed class ChartsTests : IDisposable
     private static List<EpochMetrics> Epochs(int count) =>
         Enumerable.Range(1, count).Select(e => new EpochMetrics(e, 0.6 / e, 1.5, 96 + 3 * (1 - 1.0 / e))).ToList();
 
-    [Theory]
-    [MemberData(nameof(FontFamilies))]
-    public void Training_curves_are_an_800_by_500_png_with_a_title(string family)
+    [Fact]
+    public void Training_curves_are_an_800_by_500_png_with_a_title()
     {
         string path = PathOf("curves.png");
-        Charts.SaveTrainingCurves(path, Epochs(12), family);
+        Charts.SaveTrainingCurves(path, Epochs(12));
         using SKBitmap bitmap = Decode(path);
         Assert.Equal((Charts.CurvesWidth, Charts.CurvesHeight), (bitmap.Width, bitmap.Height));
         Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
@@ -70,16 +66,6 @@ public sealed class ChartsTests : IDisposable
     }
 
     [Fact]
-    public void Training_curves_use_the_machines_font_by_default()
-    {
-        string path = PathOf("default.png");
-        Charts.SaveTrainingCurves(path, Epochs(3));
-        using SKBitmap bitmap = Decode(path);
-        Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
-        Assert.True(DarkPixels(bitmap, 0, 30) > 150, "no title");
-    }
-
-    [Fact]
     public void Training_curves_cope_with_one_epoch_no_epochs_missing_accuracies_and_a_bad_loss_and_make_the_folder()
     {
         var cases = new Dictionary<string, IReadOnlyList<EpochMetrics>>
@@ -92,7 +78,7 @@ public sealed class ChartsTests : IDisposable
         };
         foreach ((string name, IReadOnlyList<EpochMetrics> epochs) in cases)
         {
-            Charts.SaveTrainingCurves(PathOf(name), epochs, PixelFont.FamilyName);
+            Charts.SaveTrainingCurves(PathOf(name), epochs);
             using SKBitmap bitmap = Decode(PathOf(name));
             Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
         }
@@ -132,14 +118,13 @@ public sealed class ChartsTests : IDisposable
         Assert.Equal((width, height), Charts.MisclassifiedSize(shown));
     }
 
-    [Theory]
-    [MemberData(nameof(FontFamilies))]
-    public void The_misclassified_grid_shows_the_wrong_digits_in_data_order_with_a_title(string family)
+    [Fact]
+    public void The_misclassified_grid_shows_the_wrong_digits_in_data_order_with_a_title()
     {
         ImageDataset data = Dataset(60);
         int[] wrong = [3, 4, 17, 30, 31, 32, 40, 41, 42, 43, 44, 50, 59];
         string path = PathOf("wrong.png");
-        Charts.SaveMisclassified(path, data, Predictions(data, wrong), 100, family);
+        Charts.SaveMisclassified(path, data, Predictions(data, wrong));
         using SKBitmap bitmap = Decode(path);
         (int width, int height) = Charts.MisclassifiedSize(wrong.Length);
         Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
@@ -182,13 +167,12 @@ public sealed class ChartsTests : IDisposable
         Assert.Equal(Charts.MisclassifiedSize(60), (all.Width, all.Height));
     }
 
-    [Theory]
-    [MemberData(nameof(FontFamilies))]
-    public void With_nothing_wrong_the_png_says_so(string family)
+    [Fact]
+    public void With_nothing_wrong_the_png_says_so()
     {
         ImageDataset data = Dataset(20);
         string path = PathOf(Path.Combine("sub", "none.png"));
-        Charts.SaveMisclassified(path, data, Predictions(data, []), 100, family);
+        Charts.SaveMisclassified(path, data, Predictions(data, []));
         using SKBitmap bitmap = Decode(path);
         Assert.Equal((480, 120), (bitmap.Width, bitmap.Height));
         Assert.True(DarkPixels(bitmap, 40, 80) > 100, "no text");
@@ -204,31 +188,45 @@ public sealed class ChartsTests : IDisposable
     }
 
     [Fact]
-    public void The_built_in_font_is_a_valid_font_with_all_printable_ascii()
+    public void The_embedded_font_is_dejavu_sans_with_every_character_the_charts_write()
     {
-        using SKTypeface typeface = PixelFont.CreateTypeface();
-        Assert.Equal(PixelFont.FamilyName, typeface.FamilyName);
-        Assert.Equal(96, typeface.GlyphCount);
+        using SKTypeface typeface = ChartFonts.CreateTypeface();
+        Assert.Equal("DejaVu Sans", typeface.FamilyName);
         string ascii = new(Enumerable.Range(32, 95).Select(c => (char)c).ToArray());
-        Assert.True(typeface.ContainsGlyphs(ascii));
-        using var font = new SKFont(typeface, 10);
-        Assert.Equal(6f * ascii.Length, font.MeasureText(ascii), 2);
+        Assert.True(typeface.ContainsGlyphs(ascii + "\u00b0\u00b5\u00d7\u00e9\u2013\u2026\u2212"));
+        Assert.False(typeface.ContainsGlyphs("\u0416"), "a Cyrillic letter: the font was cut down to Latin-1");
 
-        // Drawn at 10 pixels, one font pixel is one image pixel: "1" is its 5x7 glyph, ink exactly where the glyph says.
-        using var bitmap = new SKBitmap(new SKImageInfo(12, 12, SKColorType.Gray8, SKAlphaType.Opaque));
+        // Proportional, as DejaVu Sans is: "W" is wider than "i".
+        using var font = new SKFont(typeface, 20);
+        Assert.True(font.MeasureText("W") > 2 * font.MeasureText("i"));
+
+        // It draws: "8" at 20 pixels leaves ink in the middle of its box and none outside it.
+        using var bitmap = new SKBitmap(new SKImageInfo(30, 30, SKColorType.Gray8, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
             using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-            canvas.DrawText("1", 0, 8, font, paint);
+            canvas.DrawText("8", 5, 25, font, paint);
         }
-        string[] expected = ["..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."];
-        for (int row = 0; row < 7; row++)
+        int ink = 0;
+        for (int y = 0; y < 30; y++)
         {
-            var drawn = new string(Enumerable.Range(0, 5).Select(col => bitmap.GetPixel(col, row + 1).Red < 128 ? '#' : '.').ToArray());
-            Assert.Equal(expected[row], drawn);
-            // Sharp: every pixel is black or white.
-            for (int col = 0; col < 6; col++) Assert.Contains(bitmap.GetPixel(col, row + 1).Red, new byte[] { 0, 255 });
+            for (int x = 0; x < 30; x++)
+            {
+                if (bitmap.GetPixel(x, y).Red >= 128) continue;
+                ink++;
+                Assert.InRange(x, 5, 20);
+                Assert.InRange(y, 5, 26);
+            }
         }
+        Assert.InRange(ink, 30, 200);
+    }
+
+    [Fact]
+    public void The_fonts_licence_is_beside_the_program()
+    {
+        string licence = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "DejaVuSans-LICENSE.txt"));
+        Assert.Contains("Bitstream Vera Fonts Copyright", licence);
+        Assert.Contains("DejaVu changes are in public domain", licence);
     }
 }

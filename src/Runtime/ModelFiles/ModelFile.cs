@@ -1,41 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 
 namespace NetGen;
-
-/// <summary>A model file that cannot be read, or does not fit the network: the message names the file and the problem.</summary>
-public sealed class ModelFormatException : Exception
-{
-    /// <summary>Creates the exception with a one-line message.</summary>
-    public ModelFormatException(string message) : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with a one-line message and its cause.</summary>
-    public ModelFormatException(string message, Exception inner) : base(message, inner)
-    {
-    }
-}
-
-/// <summary>What a model file says besides its tensors.</summary>
-/// <param name="NetworkName">The network it was saved from (null for a file without NetGen metadata, e.g. from PyTorch).</param>
-/// <param name="SpecHash">That network's <see cref="INetwork.SpecHash"/>, or null.</param>
-/// <param name="Architecture">That network's <see cref="INetwork.Architecture"/>, or null.</param>
-/// <param name="Position">Where its training run stood, or null.</param>
-/// <param name="Step">The optimizer step count stored, or null.</param>
-/// <param name="Seed">The seed of the run, or null.</param>
-/// <param name="HasOptimizerState">Whether the file held the optimizer's state (PyTorch files do not).</param>
-/// <param name="Metadata">Every <c>__metadata__</c> entry, as stored.</param>
-public sealed record Checkpoint(
-    string? NetworkName,
-    string? SpecHash,
-    string? Architecture,
-    TrainingPosition? Position,
-    long? Step,
-    int? Seed,
-    bool HasOptimizerState,
-    IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// Saves and loads a network as one safetensors file: weights and biases in PyTorch's <c>nn.Linear</c>
@@ -56,6 +24,11 @@ public sealed record Checkpoint(
 /// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c> and <c>shuffle_state</c>, and for a
 /// network with dropout <c>dropout_state</c>. Integers are decimal; a random state is four 16-digit hexadecimal words
 /// separated by commas (<see cref="RandomSource.GetState"/>'s order).
+/// </para>
+/// <para>
+/// To learn what a file holds before making the network for it (its seed, thread count, learning rate), read its metadata
+/// alone with <see cref="ReadMetadata(string)"/>, or open it once with <see cref="OpenRead"/>, make the network from
+/// <see cref="ModelFileReader.Checkpoint"/>, then <see cref="ModelFileReader.Load"/> it.
 /// </para>
 /// <para>
 /// A file written by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), ...)</c> of the same architecture:
@@ -82,19 +55,7 @@ public static class ModelFile
     internal static void Save(string path, INetwork network, TrainingPosition? position, Func<Stream, Stream>? wrapStream)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(network);
-        if (position is not null)
-        {
-            ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
-            ulong[] state = position.ShuffleState;
-            if (position.Epoch < 1 || position.StepInEpoch < 0 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
-                throw new ArgumentException("The position needs an epoch from 1, a step from 0 and a shuffle state of 4 words, not all zero.", nameof(position));
-        }
-
-        List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
-        if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
-            throw Error(path, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
-        byte[] header = SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position));
+        var (header, tensors) = Prepare(path, network, position);
 
         string target, folder;
         try
@@ -135,6 +96,53 @@ public static class ModelFile
     }
 
     /// <summary>
+    /// Writes <paramref name="network"/> to <paramref name="stream"/> from its position: the same bytes as
+    /// <see cref="Save(string, INetwork, TrainingPosition?)"/> writes to a file. The stream is flushed, not closed.
+    /// </summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="network">The network to save.</param>
+    /// <param name="position">Where the training run stands, to resume from this content; null for none.</param>
+    /// <exception cref="ModelFormatException">
+    /// The stream cannot be written, or a value of the network is NaN or infinite (then nothing is written).
+    /// </exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The first parameter is a string in one overload and a Stream in the other, so every valid call binds as before; only Save(null, ...) becomes ambiguous.")]
+    public static void Save(Stream stream, INetwork network, TrainingPosition? position = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite) throw new ArgumentException("The stream must be writable.", nameof(stream));
+        string name = NameOf(stream);
+        var (header, tensors) = Prepare(name, network, position);
+        try
+        {
+            SafetensorsWriter.Write(stream, header, tensors);
+            stream.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw Error(name, "cannot write: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Checks the arguments of a save and makes the header; refuses a network holding NaN or infinity.</summary>
+    private static (byte[] Header, List<NamedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (position is not null)
+        {
+            ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
+            ulong[] state = position.ShuffleState;
+            if (position.Epoch < 1 || position.StepInEpoch < 0 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+                throw new ArgumentException("The position needs an epoch from 1, a step from 0 and a shuffle state of 4 words, not all zero.", nameof(position));
+        }
+
+        List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
+        if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
+            throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
+        return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position)), tensors);
+    }
+
+    /// <summary>
     /// Reads <paramref name="path"/> into <paramref name="network"/>: its weights and biases, and, if the file has them,
     /// the optimizer state, the step count and the dropout random state. Validates everything first and changes
     /// nothing on failure.
@@ -142,7 +150,7 @@ public static class ModelFile
     /// <remarks>
     /// A file without optimizer state (e.g. from PyTorch) leaves the network as a fresh optimizer would: its state
     /// zero and its step count 0. A file without a dropout state leaves <see cref="INetwork.DropoutRandom"/> as it is.
-    /// The learning rate is never changed (the file's is in <see cref="Checkpoint.Metadata"/>).
+    /// The learning rate is never changed (the file's is <see cref="Checkpoint.LearningRate"/>).
     /// The file is refused if its spec hash or architecture is another network's (the message names the parts that
     /// differ), if a tensor is missing, unexpected or of another shape, or if it is not a valid safetensors file of F32
     /// tensors (bad lengths or offsets, overlapping tensors or bytes of no tensor, a header over 100 MB, malformed JSON
@@ -153,6 +161,75 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(network);
+        using ModelFileReader reader = OpenRead(path);
+        return reader.Load(network);
+    }
+
+    /// <summary>
+    /// <see cref="Load(string, INetwork)"/> from <paramref name="stream"/>: the file's content from the stream's position
+    /// to its end. Error messages name a <see cref="FileStream"/> by its path, any other stream as <c>stream</c>.
+    /// The stream is not closed.
+    /// </summary>
+    /// <param name="stream">A readable, seekable stream.</param>
+    /// <param name="network">The network to fill.</param>
+    /// <exception cref="ModelFormatException">The content is unreadable, malformed, or for another architecture.</exception>
+    public static Checkpoint Load(Stream stream, INetwork network)
+    {
+        CheckReadable(stream);
+        return Load(stream, NameOf(stream), network);
+    }
+
+    /// <summary>Reads a model file from <paramref name="stream"/> (seekable, from its position) into <paramref name="network"/>.</summary>
+    /// <param name="stream">The content of the file.</param>
+    /// <param name="displayName">The name of the file in error messages.</param>
+    /// <param name="network">The network to fill.</param>
+    internal static Checkpoint Load(Stream stream, string displayName, INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var reader = new ModelFileReader(stream, displayName, leaveOpen: true);
+        return reader.Load(network);
+    }
+
+    /// <summary>
+    /// Reads only the header of <paramref name="path"/>: what the file says besides its tensors, as typed values, checked
+    /// as <see cref="Load(string, INetwork)"/> checks them, without a network and without reading the tensors.
+    /// </summary>
+    /// <remarks>
+    /// A file without NetGen metadata (e.g. from PyTorch) gives nulls. Whether the file fits a network (its architecture,
+    /// its tensors' names and shapes) and whether its values are finite is checked only by a load.
+    /// </remarks>
+    /// <exception cref="ModelFormatException">The file is unreadable or its header malformed, with the message a load would give.</exception>
+    public static Checkpoint ReadMetadata(string path)
+    {
+        using ModelFileReader reader = OpenRead(path);
+        return reader.Checkpoint;
+    }
+
+    /// <summary>
+    /// <see cref="ReadMetadata(string)"/> from <paramref name="stream"/> (the file's content from its position to its end);
+    /// after a successful read the stream's position is set back where it was, so that <see cref="Load(Stream, INetwork)"/> can follow.
+    /// </summary>
+    /// <param name="stream">A readable, seekable stream.</param>
+    /// <exception cref="ModelFormatException">The content is unreadable or its header malformed.</exception>
+    public static Checkpoint ReadMetadata(Stream stream)
+    {
+        CheckReadable(stream);
+        long start = stream.Position;
+        Checkpoint checkpoint;
+        using (var reader = new ModelFileReader(stream, NameOf(stream), leaveOpen: true)) checkpoint = reader.Checkpoint;
+        stream.Position = start;
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and reads its header: <see cref="ModelFileReader.Checkpoint"/> is known at once, the
+    /// tensors are read by <see cref="ModelFileReader.Load"/> from the same open file. Dispose the reader to close it.
+    /// </summary>
+    /// <param name="path">The model file.</param>
+    /// <exception cref="ModelFormatException">The file is missing, unreadable, or its header malformed.</exception>
+    public static ModelFileReader OpenRead(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw Error(path, "is a folder, not a file");
         FileStream file;
         try
@@ -167,30 +244,16 @@ public static class ModelFile
         {
             throw Error(path, "cannot open: " + ex.Message, ex);
         }
-        using (file)
-        {
-            if (!file.CanSeek) throw Error(path, "cannot read: not a regular file");
-            return Load(file, path, network);
-        }
-    }
-
-    /// <summary>Reads a model file from <paramref name="stream"/> (seekable, from its position) into <paramref name="network"/>.</summary>
-    /// <param name="stream">The content of the file.</param>
-    /// <param name="displayName">The name of the file in error messages.</param>
-    /// <param name="network">The network to fill.</param>
-    internal static Checkpoint Load(Stream stream, string displayName, INetwork network)
-    {
-        LoadPlan plan;
         try
         {
-            plan = SafetensorsReader.Read(stream, displayName, network);
+            if (!file.CanSeek) throw Error(path, "cannot read: not a regular file");
+            return new ModelFileReader(file, path, leaveOpen: false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch
         {
-            throw Error(displayName, "cannot read: " + ex.Message, ex);
+            file.Dispose();
+            throw;
         }
-        plan.Apply(network);
-        return plan.Checkpoint;
     }
 
     /// <summary>The exception for a problem with <paramref name="path"/>: <c>path: problem</c>, on one line.</summary>
@@ -198,6 +261,15 @@ public static class ModelFile
     {
         string message = DataFormatException.OneLine(DataFormatException.OneLine(path) + ": " + DataFormatException.OneLine(problem));
         return inner is null ? new ModelFormatException(message) : new ModelFormatException(message, inner);
+    }
+
+    /// <summary>What error messages call a stream's content: a file stream's path, else <c>stream</c>.</summary>
+    private static string NameOf(Stream stream) => stream is FileStream file ? file.Name : "stream";
+
+    private static void CheckReadable(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead || !stream.CanSeek) throw new ArgumentException("The stream must be readable and seekable.", nameof(stream));
     }
 
     private static void TryDelete(string path)

@@ -10,7 +10,9 @@ using System.Text.Unicode;
 namespace NetGen;
 
 /// <summary>
-/// Reads and validates a safetensors file against a network, without changing the network: the result is a
+/// Reads and validates a safetensors file in two steps: <see cref="ReadHeader"/> checks the header on its own (its layout
+/// and the metadata NetGen knows, parsed into a <see cref="Checkpoint"/>) without any network; <see cref="ReadTensors"/>
+/// then checks it against a network and reads the tensors' bytes, without changing the network: the result is a
 /// <see cref="LoadPlan"/> that <see cref="LoadPlan.Apply"/> then copies into it and that cannot fail.
 /// </summary>
 /// <remarks>
@@ -25,23 +27,27 @@ internal sealed class SafetensorsReader
     private const string MetadataKey = "__metadata__";
 
     private readonly string _name;
-    private readonly INetwork _network;
 
-    private SafetensorsReader(string name, INetwork network)
+    private SafetensorsReader(string name)
     {
         _name = name;
-        _network = network;
     }
 
-    /// <summary>One tensor as the header describes it.</summary>
-    private sealed record Entry(string Name, string DType, long[] Shape, long Begin, long End);
-
-    /// <summary>Reads the rest of <paramref name="stream"/> (seekable, from its position) and checks it against <paramref name="network"/>.</summary>
-    /// <exception cref="ModelFormatException">The content is malformed or does not fit the network.</exception>
+    /// <summary>
+    /// Reads the header of the file in <paramref name="stream"/> (seekable, from its position to its end) and checks
+    /// everything that does not depend on a network; the stream is left at the first byte after the header.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The header is malformed.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
-    public static LoadPlan Read(Stream stream, string name, INetwork network) => new SafetensorsReader(name, network).Read(stream);
+    public static ModelFileHeader ReadHeader(Stream stream, string name) => new SafetensorsReader(name).Header(stream);
 
-    private LoadPlan Read(Stream stream)
+    /// <summary>Checks <paramref name="header"/> against <paramref name="network"/> and reads the tensors' bytes from <paramref name="stream"/>.</summary>
+    /// <exception cref="ModelFormatException">The file does not fit the network, or holds a value that is not finite.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    public static LoadPlan ReadTensors(ModelFileHeader header, Stream stream, INetwork network) =>
+        new SafetensorsReader(header.Name).Plan(header, stream, network);
+
+    private ModelFileHeader Header(Stream stream)
     {
         long length = stream.Length - stream.Position;
         if (length == 0) throw Fail("empty file");
@@ -58,24 +64,31 @@ internal sealed class SafetensorsReader
         long dataLength = length - 8 - (long)headerLength;
 
         var (metadata, entries) = ParseHeader(header);
-        CheckArchitecture(metadata);
         CheckDTypes(entries);
         CheckOffsets(entries, dataLength);
-        var (parameters, state) = MatchTensors(entries);
-        LoadPlan plan = ReadMetadata(metadata, state.Count > 0);
+        return new ModelFileHeader(_name, ParseMetadata(metadata), entries, stream.Position, dataLength);
+    }
+
+    private LoadPlan Plan(ModelFileHeader header, Stream stream, INetwork network)
+    {
+        CheckArchitecture(header.Checkpoint.Metadata, network);
+        var (parameters, state) = MatchTensors(header.Entries, network);
+        CheckMetadataFits(header.Checkpoint, network, hasStateTensors: state.Count > 0);
+        var plan = new LoadPlan(header.Checkpoint, header.Checkpoint.Step ?? 0, header.Checkpoint.DropoutState);
 
         // Every byte of the data belongs to exactly one tensor of the network now, so its size is bounded by the network's.
-        byte[] data = new byte[dataLength];
+        byte[] data = new byte[header.DataLength];
+        stream.Position = header.DataStart;
         stream.ReadExactly(data);
         plan.Data = data;
         plan.Tensors.AddRange(parameters);
         plan.Tensors.AddRange(state);
-        if (state.Count == 0) plan.StateToClear.AddRange(_network.OptimizerState);
+        if (state.Count == 0) plan.StateToClear.AddRange(network.OptimizerState);
         foreach (var (target, begin) in plan.Tensors) CheckFinite(target, data, begin);
         return plan;
     }
 
-    private (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(byte[] header)
+    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseHeader(byte[] header)
     {
         if (header.Length == 0) throw Fail("the header is empty (its length field is 0)");
         if (header[0] != (byte)'{')
@@ -104,11 +117,11 @@ internal sealed class SafetensorsReader
         }
     }
 
-    private (Dictionary<string, string> Metadata, List<Entry> Entries) ParseHeader(JsonElement root)
+    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseHeader(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object) throw Fail($"the header is a JSON {Kind(root)}, not an object");
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var entries = new List<Entry>();
+        var entries = new List<TensorEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (JsonProperty property in root.EnumerateObject())
         {
@@ -132,7 +145,7 @@ internal sealed class SafetensorsReader
         return (metadata, entries);
     }
 
-    private Entry ParseEntry(string name, JsonElement value)
+    private TensorEntry ParseEntry(string name, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Object)
             throw Fail($"tensor {Show(name)} is described by a JSON {Kind(value)}, not an object");
@@ -164,7 +177,7 @@ internal sealed class SafetensorsReader
         if (dtype is null) throw Fail($"tensor {Show(name)} has no dtype");
         if (shape is null) throw Fail($"tensor {Show(name)} has no shape");
         if (offsets is null) throw Fail($"tensor {Show(name)} has no data_offsets");
-        return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+        return new TensorEntry(name, dtype, shape, offsets[0], offsets[1]);
     }
 
     private long[] WholeNumbers(string tensor, string field, JsonElement value)
@@ -183,24 +196,24 @@ internal sealed class SafetensorsReader
     }
 
     /// <summary>Refuses a file made for another architecture, naming the parts that differ.</summary>
-    private void CheckArchitecture(Dictionary<string, string> metadata)
+    private void CheckArchitecture(IReadOnlyDictionary<string, string> metadata, INetwork network)
     {
         metadata.TryGetValue(ModelMetadata.SpecHash, out string? hash);
         metadata.TryGetValue(ModelMetadata.Architecture, out string? architecture);
-        bool hashDiffers = hash is not null && hash != _network.SpecHash;
-        bool architectureDiffers = architecture is not null && architecture != _network.Architecture;
+        bool hashDiffers = hash is not null && hash != network.SpecHash;
+        bool architectureDiffers = architecture is not null && architecture != network.Architecture;
         if (!hashDiffers && !architectureDiffers) return;
-        var problem = new StringBuilder($"made for a different architecture than network \"{_network.NetworkName}\"");
+        var problem = new StringBuilder($"made for a different architecture than network \"{network.NetworkName}\"");
         if (metadata.TryGetValue(ModelMetadata.Network, out string? saved)) problem.Append($" (saved from network {Show(saved)})");
-        if (architectureDiffers) problem.Append(": ").Append(Shorten(ArchitectureDiff.Describe(architecture!, _network.Architecture)!, 400));
-        if (hashDiffers) problem.Append($" (spec hash {Show(hash!)} in the file, {_network.SpecHash} for the network)");
+        if (architectureDiffers) problem.Append(": ").Append(Shorten(ArchitectureDiff.Describe(architecture!, network.Architecture)!, 400));
+        if (hashDiffers) problem.Append($" (spec hash {Show(hash!)} in the file, {network.SpecHash} for the network)");
         else if (hash is null) problem.Append(" (the file has no spec hash)");
         throw Fail(problem.ToString());
     }
 
-    private void CheckDTypes(List<Entry> entries)
+    private void CheckDTypes(List<TensorEntry> entries)
     {
-        foreach (Entry entry in entries)
+        foreach (TensorEntry entry in entries)
         {
             if (entry.DType != "F32")
                 throw Fail($"tensor {Show(entry.Name)} has dtype {Show(entry.DType)}; only F32 (32-bit float) is supported");
@@ -211,9 +224,9 @@ internal sealed class SafetensorsReader
     /// Each tensor's bytes lie inside the data and match its shape; together they cover the data exactly once
     /// (no overlap, no gap, nothing after the last tensor), as the safetensors format requires.
     /// </summary>
-    private void CheckOffsets(List<Entry> entries, long dataLength)
+    private void CheckOffsets(List<TensorEntry> entries, long dataLength)
     {
-        foreach (Entry entry in entries)
+        foreach (TensorEntry entry in entries)
         {
             string offsets = $"data_offsets [{entry.Begin}, {entry.End}]";
             if (entry.End < entry.Begin) throw Fail($"tensor {Show(entry.Name)}: {offsets} end before they begin");
@@ -235,8 +248,8 @@ internal sealed class SafetensorsReader
         var sorted = entries.ToArray();
         Array.Sort(sorted, (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
         long covered = 0;
-        Entry? previous = null;
-        foreach (Entry entry in sorted)
+        TensorEntry? previous = null;
+        foreach (TensorEntry entry in sorted)
         {
             if (entry.Begin < covered)
             {
@@ -255,25 +268,25 @@ internal sealed class SafetensorsReader
     /// Pairs the file's tensors with the network's: every parameter, and either every optimizer state tensor or none,
     /// each with the same shape; nothing else.
     /// </summary>
-    private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State) MatchTensors(List<Entry> entries)
+    private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State) MatchTensors(IReadOnlyList<TensorEntry> entries, INetwork network)
     {
-        var byName = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        foreach (Entry entry in entries) byName.Add(entry.Name, entry);
+        var byName = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
+        foreach (TensorEntry entry in entries) byName.Add(entry.Name, entry);
         var problems = new List<string>();
         var parameters = new List<(NamedTensor, long)>();
         var state = new List<(NamedTensor, long)>();
         var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (NamedTensor tensor in _network.Parameters) Match(tensor, parameters, partOfState: false);
+        foreach (NamedTensor tensor in network.Parameters) Match(tensor, parameters, partOfState: false);
         bool anyState = false;
-        foreach (NamedTensor tensor in _network.OptimizerState) anyState |= byName.ContainsKey(tensor.Name);
-        foreach (NamedTensor tensor in _network.OptimizerState)
+        foreach (NamedTensor tensor in network.OptimizerState) anyState |= byName.ContainsKey(tensor.Name);
+        foreach (NamedTensor tensor in network.OptimizerState)
         {
             if (anyState) Match(tensor, state, partOfState: true);
             else known.Add(tensor.Name);
         }
-        foreach (Entry entry in entries)
+        foreach (TensorEntry entry in entries)
         {
-            if (!known.Contains(entry.Name)) problems.Add($"unexpected tensor {Show(entry.Name)}: network \"{_network.NetworkName}\" has no such tensor");
+            if (!known.Contains(entry.Name)) problems.Add($"unexpected tensor {Show(entry.Name)}: network \"{network.NetworkName}\" has no such tensor");
         }
         if (problems.Count == 0) return (parameters, state);
         string more = problems.Count == 1 ? "" : $" (and {problems.Count - 1} more difference{(problems.Count == 2 ? "" : "s")})";
@@ -282,24 +295,27 @@ internal sealed class SafetensorsReader
         void Match(NamedTensor tensor, List<(NamedTensor, long)> matched, bool partOfState)
         {
             known.Add(tensor.Name);
-            if (!byName.TryGetValue(tensor.Name, out Entry? entry))
+            if (!byName.TryGetValue(tensor.Name, out TensorEntry? entry))
             {
                 problems.Add($"missing tensor {tensor.Name}" + (partOfState
                     ? " (the file has only part of the optimizer state)"
-                    : $" of network \"{_network.NetworkName}\""));
+                    : $" of network \"{network.NetworkName}\""));
                 return;
             }
             if (!SameShape(entry.Shape, tensor.Shape))
             {
-                problems.Add($"tensor {tensor.Name} has shape {ShapeText(entry.Shape)} in the file but {ShapeText(tensor.Shape)} in network \"{_network.NetworkName}\"");
+                problems.Add($"tensor {tensor.Name} has shape {ShapeText(entry.Shape)} in the file but {ShapeText(tensor.Shape)} in network \"{network.NetworkName}\"");
                 return;
             }
             matched.Add((tensor, entry.Begin));
         }
     }
 
-    /// <summary>Parses the metadata NetGen knows (other entries are kept as they are) and checks they fit together.</summary>
-    private LoadPlan ReadMetadata(Dictionary<string, string> metadata, bool hasStateTensors)
+    /// <summary>
+    /// Parses the metadata NetGen knows (other entries are kept as they are) and checks that the parts of the training
+    /// position go together; what the metadata says about a network is checked by <see cref="CheckMetadataFits"/>.
+    /// </summary>
+    private Checkpoint ParseMetadata(Dictionary<string, string> metadata)
     {
         string? Get(string key) => metadata.TryGetValue(key, out string? value) ? value : null;
         long? Count(string key, long minimum, long maximum)
@@ -326,9 +342,13 @@ internal sealed class SafetensorsReader
             if (!ModelMetadata.TryParseInt(seedText, out int parsed)) throw Fail($"metadata seed is {Show(seedText)}, not a whole number");
             seed = parsed;
         }
-        if (Get(ModelMetadata.LearningRate) is { } rate && !ModelMetadata.TryParseRate(rate, out _))
-            throw Fail($"metadata learning_rate is {Show(rate)}, not a finite number from 0");
-        Count(ModelMetadata.Threads, 1, int.MaxValue);
+        float? learningRate = null;
+        if (Get(ModelMetadata.LearningRate) is { } rateText)
+        {
+            if (!ModelMetadata.TryParseRate(rateText, out float rate)) throw Fail($"metadata learning_rate is {Show(rateText)}, not a finite number from 0");
+            learningRate = rate;
+        }
+        long? threads = Count(ModelMetadata.Threads, 1, int.MaxValue);
 
         long? epoch = Count(ModelMetadata.Epoch, 1, int.MaxValue);
         long? stepInEpoch = Count(ModelMetadata.StepInEpoch, 0, int.MaxValue);
@@ -343,23 +363,30 @@ internal sealed class SafetensorsReader
             throw Fail($"the metadata has only part of the training position: {ModelMetadata.Epoch}, {ModelMetadata.StepInEpoch} " +
                 $"and {ModelMetadata.ShuffleState} go together");
         }
-
         ulong[]? dropout = State(ModelMetadata.DropoutState);
-        if (dropout is not null && _network.DropoutRandom is null)
-            throw Fail($"the metadata has a dropout random state but network \"{_network.NetworkName}\" has no dropout");
 
-        if (hasStateTensors && step is null)
-            throw Fail("the file has the optimizer state but no optimizer_step in its metadata, without which the optimizer cannot continue");
-        if (!hasStateTensors && step is not null && _network.OptimizerState.Count > 0)
+        return new Checkpoint(
+            Get(ModelMetadata.Network), Get(ModelMetadata.SpecHash), Get(ModelMetadata.Architecture),
+            position, step, seed, HasOptimizerState: step is not null, metadata)
         {
-            throw Fail($"missing tensor {_network.OptimizerState[0].Name}: the metadata has an optimizer step, " +
+            LearningRate = learningRate,
+            Threads = (int?)threads,
+            DropoutState = dropout,
+        };
+    }
+
+    /// <summary>Checks what the metadata says against <paramref name="network"/>: its dropout and its optimizer state.</summary>
+    private void CheckMetadataFits(Checkpoint checkpoint, INetwork network, bool hasStateTensors)
+    {
+        if (checkpoint.DropoutState is not null && network.DropoutRandom is null)
+            throw Fail($"the metadata has a dropout random state but network \"{network.NetworkName}\" has no dropout");
+        if (hasStateTensors && checkpoint.Step is null)
+            throw Fail("the file has the optimizer state but no optimizer_step in its metadata, without which the optimizer cannot continue");
+        if (!hasStateTensors && checkpoint.Step is not null && network.OptimizerState.Count > 0)
+        {
+            throw Fail($"missing tensor {network.OptimizerState[0].Name}: the metadata has an optimizer step, " +
                 "so the file should hold the optimizer state");
         }
-
-        var checkpoint = new Checkpoint(
-            Get(ModelMetadata.Network), Get(ModelMetadata.SpecHash), Get(ModelMetadata.Architecture),
-            position, step, seed, HasOptimizerState: step is not null, metadata);
-        return new LoadPlan(checkpoint, step ?? 0, dropout);
     }
 
     /// <summary>Refuses a NaN or infinite value: such weights would make every prediction meaningless.</summary>
@@ -422,61 +449,4 @@ internal sealed class SafetensorsReader
     }
 
     private static string Shorten(string text, int limit) => text.Length <= limit ? text : text[..limit] + "...";
-}
-
-/// <summary>What a validated file will write into the network: applying it cannot fail.</summary>
-internal sealed class LoadPlan
-{
-    public LoadPlan(Checkpoint checkpoint, long step, ulong[]? dropoutState)
-    {
-        Checkpoint = checkpoint;
-        Step = step;
-        DropoutState = dropoutState;
-    }
-
-    public Checkpoint Checkpoint { get; }
-
-    /// <summary>The optimizer step count to set (0 for a file without optimizer state).</summary>
-    public long Step { get; }
-
-    /// <summary>The dropout random state to restore, or null to leave it.</summary>
-    public ulong[]? DropoutState { get; }
-
-    /// <summary>The bytes after the header.</summary>
-    public byte[] Data { get; set; } = Array.Empty<byte>();
-
-    /// <summary>Each tensor to fill, with the offset of its row-major F32 values in <see cref="Data"/>.</summary>
-    public List<(NamedTensor Target, long Begin)> Tensors { get; } = new();
-
-    /// <summary>Optimizer state the file does not have: set to zero, as a fresh optimizer's.</summary>
-    public List<NamedTensor> StateToClear { get; } = new();
-
-    /// <summary>Writes everything into <paramref name="network"/>.</summary>
-    public void Apply(INetwork network)
-    {
-        foreach (var (target, begin) in Tensors) Fill(target, Data.AsSpan((int)begin, target.Values.Length * sizeof(float)));
-        foreach (NamedTensor tensor in StateToClear) Array.Clear(tensor.Values);
-        network.Step = Step;
-        if (DropoutState is not null) network.DropoutRandom!.SetState(DropoutState);
-    }
-
-    /// <summary>
-    /// Copies row-major little-endian F32 values into the tensor: a 2-D tensor is stored column-major
-    /// (see <see cref="NamedTensor"/>), so element [r, c] goes from <c>r * columns + c</c> to <c>Values[c * rows + r]</c>.
-    /// </summary>
-    private static void Fill(NamedTensor tensor, ReadOnlySpan<byte> bytes)
-    {
-        float[] values = tensor.Values;
-        if (tensor.Shape.Length != 2)
-        {
-            for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
-            return;
-        }
-        int rows = tensor.Shape[0], columns = tensor.Shape[1];
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<byte> row = bytes.Slice(r * columns * sizeof(float), columns * sizeof(float));
-            for (int c = 0; c < columns; c++) values[c * rows + r] = BinaryPrimitives.ReadSingleLittleEndian(row.Slice(c * sizeof(float)));
-        }
-    }
 }

@@ -160,6 +160,33 @@ public class ModelFileValidationTests : IDisposable
         snapshot.AssertUnchanged(name);
     }
 
+    /// <summary>The cases only a network can tell: the header itself is well formed.</summary>
+    private static readonly string[] FitsNoNetwork =
+    [
+        "renamed tensor", "renamed state tensor", "dropout state without dropout", "optimizer state without a step",
+        "NaN weight", "infinite optimizer state",
+    ];
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Reading_the_metadata_refuses_a_broken_header_as_a_load_does(string name)
+    {
+        var (make, _) = Cases[name];
+        string path = _folder.File("broken.safetensors");
+        File.WriteAllBytes(path, make(Base.Value));
+        var load = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path, NetworkTestKit.Create("tiny")));
+
+        if (FitsNoNetwork.Contains(name))
+        {
+            Assert.Equal("tiny", ModelFile.ReadMetadata(path).NetworkName);
+            return;
+        }
+        var read = Assert.Throws<ModelFormatException>(() => ModelFile.ReadMetadata(path));
+        Assert.Equal(load.Message, read.Message);
+        read = Assert.Throws<ModelFormatException>(() => ModelFile.ReadMetadata(new MemoryStream(make(Base.Value))));
+        Assert.Equal(load.Message.Replace(path, "stream"), read.Message);
+    }
+
     [Fact]
     public void The_unedited_base_file_loads()
     {

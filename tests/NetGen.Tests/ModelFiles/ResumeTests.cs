@@ -23,25 +23,8 @@ public class ResumeTests : IDisposable
     /// <summary>Trains with <paramref name="create"/>'s network until <paramref name="stopAfter"/> steps are taken, saves, loads into a fresh network (another seed) and trains on to <see cref="Epochs"/>.</summary>
     private INetwork StopSaveLoadResume(Func<int, INetwork> create, ImageDataset data, int stopAfter, Action<INetwork>? beforeResume = null)
     {
-        string path = _folder.File("checkpoint.safetensors");
-        using (INetwork first = create(1))
-        {
-            using var stop = new CancellationTokenSource();
-            StepProgress last = default;
-            int taken = 0;
-            var options = new TrainingOptions
-            {
-                Epochs = Epochs,
-                OnStep = progress =>
-                {
-                    last = progress;
-                    if (++taken == stopAfter) stop.Cancel();
-                },
-            };
-            Assert.Throws<OperationCanceledException>(() => TrainingLoop.Train(first, data, options, cancellationToken: stop.Token));
-            Assert.Equal(stopAfter, first.Step);
-            ModelFile.Save(path, first, last.Position);
-        }
+        string path;
+        using (INetwork first = create(1)) path = StopAndSave(first, data, stopAfter);
 
         INetwork resumed = create(777); // another seed: everything that matters must come from the file
         Checkpoint checkpoint = ModelFile.Load(path, resumed);
@@ -50,6 +33,28 @@ public class ResumeTests : IDisposable
         beforeResume?.Invoke(resumed);
         TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = Epochs, Resume = checkpoint.Position });
         return resumed;
+    }
+
+    /// <summary>Trains <paramref name="first"/> towards <see cref="Epochs"/>, stops it (as Ctrl+C) after <paramref name="stopAfter"/> steps and saves it with its position.</summary>
+    private string StopAndSave(INetwork first, ImageDataset data, int stopAfter)
+    {
+        string path = _folder.File("checkpoint.safetensors");
+        using var stop = new CancellationTokenSource();
+        StepProgress last = default;
+        int taken = 0;
+        var options = new TrainingOptions
+        {
+            Epochs = Epochs,
+            OnStep = progress =>
+            {
+                last = progress;
+                if (++taken == stopAfter) stop.Cancel();
+            },
+        };
+        Assert.Throws<OperationCanceledException>(() => TrainingLoop.Train(first, data, options, cancellationToken: stop.Token));
+        Assert.Equal(stopAfter, first.Step);
+        ModelFile.Save(path, first, last.Position);
+        return path;
     }
 
     private static INetwork Straight(Func<int, INetwork> create, ImageDataset data)
@@ -119,5 +124,30 @@ public class ResumeTests : IDisposable
 
         Assert.Equal(20, straight.Step);
         AssertSameState(straight, resumed, "mnist resumed after 14 of 20 steps");
+    }
+
+    [Fact]
+    public void Resuming_a_network_made_from_the_open_files_metadata_gives_the_same_weights()
+    {
+        // As `train --resume` does: the file is opened once, the network made with its seed and thread count, then loaded.
+        using INetwork probe = NetworkTestKit.Create("dropout");
+        ImageDataset data = SyntheticData(probe, 101);
+        using INetwork straight = Straight(seed => NetworkTestKit.Create("dropout", seed, threads: 2), data);
+        string path;
+        using (INetwork first = NetworkTestKit.Create("dropout", 1, threads: 2)) path = StopAndSave(first, data, stopAfter: 5);
+
+        INetwork resumed;
+        Checkpoint checkpoint;
+        using (ModelFileReader file = ModelFile.OpenRead(path))
+        {
+            resumed = NetworkTestKit.Create(file.Checkpoint.NetworkName!, file.Checkpoint.Seed, threads: file.Checkpoint.Threads!.Value);
+            checkpoint = file.Load(resumed);
+        }
+        using (resumed)
+        {
+            Assert.Equal((1, 2), (resumed.Seed, resumed.Threads));
+            TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = Epochs, Resume = checkpoint.Position });
+            AssertSameState(straight, resumed, "resumed from the open file");
+        }
     }
 }

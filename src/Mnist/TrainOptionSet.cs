@@ -3,26 +3,6 @@ using System.Globalization;
 
 namespace NetGen.Mnist;
 
-/// <summary>What <c>train</c> was asked to do; null values come from nets.json (or, when resuming, from the checkpoint).</summary>
-internal sealed record TrainSettings(
-    string Net,
-    string? Data,
-    int? Epochs,
-    int? BatchSize,
-    float? LearningRate,
-    int? Seed,
-    int? Threads,
-    string? Save,
-    string? Resume,
-    string? Plot,
-    string? Metrics);
-
-/// <summary>What <c>eval</c> was asked to do.</summary>
-internal sealed record EvalSettings(string Load, string Net, string? Data, string? Plot);
-
-/// <summary>What <c>predict</c> was asked to do.</summary>
-internal sealed record PredictSettings(string Load, string Net, string[] Images);
-
 /// <summary>
 /// The options of <c>train</c>. The root command gets its own instances of them, so that options given without a
 /// command train too (<c>netgen-mnist --epochs 5</c>).

@@ -1,0 +1,62 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+
+namespace NetGen;
+
+/// <summary>What a validated file will write into the network: applying it cannot fail.</summary>
+internal sealed class LoadPlan
+{
+    public LoadPlan(Checkpoint checkpoint, long step, ulong[]? dropoutState)
+    {
+        Checkpoint = checkpoint;
+        Step = step;
+        DropoutState = dropoutState;
+    }
+
+    public Checkpoint Checkpoint { get; }
+
+    /// <summary>The optimizer step count to set (0 for a file without optimizer state).</summary>
+    public long Step { get; }
+
+    /// <summary>The dropout random state to restore, or null to leave it.</summary>
+    public ulong[]? DropoutState { get; }
+
+    /// <summary>The bytes after the header.</summary>
+    public byte[] Data { get; set; } = Array.Empty<byte>();
+
+    /// <summary>Each tensor to fill, with the offset of its row-major F32 values in <see cref="Data"/>.</summary>
+    public List<(NamedTensor Target, long Begin)> Tensors { get; } = new();
+
+    /// <summary>Optimizer state the file does not have: set to zero, as a fresh optimizer's.</summary>
+    public List<NamedTensor> StateToClear { get; } = new();
+
+    /// <summary>Writes everything into <paramref name="network"/>.</summary>
+    public void Apply(INetwork network)
+    {
+        foreach (var (target, begin) in Tensors) Fill(target, Data.AsSpan((int)begin, target.Values.Length * sizeof(float)));
+        foreach (NamedTensor tensor in StateToClear) Array.Clear(tensor.Values);
+        network.Step = Step;
+        if (DropoutState is not null) network.DropoutRandom!.SetState(DropoutState);
+    }
+
+    /// <summary>
+    /// Copies row-major little-endian F32 values into the tensor: a 2-D tensor is stored column-major
+    /// (see <see cref="NamedTensor"/>), so element [r, c] goes from <c>r * columns + c</c> to <c>Values[c * rows + r]</c>.
+    /// </summary>
+    private static void Fill(NamedTensor tensor, ReadOnlySpan<byte> bytes)
+    {
+        float[] values = tensor.Values;
+        if (tensor.Shape.Length != 2)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
+            return;
+        }
+        int rows = tensor.Shape[0], columns = tensor.Shape[1];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<byte> row = bytes.Slice(r * columns * sizeof(float), columns * sizeof(float));
+            for (int c = 0; c < columns; c++) values[c * rows + r] = BinaryPrimitives.ReadSingleLittleEndian(row.Slice(c * sizeof(float)));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using NetGen;
+
+[Network("other")]
+internal sealed partial class OtherNet;

@@ -1,0 +1,4 @@
+using NetGen;
+
+[Network("tiny")]
+internal sealed partial class TinyNet;
