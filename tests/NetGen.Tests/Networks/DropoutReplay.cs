@@ -26,7 +26,7 @@ internal static class DropoutReplay
         {
             double rate = layers[l].DropoutRate;
             if (rate == 0) continue;
-            int units = layers[l].Weight.RowCount;
+            int units = layers[l].Width;
             var mask = Matrix<double>.Build.Dense(rows, units);
             for (int r = 0; r < rows; r++)
                 for (int c = 0; c < units; c++)

@@ -105,14 +105,15 @@ public sealed class FiniteDifferenceTests
         for (int l = 0; l < reference.Layers.Count; l++)
         {
             ReferenceMlp.Layer layer = reference.Layers[l];
+            if (layer.Weight is not { } layerWeight) continue; // an activation layer has no parameters
             NamedTensor weight = Parameter(net, layer.Name + ".weight");
             Matrix<float> weightGradient = AsMatrix(weight, weight.Gradients!);
-            for (int r = 0; r < layer.Weight.RowCount; r++)
+            for (int r = 0; r < layerWeight.RowCount; r++)
             {
-                for (int c = 0; c < layer.Weight.ColumnCount; c++)
+                for (int c = 0; c < layerWeight.ColumnCount; c++)
                 {
-                    double numeric = CentralDifference(loss, () => layer.Weight[r, c], v => layer.Weight[r, c] = v);
-                    AssertAgrees(numeric, weightGradient[r, c], analytic.Weight[l][r, c], $"{weight.Name}[{r}, {c}]");
+                    double numeric = CentralDifference(loss, () => layerWeight[r, c], v => layerWeight[r, c] = v);
+                    AssertAgrees(numeric, weightGradient[r, c], analytic.Weight[l]![r, c], $"{weight.Name}[{r}, {c}]");
                     count++;
                 }
             }

@@ -91,10 +91,10 @@ public sealed class InitializationTests
         var random = new RandomSource(seed);
         foreach (LayerView layer in net.Layers)
         {
-            float bound = 1f / MathF.Sqrt(layer.Weight.ColumnCount);
-            for (int o = 0; o < layer.Weight.RowCount; o++)
-                for (int i = 0; i < layer.Weight.ColumnCount; i++)
-                    Assert.Equal(random.NextFloat(-bound, bound), layer.Weight[o, i]);
+            float bound = 1f / MathF.Sqrt(layer.Weight!.ColumnCount);
+            for (int o = 0; o < layer.Weight!.RowCount; o++)
+                for (int i = 0; i < layer.Weight!.ColumnCount; i++)
+                    Assert.Equal(random.NextFloat(-bound, bound), layer.Weight![o, i]);
             if (layer.Bias is null) continue;
             for (int o = 0; o < layer.Bias.Count; o++) Assert.Equal(random.NextFloat(-bound, bound), layer.Bias[o]);
         }
@@ -108,8 +108,8 @@ public sealed class InitializationTests
         var net = new DigitsNet(seed);
         foreach (LayerView layer in net.Layers)
         {
-            double bound = 1 / Math.Sqrt(layer.Weight.ColumnCount);
-            Assert.All(layer.Weight.Enumerate(), w => Assert.InRange(Math.Abs(w), 0, bound));
+            double bound = 1 / Math.Sqrt(layer.Weight!.ColumnCount);
+            Assert.All(layer.Weight!.Enumerate(), w => Assert.InRange(Math.Abs(w), 0, bound));
             Assert.All(layer.Bias!.Enumerate(), b => Assert.InRange(Math.Abs(b), 0, bound));
         }
 
@@ -140,14 +140,14 @@ public sealed class InitializationTests
         for (int l = 0; l < net.Layers.Count; l++)
         {
             LayerView layer = net.Layers[l];
-            int fanIn = layer.Weight.ColumnCount, fanOut = layer.Weight.RowCount;
+            int fanIn = layer.Weight!.ColumnCount, fanOut = layer.Weight!.RowCount;
             double bound = net.Inits[l] switch
             {
                 InitKind.XavierUniform => Math.Sqrt(6.0 / (fanIn + fanOut)),
                 InitKind.KaimingUniform => Math.Sqrt(6.0 / fanIn),
                 _ => throw new InvalidOperationException(),
             };
-            double[] weights = layer.Weight.Enumerate().Select(w => (double)w).ToArray();
+            double[] weights = layer.Weight!.Enumerate().Select(w => (double)w).ToArray();
             Assert.All(weights, w => Assert.InRange(w, -bound, bound));
             // With n uniform values, P(all |w| <= 0.8 bound) = 0.8^n: below 1e-60 for fc2's 707.
             Assert.True(weights.Max() > 0.8 * bound && weights.Min() < -0.8 * bound, $"{layer.Name}: the weights do not fill ±{bound:G4}");
@@ -178,8 +178,8 @@ public sealed class InitializationTests
         var net = new KaimingNormalNet(seed);
         foreach (LayerView layer in net.Layers)
         {
-            double std = Math.Sqrt(2.0 / layer.Weight.ColumnCount);
-            double[] weights = layer.Weight.Enumerate().Select(w => (double)w).ToArray();
+            double std = Math.Sqrt(2.0 / layer.Weight!.ColumnCount);
+            double[] weights = layer.Weight!.Enumerate().Select(w => (double)w).ToArray();
             int n = weights.Length;
             double mean = weights.Average();
             double variance = weights.Select(w => w * w).Average();
@@ -206,7 +206,7 @@ public sealed class InitializationTests
     {
         var net = (IInitializerNetwork)Create(name, seed);
         LayerView layer = net.Layers[0];
-        int fanIn = layer.Weight.ColumnCount, fanOut = layer.Weight.RowCount;
+        int fanIn = layer.Weight!.ColumnCount, fanOut = layer.Weight!.RowCount;
         var random = new RandomSource(seed);
         // Float arithmetic rounds -a + 2a u to within a few ulps of a, whatever the value's own size.
         double tolerance = 1e-6 * Math.Sqrt(6.0 / fanIn);

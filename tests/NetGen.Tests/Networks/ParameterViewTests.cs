@@ -21,11 +21,11 @@ public sealed class ParameterViewTests
 
         // [6, 4] exists only in the [out = 7, in = 5] orientation: output unit 6 gets a large weight from input 4.
         net.Fc1Weight[6, 4] = 3f;
-        reference.Layers[0].Weight[6, 4] = 3.0;
+        reference.Layers[0].Weight![6, 4] = 3.0;
         net.Fc2Bias[3] = -0.75f;
         reference.Layers[1].Bias![3] = -0.75;
         net.Fc3Weight[2, 0] = 1.5f;
-        reference.Layers[2].Weight[2, 0] = 1.5;
+        reference.Layers[2].Weight![2, 0] = 1.5;
 
         Matrix<float> after = Forward(net, inputs);
         Assert.True((after - before).Enumerate().Max(System.Math.Abs) > 1e-2, "the writes did not change the logits");
@@ -56,19 +56,21 @@ public sealed class ParameterViewTests
     {
         ITestNetwork net = Create(name, seed: 5);
         // A layer without bias has no bias tensor; the optimizer keeps exactly PyTorch's state (none for plain SGD).
-        var expectedNames = net.Layers.SelectMany(l => l.Bias is null ? new[] { l.Name + ".weight" } : new[] { l.Name + ".weight", l.Name + ".bias" }).ToArray();
+        // Activation layers have no tensors.
+        LayerView[] dense = net.Layers.Where(l => l.Weight is not null).ToArray();
+        var expectedNames = dense.SelectMany(l => l.Bias is null ? new[] { l.Name + ".weight" } : new[] { l.Name + ".weight", l.Name + ".bias" }).ToArray();
         Assert.Equal(expectedNames, net.Parameters.Select(p => p.Name));
         Assert.Equal(
             expectedNames.SelectMany(n => net.Optimizer.StateNames.Select(s => n + "." + s)),
             net.OptimizerState.Select(s => s.Name));
         Assert.Equal(net.ParameterCount, net.Parameters.Sum(p => p.Values.Length));
-        Assert.Equal(net.InputSize, net.Layers[0].Weight.ColumnCount);
-        Assert.Equal(net.OutputSize, net.Layers[^1].Weight.RowCount);
+        Assert.Equal(net.InputSize, dense[0].Weight!.ColumnCount); // activation layers keep the width
+        Assert.Equal(net.OutputSize, dense[^1].Weight!.RowCount);
 
-        foreach (LayerView layer in net.Layers)
+        foreach (LayerView layer in dense)
         {
             NamedTensor weight = Parameter(net, layer.Name + ".weight");
-            int rows = layer.Weight.RowCount, columns = layer.Weight.ColumnCount;
+            int rows = layer.Weight!.RowCount, columns = layer.Weight.ColumnCount;
             Assert.Equal(new[] { rows, columns }, weight.Shape);
             for (int r = 0; r < rows; r++)
             {

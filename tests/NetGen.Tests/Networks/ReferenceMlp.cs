@@ -11,7 +11,8 @@ namespace NetGen.Tests.Networks;
 /// </summary>
 /// <remarks>
 /// Conventions are PyTorch's: a layer computes <c>Z = X W^T + b</c> (or <c>X W^T</c> without bias) with <c>W</c> of
-/// shape <c>[out, in]</c> and rows of <c>X</c> as samples, then <c>A = activation(Z)</c>, then in training
+/// shape <c>[out, in]</c> and rows of <c>X</c> as samples (an activation layer has no weight: <c>Z = X</c>), then
+/// <c>A = activation(Z)</c>, then in training
 /// <c>A * mask</c> for a layer followed by dropout (the mask is given: 0 or 1/(1 - rate) per value). Losses are
 /// <c>CrossEntropyLoss</c>, <c>BCEWithLogitsLoss</c> and <c>MSELoss</c> (means); optimizers <c>torch.optim.Adam</c>
 /// (weight decay as L2), <c>AdamW</c> (decoupled decay) and <c>SGD</c> (momentum, Nesterov, L2; no dampening).
@@ -42,7 +43,7 @@ public sealed class ReferenceMlp
     {
         Layer[] layers = network.Layers.Select(l => new Layer(
             l.Name,
-            M.Dense(l.Weight.RowCount, l.Weight.ColumnCount, (r, c) => l.Weight[r, c]),
+            l.Weight is null ? null : M.Dense(l.Weight.RowCount, l.Weight.ColumnCount, (r, c) => l.Weight[r, c]),
             l.Bias is null ? null : V.Dense(l.Bias.Count, i => l.Bias[i]),
             l.Activation,
             l.Alpha,
@@ -75,7 +76,7 @@ public sealed class ReferenceMlp
     /// </summary>
     public Matrix<double> TargetsOf(IReadOnlyList<int> labels)
     {
-        int outputs = _layers[^1].Weight.RowCount;
+        int outputs = _layers.Last(l => l.Weight is not null).Weight!.RowCount; // activation layers keep the width
         return Loss == ReferenceLoss.BinaryCrossEntropy
             ? M.Dense(labels.Count, 1, (r, _) => labels[r])
             : M.Dense(labels.Count, outputs, (r, c) => c == labels[r] ? 1.0 : 0.0);
@@ -94,7 +95,7 @@ public sealed class ReferenceMlp
         for (int l = 0; l < _layers.Length; l++)
         {
             Layer layer = _layers[l];
-            z[l] = input * layer.Weight.Transpose();
+            z[l] = layer.Weight is null ? input.Clone() : input * layer.Weight.Transpose();
             if (layer.Bias is not null) z[l] += M.Dense(input.RowCount, 1, 1.0) * layer.Bias.ToRowMatrix();
             h[l] = Activate(layer, z[l]);
             Matrix<double>? mask = masks?[l];
@@ -120,13 +121,13 @@ public sealed class ReferenceMlp
 
     /// <summary>
     /// Forward and backward pass: the mean loss and, per layer, <c>dLoss/dW</c> <c>[out, in]</c> and <c>dLoss/db</c>
-    /// (null for a layer without bias).
+    /// (null for a layer without bias; both null for an activation layer).
     /// </summary>
     public Gradients Backward(Matrix<double> x, Matrix<double> targets, IReadOnlyList<Matrix<double>?>? masks = null)
     {
         Trace trace = Forward(x, masks);
         double loss = LossAndGradient(trace.Logits, targets, out Matrix<double> dA);
-        var dW = new Matrix<double>[_layers.Length];
+        var dW = new Matrix<double>?[_layers.Length];
         var dB = new Vector<double>?[_layers.Length];
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
@@ -134,6 +135,11 @@ public sealed class ReferenceMlp
             Matrix<double>? mask = masks?[l];
             Matrix<double> dH = mask is null ? dA : dA.PointwiseMultiply(mask);
             Matrix<double> dZ = dH.PointwiseMultiply(Derivative(layer, trace.Z[l]));
+            if (layer.Weight is null)
+            {
+                dA = dZ; // an activation layer: Z = its input
+                continue;
+            }
             Matrix<double> below = l == 0 ? trace.Input : trace.A[l - 1];
             dW[l] = dZ.Transpose() * below;
             dB[l] = layer.Bias is null ? null : dZ.ColumnSums();
@@ -149,7 +155,8 @@ public sealed class ReferenceMlp
         for (int l = 0; l < _layers.Length; l++)
         {
             Layer layer = _layers[l];
-            layer.Weight = Update(layer.Weight, gradients.Weight[l], layer.WeightState);
+            if (layer.Weight is null) continue;
+            layer.Weight = Update(layer.Weight, gradients.Weight[l]!, layer.WeightState);
             if (layer.Bias is not null)
                 layer.Bias = Update(layer.Bias.ToColumnMatrix(), gradients.Bias[l]!.ToColumnMatrix(), layer.BiasState).Column(0);
         }
@@ -279,7 +286,7 @@ public sealed class ReferenceMlp
 
     public sealed class Layer
     {
-        public Layer(string name, Matrix<double> weight, Vector<double>? bias, ReferenceActivation activation, double alpha = 0, double dropoutRate = 0)
+        public Layer(string name, Matrix<double>? weight, Vector<double>? bias, ReferenceActivation activation, double alpha = 0, double dropoutRate = 0)
         {
             Name = name;
             Weight = weight;
@@ -299,8 +306,8 @@ public sealed class ReferenceMlp
         /// <summary>The drop probability of the dropout that follows this layer in training (0: none).</summary>
         public double DropoutRate { get; }
 
-        /// <summary>PyTorch orientation, <c>[out, in]</c>.</summary>
-        public Matrix<double> Weight { get; set; }
+        /// <summary>PyTorch orientation, <c>[out, in]</c>; null for an activation layer, which has no weights.</summary>
+        public Matrix<double>? Weight { get; set; }
 
         /// <summary>Null for a layer without bias.</summary>
         public Vector<double>? Bias { get; set; }
@@ -311,7 +318,7 @@ public sealed class ReferenceMlp
         /// <summary>The optimizer's state of the bias by PyTorch name, as <c>[out, 1]</c> matrices.</summary>
         public Dictionary<string, Matrix<double>> BiasState { get; private init; } = new();
 
-        public Layer Clone() => new(Name, Weight.Clone(), Bias?.Clone(), Activation, Alpha, DropoutRate)
+        public Layer Clone() => new(Name, Weight?.Clone(), Bias?.Clone(), Activation, Alpha, DropoutRate)
         {
             WeightState = WeightState.ToDictionary(kv => kv.Key, kv => kv.Value.Clone()),
             BiasState = BiasState.ToDictionary(kv => kv.Key, kv => kv.Value.Clone()),
@@ -324,6 +331,6 @@ public sealed class ReferenceMlp
         public Matrix<double> Logits => A[^1];
     }
 
-    /// <summary>Mean loss and its gradients, per layer in order (bias gradient null for a layer without bias).</summary>
-    public sealed record Gradients(double Loss, Matrix<double>[] Weight, Vector<double>?[] Bias);
+    /// <summary>Mean loss and its gradients, per layer in order (bias gradient null for a layer without bias; both null for an activation layer).</summary>
+    public sealed record Gradients(double Loss, Matrix<double>?[] Weight, Vector<double>?[] Bias);
 }

@@ -39,10 +39,19 @@ public enum ReferenceOptimizer
 }
 
 /// <summary>
-/// One dense layer of a generated network: its PyTorch name, the generated views of its parameters (no bias: null),
-/// its activation with leaky_relu's slope, and the rate of the dropout after it (0: none).
+/// One layer of a generated network: its PyTorch name, the generated views of its parameters (no bias: null; an
+/// activation layer has neither, and says its width), its activation with leaky_relu's slope, and the rate of the
+/// dropout after it (0: none).
 /// </summary>
-public sealed record LayerView(string Name, Matrix<float> Weight, Vector<float>? Bias, ReferenceActivation Activation, double Alpha = 0, double DropoutRate = 0);
+public sealed record LayerView(string Name, Matrix<float>? Weight, Vector<float>? Bias, ReferenceActivation Activation, double Alpha = 0, double DropoutRate = 0, int ActivationWidth = 0)
+{
+    /// <summary>An activation layer of <paramref name="width"/> values, maybe followed by dropout.</summary>
+    public static LayerView ActivationLayer(string name, int width, ReferenceActivation activation, double alpha = 0, double dropoutRate = 0) =>
+        new(name, null, null, activation, alpha, dropoutRate, width);
+
+    /// <summary>The width of the layer's outputs.</summary>
+    public int Width => Weight?.RowCount ?? ActivationWidth;
+}
 
 /// <summary>
 /// Optimizer hyper-parameters as written in the json, as decimal values: PyTorch (and the generated code) compute
