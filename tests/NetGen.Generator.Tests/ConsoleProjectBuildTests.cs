@@ -102,6 +102,11 @@ public sealed class ConsoleProjectBuildTests(ITestOutputHelper log)
         // NG2003 and NG2007 in the new parts of the language.
         new("bias-as-string.nets.json", """{ "networks": { "t55": { "input": 5, "layers": [ { "units": 3, "bias": §"no" } ] } } }""", "NG2003"),
         new("alpha-without-leaky.nets.json", """{ "networks": { "t56": { "input": 5, "layers": [ { "units": 4, "activation": "relu", §"alpha": 0.1 }, { "units": 3 } ] } } }""", "NG2007"),
+        new("activation-layer-without-activation.nets.json", """{ "networks": { "t70": { "input": 5, "layers": [ §{ "type": "activation" }, { "units": 3 } ] } } }""", "NG2001"),
+        new("activation-layer-unknown.nets.json", """{ "networks": { "t71": { "input": 5, "layers": [ { "type": "activation", "activation": §"rleu" }, { "units": 3 } ] } } }""", "NG2005"),
+        new("activation-layer-alpha.nets.json", """{ "networks": { "t72": { "input": 5, "layers": [ { "units": 4 }, { "type": "activation", "activation": "tanh", §"alpha": 0.2 }, { "units": 3 } ] } } }""", "NG2007"),
+        new("activation-layer-units.nets.json", """{ "networks": { "t73": { "input": 5, "layers": [ { "type": "activation", "activation": "relu", §"units": 4 }, { "units": 3 } ] } } }""", "NG2002"),
+        new("activation-layers-only.nets.json", """{ "networks": { "t74": { "input": 5, "layers": §[ { "type": "activation", "activation": "tanh" } ] } } }""", "NG2012"),
         new("nesterov-without-momentum.nets.json", """{ "networks": { "t57": { "shape": "5-3", "optimizer": { "type": "sgd", "lr": 0.1, "nesterov": §true } } } }""", "NG2007"),
 
         // NG2005: unknown enumerated value (points at the value).

@@ -79,6 +79,15 @@ public class DiagnosticTests
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:61")]                  // first
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 }, { "type": "dropout", "rate": 0.5 } ] } } }""", "NG2011@1:77")]                  // last
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5 }, { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:113")] // twice in a row: at the second
+    // Activation layers.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation" }, { "units": 3 } ] } } }""", "NG2001@1:51")] // activation missing: at the layer's brace
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "rellu" }, { "units": 3 } ] } } }""", "NG2005@1:89")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": 1 }, { "units": 3 } ] } } }""", "NG2003@1:89")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "tanh", "alpha": 0.1 }, { "units": 3 } ] } } }""", "NG2007@1:97")] // alpha only with leaky_relu
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "leaky_relu", "alpha": -1 }, { "units": 3 } ] } } }""", "NG2004@1:112")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "activation", "activation": "relu", "units": 3 }, { "units": 3 } ] } } }""", "NG2002@1:113")] // units on an activation layer
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "relu" } ] } } }""", "NG2012@1:49")] // no dense layer
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "relu" }, { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:109")] // dropout on the activated inputs: before any dense layer
     // Losses: the output layer must fit (at the last layer's units, or the shape).
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "units": 3 } ], "loss": "binary_cross_entropy" } } }""", "NG2010@1:78")]
     [InlineData("""{ "networks": { "tiny": { "shape": "5-8-3", "loss": "binary_cross_entropy" } } }""", "NG2010@1:36")]

@@ -190,4 +190,80 @@ public class PlannerTests
         Assert.Equal(core, cls.CoreName);
         Assert.Equal(fullName + ".g.cs", cls.HintName);
     }
+
+    [Fact]
+    public void An_activation_layer_after_a_dense_layer_without_one_plans_as_that_layers_activation()
+    {
+        NetworkPlan folded = Plan(784,
+            new DenseLayerSpec("fc1", 128), new ActivationLayerSpec(Activation.Relu),
+            new DenseLayerSpec("fc2", 64), new ActivationLayerSpec(Activation.Relu),
+            new DenseLayerSpec("fc3", 10));
+        Assert.Equal(Mnist(), folded);
+        Assert.Equal("e9bf0d7aa95da2f2", folded.SpecHash);
+    }
+
+    [Fact]
+    public void Identity_activation_layers_are_left_out()
+    {
+        NetworkPlan plan = Plan(5, new ActivationLayerSpec(Activation.Identity), new DenseLayerSpec("fc1", 7), new ActivationLayerSpec(Activation.Identity),
+            new ActivationLayerSpec(Activation.Tanh), new DenseLayerSpec("fc2", 3));
+        Assert.Equal(new[] { "fc1", "fc2" }, plan.Layers.Select(l => l.Name));
+        Assert.Equal(Activation.Tanh, ((DensePlan)plan.Layers[0]).Activation);
+    }
+
+    [Fact]
+    public void An_activation_layer_first_works_on_the_inputs_and_needs_no_gradient()
+    {
+        NetworkPlan plan = Plan(6, new ActivationLayerSpec(Activation.Tanh), new DenseLayerSpec("fc1", 4, Activation.Relu), new DenseLayerSpec("fc2", 3));
+        var first = Assert.IsType<ActivationPlan>(plan.Layers[0]);
+        Assert.Equal(("act1", "x", "act1Y", "act1DY"), (first.Name, first.Flow.Input, first.Flow.Output, first.Flow.Gradient));
+        Assert.Null(first.Flow.InputGradient);
+        Assert.Equal("inputs.Slice(start * InputSize, n * InputSize)", first.Flow.InferenceInput);
+        var dense = (DensePlan)plan.Layers[1];
+        Assert.Equal("act1Y", dense.Flow.Input);
+        Assert.Null(dense.Flow.InputGradient); // nothing before it has parameters
+        Assert.Equal("input 6; activation tanh; fc1 4 relu; fc2 3 identity; loss cross_entropy; optimizer adam", plan.Architecture);
+        Assert.Equal("6 -> tanh -> 4 relu -> 3, cross-entropy loss, Adam", plan.Description);
+    }
+
+    [Fact]
+    public void A_relu_dense_layer_needs_its_pass_before_an_activation_that_keeps_zeros_and_none_before_a_relu_layer()
+    {
+        NetworkPlan gelu = Plan(5, new DenseLayerSpec("fc1", 7, Activation.Relu), new ActivationLayerSpec(Activation.Gelu), new DenseLayerSpec("fc2", 3));
+        Assert.True(((DensePlan)gelu.Layers[0]).ActivationPass);
+        var act = Assert.IsType<ActivationPlan>(gelu.Layers[1]);
+        Assert.Equal(("fc1Y", "act1Y", "act1DY", "fc1DZ"), (act.Flow.Input, act.Flow.Output, act.Flow.Gradient, act.Flow.InputGradient));
+        Assert.False(((DensePlan)gelu.Layers[2]).MaskInputGradient);
+
+        NetworkPlan relu = Plan(5, new DenseLayerSpec("fc1", 7, Activation.Relu), new ActivationLayerSpec(Activation.Relu), new DenseLayerSpec("fc2", 3));
+        Assert.False(((DensePlan)relu.Layers[0]).ActivationPass);
+        Assert.True(((DensePlan)relu.Layers[2]).MaskInputGradient);
+    }
+
+    [Fact]
+    public void An_activation_layer_after_dropout_reads_the_dropped_rows_and_the_output_one_writes_the_logits()
+    {
+        NetworkPlan plan = Plan(5, LossKind.MeanSquaredError, Adam, new LayerSpec[]
+        {
+            new DenseLayerSpec("fc1", 7, Activation.Tanh), new DropoutLayerSpec(0.5f), new ActivationLayerSpec(Activation.LeakyRelu, 0.2f),
+            new DenseLayerSpec("fc2", 3, Activation.Relu), new ActivationLayerSpec(Activation.Sigmoid),
+        });
+        Assert.Equal(new[] { "fc1", "dropout1", "act1", "fc2", "act2" }, plan.Layers.Select(l => l.Name));
+        var leaky = (ActivationPlan)plan.Layers[2];
+        Assert.Equal(("fc1Y", "fc1DZ", "Act1Alpha"), (leaky.Flow.Input, leaky.Flow.InputGradient, leaky.AlphaConstant));
+        var last = (ActivationPlan)plan.Layers[4];
+        Assert.True(last.Flow.IsOutput);
+        Assert.False(plan.Layers[3].Flow.IsOutput);
+        Assert.Equal("logits.Slice(start * OutputSize, n * OutputSize)", last.Flow.InferenceOutput);
+        Assert.Equal(new[] { "fc1Y", "act1Y", "fc2Y" }, plan.Inference.Hidden.Select(b => b.Name));
+        Assert.Equal(3, plan.OutputSize);
+    }
+
+    [Fact]
+    public void Planned_names_do_not_take_the_members_of_a_named_layer()
+    {
+        // The relu folds into act_1; the tanh would be act1, whose members (Act1Forward) act_1 already has.
+        NetworkPlan plan = Plan(5, new DenseLayerSpec("act_1", 7), new ActivationLayerSpec(Activation.Relu), new ActivationLayerSpec(Activation.Tanh), new DenseLayerSpec("fc2", 3));
+        Assert.Equal(new[] { "act_1", "act2", "fc2" }, plan.Layers.Select(l => l.Name));
+    }
 }

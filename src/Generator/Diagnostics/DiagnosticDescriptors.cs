@@ -47,6 +47,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MisplacedDropout = Error(
         "NG2011", "Dropout layer in the wrong place", "{0}", SpecCategory);
 
+    public static readonly DiagnosticDescriptor NoDenseLayer = Error(
+        "NG2012", "Network without a dense layer", "Network \"{0}\" has no dense layer: {1}", SpecCategory);
+
     public static readonly DiagnosticDescriptor NetworkNotFound = Error(
         "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
 

@@ -19,6 +19,7 @@ internal static class SpecMessages
     public const string ExpectedShape = "a string such as \"784-128-64-10\"";
     public const string ShapeSizeMissing = "a size is missing";
     public const string ShapeOneSize = "it has only one size";
+    public const string ActivationHint = ", one of relu, leaky_relu, tanh, sigmoid, gelu, softplus, identity";
     public const string RateHint = ", the probability of dropping each value in training, in [0, 1)";
     public const string ExpectedOptimizer = "an object such as { \"type\": \"adam\", \"lr\": 0.001 }";
     public const string OptimizerTypeHint = ": \"adam\", \"adamw\" or \"sgd\"";
@@ -54,6 +55,9 @@ internal static class SpecMessages
 
     public static string BatchTooLarge(long maxBatch, long widest) =>
         $"at most {maxBatch} for this network: a batch buffer of {widest}-wide rows must stay under 2^29 values";
+
+    public const string NothingToTrain =
+        "activation layers have nothing to train, and the last dense layer's units are the network's outputs; add one, such as { \"units\": 10 }";
 
     public const string CrossEntropyOutputs = "at least 2 units, one logit per class";
 

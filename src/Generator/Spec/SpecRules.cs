@@ -19,6 +19,7 @@ internal static class SpecRules
         CheckNames(network, report);
         CheckDropout(network, report);
         if (!network.LayersComplete) return; // the sizes below need every layer
+        if (!CheckDense(network, report)) return;
         if (!CheckSize(network, report)) return;
         CheckOutputs(network, report);
     }
@@ -61,6 +62,17 @@ internal static class SpecRules
             }
             previous = layer;
         }
+    }
+
+    /// <summary>NG2012: a network needs a dense layer, for its parameters and its outputs; reported at <c>layers</c>.</summary>
+    private static bool CheckDense(ParsedNetwork network, SpecParser report)
+    {
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Spec is DenseLayerSpec) return true;
+        }
+        report.Report(DiagnosticDescriptors.NoDenseLayer, network.LayersNode.Span, network.Name, SpecMessages.NothingToTrain);
+        return false;
     }
 
     /// <summary>NG2009 for too many parameters; NG2004 for a batch whose widest buffer would be too large.</summary>

@@ -260,3 +260,75 @@ public partial class XorMseNet : ITargetNetwork
 
     public OptimizerSettings Optimizer => OptimizerSettings.AdamW(0.01);
 }
+
+/// <summary>
+/// Activation layers: first (on the inputs, no gradient needed), folded into the dense layer before (relu), after a layer
+/// that has one (gelu after tanh), with dropout after it, and after dropout (leaky_relu with a slope).
+/// </summary>
+[Network("actlayers")]
+public partial class ActivationLayersNet : IDropoutNetwork
+{
+    public IReadOnlyList<LayerView> Layers => new[]
+    {
+        LayerView.ActivationLayer("act1", 6, Act.Tanh),
+        new LayerView("fc1", Fc1Weight, Fc1Bias, Act.Relu),
+        new LayerView("fc2", Fc2Weight, Fc2Bias, Act.Tanh),
+        LayerView.ActivationLayer("act2", 11, Act.Gelu, dropoutRate: 0.3),
+        LayerView.ActivationLayer("act3", 11, Act.LeakyRelu, alpha: 0.2),
+        new LayerView("fc3", Fc3Weight, Fc3Bias, Act.Identity),
+    };
+
+    public OptimizerSettings Optimizer => OptimizerSettings.Adam(0.01);
+}
+
+/// <summary>
+/// Activation layers one after another (identity, which is left out, and softplus fold into the dense layer before;
+/// sigmoid follows on its own), after tanh, and on the output (tanh after relu, whose zeros it does not mask), with MSE.
+/// </summary>
+[Network("actlast")]
+public partial class ActivationLastNet : ITargetNetwork
+{
+    public IReadOnlyList<LayerView> Layers => new[]
+    {
+        new LayerView("fc1", Fc1Weight, Fc1Bias, Act.Softplus),
+        LayerView.ActivationLayer("act1", 7, Act.Sigmoid),
+        new LayerView("fc2", Fc2Weight, Fc2Bias, Act.Tanh),
+        LayerView.ActivationLayer("act2", 17, Act.Sigmoid),
+        new LayerView("fc3", Fc3Weight, Fc3Bias, Act.Relu),
+        LayerView.ActivationLayer("act3", 4, Act.Tanh),
+    };
+
+    public ReferenceLoss Loss => ReferenceLoss.MeanSquaredError;
+
+    public OptimizerSettings Optimizer => OptimizerSettings.Adam(0.01);
+}
+
+/// <summary>A ReLU layer after a ReLU dense layer (which then needs no pass of its own) and after tanh, with SGD momentum.</summary>
+[Network("actrelu")]
+public partial class ActivationReluNet : ITestNetwork
+{
+    public IReadOnlyList<LayerView> Layers => new[]
+    {
+        new LayerView("fc1", Fc1Weight, Fc1Bias, Act.Relu),
+        LayerView.ActivationLayer("act1", 8, Act.Relu),
+        new LayerView("fc2", Fc2Weight, Fc2Bias, Act.Tanh),
+        LayerView.ActivationLayer("act2", 6, Act.Relu),
+        new LayerView("fc3", Fc3Weight, Fc3Bias, Act.Identity),
+    };
+
+    public OptimizerSettings Optimizer => OptimizerSettings.Sgd(0.1, momentum: 0.9);
+}
+
+/// <summary>test.nets.json's "tiny" written with activation layers: the same network, so the same plan and file.</summary>
+[Network("tinyfolded")]
+public partial class TinyFoldedNet : ITestNetwork
+{
+    public IReadOnlyList<LayerView> Layers => new LayerView[]
+    {
+        new("fc1", Fc1Weight, Fc1Bias, Act.Relu),
+        new("fc2", Fc2Weight, Fc2Bias, Act.Relu),
+        new("fc3", Fc3Weight, Fc3Bias, Act.Identity),
+    };
+
+    public OptimizerSettings Optimizer => OptimizerSettings.Adam(0.01);
+}

@@ -34,6 +34,10 @@ public sealed class FiniteDifferenceTests
     [InlineData("mse", 1, 1601)]
     [InlineData("bce", 3, 1703)]
     [InlineData("relulast", 2, 1802)]
+    [InlineData("actlayers", 15, 1915)]
+    [InlineData("actlayers", 17, 1917)]
+    [InlineData("actlast", 1, 1901)]
+    [InlineData("actlast", 2, 1902)]
     public void EveryGradientElement_MatchesCentralDifferences(string name, int seed, int dataSeed)
     {
         ITestNetwork net = Create(name, seed);

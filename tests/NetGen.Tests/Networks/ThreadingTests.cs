@@ -28,6 +28,9 @@ public sealed class ThreadingTests
     [InlineData("adamw", 2)]
     [InlineData("nesterov", 2)]
     [InlineData("sgd", 3)]
+    [InlineData("actlayers", 2)]
+    [InlineData("actlast", 3)]
+    [InlineData("actrelu", 2)]
     public void SeveralThreads_MatchReference(string name, int threads)
     {
         using ITestNetwork net = Create(name, seed: 41, threads: threads);
