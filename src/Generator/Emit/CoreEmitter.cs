@@ -166,11 +166,17 @@ internal static class CoreEmitter
         w.Line();
     }
 
-    private static void EmitInitialization(SourceWriter w, NetworkPlan plan)
+    private static void EmitInitialization(SourceWriter w, NetworkPlan plan) => EmitLayerMethod(w, plan,
+        "Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.",
+        "private void Initialize(RandomSource random)",
+        (unit, layer) => unit.EmitInitialization(w, layer));
+
+    /// <summary>A method whose body is each layer's part, in the layers' order.</summary>
+    internal static void EmitLayerMethod(SourceWriter w, NetworkPlan plan, string summary, string header, System.Action<Layers.LayerUnit, LayerPlan> part)
     {
-        w.Line("/// <summary>Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.</summary>");
-        w.Open("private void Initialize(RandomSource random)");
-        foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitInitialization(w, layer);
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Open(header);
+        foreach (LayerPlan layer in plan.Layers) part(layer.Unit, layer);
         w.Close();
     }
 }

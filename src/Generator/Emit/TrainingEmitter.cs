@@ -117,10 +117,8 @@ internal static class TrainingEmitter
 
     private static void EmitRandomDraws(SourceWriter w, NetworkPlan plan)
     {
-        w.Line("/// <summary>Draws every dropout layer's mask for the batch, layer by layer, row-major, one NextFloat per value.</summary>");
-        w.Open("private void DrawDropoutMasks(int rows)");
-        foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitRandomDraws(w, layer);
-        w.Close();
+        CoreEmitter.EmitLayerMethod(w, plan, "Draws every dropout layer's mask for the batch, layer by layer, row-major, one NextFloat per value.",
+            "private void DrawDropoutMasks(int rows)", (unit, layer) => unit.EmitRandomDraws(w, layer));
         w.Line();
     }
 }

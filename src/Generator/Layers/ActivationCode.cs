@@ -97,7 +97,7 @@ internal static class ActivationCode
         float alpha = activation == Activation.LeakyRelu ? SpecDefaults.Alpha : 0f;
         if (reader.Find("alpha") is not JsonProperty property) return alpha;
         if (activation == Activation.LeakyRelu)
-            return (float)reader.Number("alpha", SpecDefaults.Alpha, x => x >= 0, "at least 0");
+            return (float)reader.Number("alpha", SpecDefaults.Alpha, x => x >= 0, SpecMessages.AtLeastZero);
         if (activation is not null)
             reader.Conflict(property.NameSpan, SpecMessages.AlphaWithoutLeakyRelu(reader.Where, SpecWords.Activations.Of(activation.Value)));
         return alpha;

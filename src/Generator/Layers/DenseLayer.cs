@@ -32,7 +32,7 @@ internal sealed class DenseLayer : LayerUnit
 
     public override LayerSpec? Parse(LayerReader reader, string? name)
     {
-        if (!reader.RequiredInt("units", 1, int.MaxValue, "at least 1", out int units)) return null;
+        if (!reader.RequiredInt("units", 1, int.MaxValue, SpecMessages.AtLeastOne, out int units)) return null;
         Activation? activation = reader.Activation();
         float alpha = ActivationCode.ReadAlpha(reader, activation);
         bool bias = reader.Bool("bias", true);

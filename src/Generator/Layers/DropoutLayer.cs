@@ -31,7 +31,7 @@ internal sealed class DropoutLayer : LayerUnit
             reader.Missing("rate", SpecMessages.RateHint);
             return new DropoutLayerSpec(0f);
         }
-        return new DropoutLayerSpec((float)reader.Number("rate", 0, x => x >= 0 && x < 1, "in [0, 1)"));
+        return new DropoutLayerSpec((float)reader.Number("rate", 0, x => x >= 0 && x < 1, SpecMessages.Fraction));
     }
 
     public override bool InPlace => true;

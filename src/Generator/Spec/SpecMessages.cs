@@ -28,6 +28,23 @@ internal static class SpecMessages
     public const string ExpectedTraining = "an object such as { \"batch_size\": 32, \"epochs\": 5, \"seed\": 1 }";
     public const string EpsilonRange = "greater than 0 (it keeps the update's denominator away from 0)";
 
+    // Ranges, as "it must be ...".
+    public const string AtLeastOne = "at least 1", AtLeastZero = "at least 0", Positive = "greater than 0", Fraction = "in [0, 1)";
+    public const string Int32Range = "a 32-bit integer";
+
+    public static string Between(int low, int high) => $"between {low} and {high}";
+
+    // Where a mistake is, in words.
+    public const string Document = "the document", LayerType = "layer type";
+
+    public static string Network(string name) => $"network \"{name}\"";
+
+    public static string Layer(int index) => $"layer {index + 1}";
+
+    public static string Optimizer(string network) => $"the optimizer of {network}";
+
+    public static string Training(string network) => $"the training section of {network}";
+
     public static string ShapeNotPositive(string part) => $"\"{part}\" is not a positive whole number";
 
     public static string ShapeAndLayers(string network) => $"Network \"{network}\" has both \"shape\" and \"layers\"; keep one of them";

@@ -55,8 +55,8 @@ internal sealed class SpecParser
             Report(DiagnosticDescriptors.MalformedJson, error!.Span, error.Message);
             return false;
         }
-        if (!ExpectKind(root, JsonKind.Object, "the document", SpecMessages.ExpectedDocument)) return false;
-        CheckProperties(root, SpecWords.RootProperties, "the document");
+        if (!ExpectKind(root, JsonKind.Object, SpecMessages.Document, SpecMessages.ExpectedDocument)) return false;
+        CheckProperties(root, SpecWords.RootProperties, SpecMessages.Document);
         JsonProperty? networksProperty = root.Find("networks");
         if (networksProperty is null)
         {
@@ -81,7 +81,7 @@ internal sealed class SpecParser
     {
         string name = property.Name;
         JsonNode node = property.Value;
-        string where = $"network \"{name}\"";
+        string where = SpecMessages.Network(name);
         if (!Identifiers.IsNetworkName(name))
             Report(DiagnosticDescriptors.OutOfRange, property.NameSpan, "network name", "\"" + name + "\"", SpecMessages.NetworkNameRule);
         if (!ExpectKind(node, JsonKind.Object, name, SpecMessages.ExpectedNetwork)) return null;
@@ -104,7 +104,7 @@ internal sealed class SpecParser
         {
             if (node.Find("activation") is JsonProperty stray)
                 Report(DiagnosticDescriptors.ConflictingProperties, stray.NameSpan, SpecMessages.ActivationWithoutShape);
-            bool hasInput = ReadInt(node, "input", where, null, 1, int.MaxValue, "at least 1", out input, anchor: property.NameSpan);
+            bool hasInput = ReadInt(node, "input", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out input, anchor: property.NameSpan);
             if (layersProperty is null)
                 Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "layers", SpecMessages.LayersHint);
             else if (hasInput)
@@ -172,7 +172,7 @@ internal sealed class SpecParser
         for (int i = 0; i < node.Items.Count; i++)
         {
             JsonNode layer = node.Items[i];
-            string where = $"layer {i + 1}";
+            string where = SpecMessages.Layer(i);
             if (!ExpectKind(layer, JsonKind.Object, where, SpecMessages.ExpectedLayer))
             {
                 complete = false;
@@ -183,7 +183,7 @@ internal sealed class SpecParser
             {
                 if (!ReadString(typeProperty.Value, "type", out type) || LayerUnits.Find(type) is null)
                 {
-                    if (typeProperty.Value.Kind == JsonKind.String) ReportUnknownValue(typeProperty.Value, "layer type", type, SpecWords.LayerTypes);
+                    if (typeProperty.Value.Kind == JsonKind.String) ReportUnknownValue(typeProperty.Value, SpecMessages.LayerType, type, SpecWords.LayerTypes);
                     complete = false;
                     continue;
                 }
@@ -212,7 +212,7 @@ internal sealed class SpecParser
         if (network.Find("optimizer") is not JsonProperty property) return defaults;
         JsonNode node = property.Value;
         if (!ExpectKind(node, JsonKind.Object, "optimizer", SpecMessages.ExpectedOptimizer)) return defaults;
-        string where = $"the optimizer of {networkWhere}";
+        string where = SpecMessages.Optimizer(networkWhere);
         OptimizerKind? kind = null;
         if (node.Find("type") is JsonProperty type) kind = ReadWord(type.Value, "type", SpecWords.Optimizers, "optimizer");
         else Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "type", SpecMessages.OptimizerTypeHint);
@@ -227,20 +227,20 @@ internal sealed class SpecParser
         CheckProperties(node, sgd ? SpecWords.SgdProperties : SpecWords.AdamProperties, where);
         if (sgd && node.Find("lr") is null)
             Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "lr", SpecMessages.SgdLearningRateHint);
-        float lr = (float)ReadNumber(node, "lr", sgd ? 0.01 : SpecDefaults.AdamLearningRate, x => x > 0, "greater than 0");
-        float weightDecay = (float)ReadNumber(node, "weight_decay", kind == OptimizerKind.AdamW ? SpecDefaults.AdamWWeightDecay : 0, x => x >= 0, "at least 0");
+        float lr = (float)ReadNumber(node, "lr", sgd ? 0.01 : SpecDefaults.AdamLearningRate, x => x > 0, SpecMessages.Positive);
+        float weightDecay = (float)ReadNumber(node, "weight_decay", kind == OptimizerKind.AdamW ? SpecDefaults.AdamWWeightDecay : 0, x => x >= 0, SpecMessages.AtLeastZero);
         if (sgd)
         {
             int errorsBefore = _diagnostics.Count;
-            float momentum = (float)ReadNumber(node, "momentum", 0, x => x >= 0 && x < 1, "in [0, 1)");
+            float momentum = (float)ReadNumber(node, "momentum", 0, x => x >= 0 && x < 1, SpecMessages.Fraction);
             bool momentumReported = _diagnostics.Count != errorsBefore;
             bool nesterov = ReadBool(node, "nesterov", false);
             if (nesterov && momentum == 0f && !momentumReported)
                 Report(DiagnosticDescriptors.ConflictingProperties, node.Find("nesterov")!.Value.Span, SpecMessages.NesterovNeedsMomentum);
             return new OptimizerSpec(OptimizerKind.Sgd, lr, WeightDecay: weightDecay, Momentum: momentum, Nesterov: nesterov);
         }
-        double beta1 = ReadNumber(node, "beta1", SpecDefaults.Beta1, x => x >= 0 && x < 1, "in [0, 1)");
-        double beta2 = ReadNumber(node, "beta2", SpecDefaults.Beta2, x => x >= 0 && x < 1, "in [0, 1)");
+        double beta1 = ReadNumber(node, "beta1", SpecDefaults.Beta1, x => x >= 0 && x < 1, SpecMessages.Fraction);
+        double beta2 = ReadNumber(node, "beta2", SpecDefaults.Beta2, x => x >= 0 && x < 1, SpecMessages.Fraction);
         float eps = (float)ReadNumber(node, "eps", SpecDefaults.Epsilon, x => x > 0, SpecMessages.EpsilonRange);
         return new OptimizerSpec(kind.Value, lr, beta1, beta2, eps, weightDecay);
     }
@@ -251,11 +251,11 @@ internal sealed class SpecParser
         if (network.Find("training") is not JsonProperty property) return defaults;
         JsonNode node = property.Value;
         if (!ExpectKind(node, JsonKind.Object, "training", SpecMessages.ExpectedTraining)) return defaults;
-        string where = $"the training section of {networkWhere}";
+        string where = SpecMessages.Training(networkWhere);
         CheckProperties(node, SpecWords.TrainingProperties, where);
-        ReadInt(node, "batch_size", where, defaults.BatchSize, 1, Limits.MaxBatchSize, $"between 1 and {Limits.MaxBatchSize}", out int batch);
-        ReadInt(node, "epochs", where, defaults.Epochs, 1, Limits.MaxEpochs, $"between 1 and {Limits.MaxEpochs}", out int epochs);
-        ReadInt(node, "seed", where, defaults.Seed, int.MinValue, int.MaxValue, "a 32-bit integer", out int seed);
+        ReadInt(node, "batch_size", where, defaults.BatchSize, 1, Limits.MaxBatchSize, SpecMessages.Between(1, Limits.MaxBatchSize), out int batch);
+        ReadInt(node, "epochs", where, defaults.Epochs, 1, Limits.MaxEpochs, SpecMessages.Between(1, Limits.MaxEpochs), out int epochs);
+        ReadInt(node, "seed", where, defaults.Seed, int.MinValue, int.MaxValue, SpecMessages.Int32Range, out int seed);
         return new TrainingSpec(batch, epochs, seed);
     }
 

@@ -51,7 +51,7 @@ internal static class SpecRules
             if (layer.Type == SpecWords.DenseLayer) afterDense = true;
             if (layer.Type == SpecWords.DropoutLayer)
             {
-                string where = $"Layer {layer.Index + 1}";
+                string where = Capitalized(SpecMessages.Layer(layer.Index));
                 TextSpan anchor = layer.Node.Find("type")!.Value.Span;
                 if (previous is { Type: SpecWords.DropoutLayer } && previous.Index == layer.Index - 1)
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutAfterDropout(where));
@@ -128,4 +128,6 @@ internal static class SpecRules
         report.Report(DiagnosticDescriptors.OutputSizeMismatch, span,
             outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), SpecWords.Losses.Of(network.Loss), needs);
     }
+
+    private static string Capitalized(string s) => char.ToUpperInvariant(s[0]) + s.Substring(1);
 }
