@@ -94,6 +94,7 @@ internal static class CoreEmitter
         w.Line();
         w.Line("private readonly NamedTensor[] _parameters, _optimizerState;");
         w.Line("private long _step;");
+        w.Line("private int _busy; // 1 while a training call runs: two calls at once from two threads are caught, not raced");
         w.Line();
     }
 

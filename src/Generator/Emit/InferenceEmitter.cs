@@ -10,6 +10,7 @@ internal static class InferenceEmitter
         InferencePlan inference = plan.Inference;
         bool onStack = inference.OnStack;
         w.Open("public void Forward(ReadOnlySpan<float> inputs, Span<float> logits)");
+        w.Line("TrainingGuard.CheckIdle(ref _busy);");
         w.Line("int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);");
         w.Line($"const int chunk = {Literals.Int(inference.ChunkRows)}; // rows per pass, so the hidden activations stay small{(onStack ? " enough for the stack" : "")}");
         foreach (BufferPlan hidden in inference.Hidden)

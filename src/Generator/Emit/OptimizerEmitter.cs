@@ -54,6 +54,7 @@ internal static class OptimizerEmitter
         OptimizerPlan optimizer = plan.Optimizer;
         w.Line($"/// <summary>{Summary(optimizer)}</summary>");
         w.Open("public void OptimizerStep()");
+        w.Line("using var guard = TrainingGuard.Enter(ref _busy);");
         w.Line("_step++;");
         if (optimizer.IsAdam)
         {

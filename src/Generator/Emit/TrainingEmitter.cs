@@ -13,6 +13,7 @@ internal static class TrainingEmitter
     {
         LossPlan loss = plan.Loss;
         w.Open("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)");
+        w.Line("using var guard = TrainingGuard.Enter(ref _busy);");
         w.Line("int rows = Checks.Labels(inputs, labels, MaxBatchSize, InputSize, ClassCount);");
         if (!loss.UsesTargets)
         {
@@ -37,6 +38,7 @@ internal static class TrainingEmitter
         if (loss.UsesTargets)
         {
             w.Open("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)");
+            w.Line("using var guard = TrainingGuard.Enter(ref _busy);");
             w.Line("int rows = Checks.Targets(inputs, targets, MaxBatchSize, InputSize, OutputSize);");
             w.Line("return Backpropagate(inputs, targets, rows);");
             w.Close();
@@ -74,9 +76,14 @@ internal static class TrainingEmitter
         w.Line();
         w.Open("private void TrainShardOnWorker(int shard)");
         w.Line("int rows = _batchRows;");
+        w.Line("var (lo, hi) = Shards.Range(rows, shard, Threads);");
+        w.Open("if (hi == lo && shard > 0)");
+        w.Line("_shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out");
+        w.Line("return;");
+        w.Close();
         w.Line($"var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);");
         w.Line($"var targets = new ReadOnlySpan<{targetType}>({batchTargets}, 0, rows{perRow});");
-        w.Line("_shardLoss[shard] = TrainShard(inputs, targets, shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);");
+        w.Line("_shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);");
         w.Close();
         w.Line();
     }
@@ -110,7 +117,7 @@ internal static class TrainingEmitter
     {
         w.Line("/// <summary>Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.</summary>");
         w.Open("private void ReduceShard(int shard)");
-        foreach (TensorPlan tensor in plan.Tensors) w.Line($"Shards.Sum({tensor.Gradient}, {tensor.GradientShards}!, shard, Threads);");
+        foreach (TensorPlan tensor in plan.Tensors) w.Line($"Shards.Sum({tensor.Gradient}, {tensor.GradientShards}!, shard, Threads, _batchRows);");
         w.Close();
         w.Line();
     }

@@ -28,16 +28,20 @@ public static class Shards
 
     /// <summary>
     /// Adds <paramref name="parts"/> into <paramref name="sum"/>, in their order, over share <paramref name="shard"/> of
-    /// <paramref name="shards"/> of the tensor: the same sums in the same order whichever thread does which share.
+    /// <paramref name="shards"/> of the tensor: the same sums in the same order whichever thread does which share. Part p is
+    /// the gradient of share p + 1 of a batch of <paramref name="rows"/> rows; a share without rows is left out (it adds
+    /// nothing, and was not computed).
     /// </summary>
-    public static void Sum(float[] sum, float[][] parts, int shard, int shards)
+    public static void Sum(float[] sum, float[][] parts, int shard, int shards, int rows)
     {
         ArgumentNullException.ThrowIfNull(parts);
         var (lo, hi) = Range(sum.Length, shard, shards);
         ref float s0 = ref MemoryMarshal.GetArrayDataReference(sum);
-        foreach (float[] part in parts)
+        for (int p = 0; p < parts.Length; p++)
         {
-            ref float p0 = ref MemoryMarshal.GetArrayDataReference(part);
+            var (first, end) = Range(rows, p + 1, parts.Length + 1);
+            if (end == first) continue;
+            ref float p0 = ref MemoryMarshal.GetArrayDataReference(parts[p]);
             int i = lo;
             for (; i <= hi - Vector<float>.Count; i += Vector<float>.Count)
                 Vector.StoreUnsafe(Vector.LoadUnsafe(ref s0, (nuint)i) + Vector.LoadUnsafe(ref p0, (nuint)i), ref s0, (nuint)i);

@@ -6,13 +6,16 @@ using System.Threading;
 namespace NetGen;
 
 /// <summary>
-/// A fixed set of threads that run one piece of work each, over and over, without starting threads or
-/// allocating per run: generated networks train with it on several threads (<c>threads</c> in their constructor).
+/// A fixed set of threads that run a piece of work in shares, over and over, without starting threads or allocating
+/// per run: generated networks train with it on several threads (<c>threads</c> in their constructor).
 /// </summary>
 /// <remarks>
-/// <see cref="Run"/> calls <c>work(0)</c> on the calling thread and <c>work(1)</c> ... <c>work(Threads - 1)</c> on the
-/// pool's threads, and returns when all are done. Idle threads spin briefly, then block, so a pool between
-/// epochs costs no CPU. Not for concurrent <see cref="Run"/> calls: one caller at a time.
+/// <see cref="Run"/> calls <c>work(0)</c> ... <c>work(Threads - 1)</c>, one call per share, and returns when all are done.
+/// The shares run on <see cref="Workers"/> threads, the calling thread included: never more than the machine has
+/// processors, so a pool of 64 shares on 2 cores runs 32 shares on each, one after another, instead of 64 threads taking
+/// turns. Which thread runs a share changes nothing: each share writes only its own results. Idle threads spin briefly
+/// (only while there is a core for each), then block, so a pool between epochs costs no CPU. Not for concurrent
+/// <see cref="Run"/> calls: one caller at a time.
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
@@ -31,12 +34,21 @@ public sealed class WorkerPool : IDisposable
     private ExceptionDispatchInfo? _error;
     private volatile bool _disposed;
 
-    /// <summary>Starts <paramref name="threads"/> - 1 background threads (none for 1).</summary>
+    /// <summary>A pool of <paramref name="threads"/> shares, run on at most <see cref="Environment.ProcessorCount"/> threads.</summary>
     public WorkerPool(int threads)
+        : this(threads, Math.Min(threads, Environment.ProcessorCount))
+    {
+    }
+
+    /// <summary>A pool of <paramref name="threads"/> shares run on <paramref name="workers"/> threads (the calling one and
+    /// <paramref name="workers"/> - 1 background threads), at most one per share.</summary>
+    public WorkerPool(int threads, int workers)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread.");
+        if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker.");
         Threads = threads;
-        _threads = new Thread[threads - 1];
+        Workers = Math.Min(workers, threads);
+        _threads = new Thread[Workers - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
             int index = i + 1;
@@ -45,35 +57,31 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Threads that run work, the calling thread included.</summary>
+    /// <summary>The shares <see cref="Run"/> splits work into: <c>work(i)</c> is called for i in 0 ... Threads - 1.</summary>
     public int Threads { get; }
 
-    /// <summary>Runs <paramref name="work"/>(i) for i in 0 ... Threads - 1 at once; rethrows the first exception.</summary>
+    /// <summary>The threads that run the shares, the calling thread included: thread w runs shares w, w + Workers, ...</summary>
+    public int Workers { get; }
+
+    /// <summary>Runs <paramref name="work"/>(i) for i in 0 ... Threads - 1, on every worker at once; rethrows the first exception.</summary>
     public void Run(Action<int> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Threads == 1)
+        if (Workers == 1)
         {
-            work(0);
+            for (int share = 0; share < Threads; share++) work(share);
             return;
         }
         _work = work;
         _error = null;
-        Volatile.Write(ref _pending, Threads - 1);
+        Volatile.Write(ref _pending, Workers - 1);
         Interlocked.Increment(ref _generation);
         if (Volatile.Read(ref _sleepers) > 0)
         {
             lock (_gate) Monitor.PulseAll(_gate);
         }
-        try
-        {
-            work(0);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-        }
+        RunShares(work, 0);
         // The other threads are working on their shares right now: spin, and after a while (more threads than
         // cores, or a busy machine) give the core to them now and then.
         for (int i = 0; Volatile.Read(ref _pending) != 0; i++)
@@ -93,15 +101,21 @@ public sealed class WorkerPool : IDisposable
             long generation = WaitForWork(seen);
             if (_disposed) return;
             seen = generation;
-            try
-            {
-                _work!(index);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-            }
+            RunShares(_work!, index);
             Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    /// <summary>Worker <paramref name="worker"/>'s shares, in order; the first exception is kept for the caller.</summary>
+    private void RunShares(Action<int> work, int worker)
+    {
+        try
+        {
+            for (int share = worker; share < Threads; share += Workers) work(share);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
         }
     }
 

@@ -13,7 +13,8 @@ public static class Evaluator
     /// <summary>Evaluates <paramref name="network"/> on <paramref name="data"/>.</summary>
     /// <param name="network">A generated network.</param>
     /// <param name="data">A labelled image set whose pixel count equals the network's input size.</param>
-    /// <param name="threads">Threads that run chunks of rows at once (the network's Forward is thread-safe).</param>
+    /// <param name="threads">Threads that run chunks of rows at once (the network's Forward is thread-safe); at most as many
+    /// as the machine has processors run, since more would only take turns.</param>
     public static EvaluationResult Evaluate(INetwork network, ImageDataset data, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -25,7 +26,7 @@ public static class Evaluator
         var confusion = new int[classes, classes];
         var predictions = new int[data.Count];
         var gate = new Lock();
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(threads, Environment.ProcessorCount) },
             () => new Worker(network, classes, predictions),
             (chunk, _, worker) => worker.Run(data, chunk * ChunkRows, Math.Min(ChunkRows, data.Count - chunk * ChunkRows)),
             worker =>

@@ -209,6 +209,7 @@ namespace NetGen.Generated
 
         private readonly NamedTensor[] _parameters, _optimizerState;
         private long _step;
+        private int _busy; // 1 while a training call runs: two calls at once from two threads are caught, not raced
 
         /// <summary>
         /// The network with its initial weights: drawn per layer as nets.json says, in PyTorch's order, from the seed's stream 0.
@@ -278,6 +279,7 @@ namespace NetGen.Generated
 
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             int rows = Checks.Labels(inputs, labels, MaxBatchSize, InputSize, ClassCount);
             Span<float> targets = new Span<float>(_targets, 0, rows * OutputSize);
             for (int r = 0; r < rows; r++) targets[r] = labels[r];
@@ -286,6 +288,7 @@ namespace NetGen.Generated
 
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             int rows = Checks.Targets(inputs, targets, MaxBatchSize, InputSize, OutputSize);
             return Backpropagate(inputs, targets, rows);
         }
@@ -310,9 +313,15 @@ namespace NetGen.Generated
         private void TrainShardOnWorker(int shard)
         {
             int rows = _batchRows;
+            var (lo, hi) = Shards.Range(rows, shard, Threads);
+            if (hi == lo && shard > 0)
+            {
+                _shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out
+                return;
+            }
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<float>(_targets, 0, rows * OutputSize);
-            _shardLoss[shard] = TrainShard(inputs, targets, shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);
+            _shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);
         }
 
         /// <summary>
@@ -344,10 +353,10 @@ namespace NetGen.Generated
         /// </summary>
         private void ReduceShard(int shard)
         {
-            Shards.Sum(_fc1WGrad, _fc1WGradShards!, shard, Threads);
-            Shards.Sum(_fc1BGrad, _fc1BGradShards!, shard, Threads);
-            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads);
-            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads);
+            Shards.Sum(_fc1WGrad, _fc1WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc1BGrad, _fc1BGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads, _batchRows);
         }
 
         /// <summary>
@@ -355,6 +364,7 @@ namespace NetGen.Generated
         /// </summary>
         public void OptimizerStep()
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             _step++;
             // The bias corrections depend only on the step number, so they are computed here once, not per value.
             _adamStep = new AdamStep(Beta1, Beta2, Epsilon, LearningRate, WeightDecay, AdamDecay.None, _step);
@@ -375,6 +385,7 @@ namespace NetGen.Generated
 
         public void Forward(ReadOnlySpan<float> inputs, Span<float> logits)
         {
+            TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
             Span<float> fc1Y = stackalloc float[chunk * Fc1Out];

@@ -189,6 +189,7 @@ namespace NetGen.Generated
 
         private readonly NamedTensor[] _parameters, _optimizerState;
         private long _step;
+        private int _busy; // 1 while a training call runs: two calls at once from two threads are caught, not raced
 
         /// <summary>
         /// The network with its initial weights: drawn per layer as nets.json says, in PyTorch's order, from the seed's stream 0.
@@ -259,6 +260,7 @@ namespace NetGen.Generated
 
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             int rows = Checks.Labels(inputs, labels, MaxBatchSize, InputSize, ClassCount);
             return Backpropagate(inputs, labels, rows);
         }
@@ -283,9 +285,15 @@ namespace NetGen.Generated
         private void TrainShardOnWorker(int shard)
         {
             int rows = _batchRows;
+            var (lo, hi) = Shards.Range(rows, shard, Threads);
+            if (hi == lo && shard > 0)
+            {
+                _shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out
+                return;
+            }
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<int>(_batchLabels, 0, rows);
-            _shardLoss[shard] = TrainShard(inputs, targets, shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);
+            _shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);
         }
 
         /// <summary>
@@ -319,10 +327,10 @@ namespace NetGen.Generated
         /// </summary>
         private void ReduceShard(int shard)
         {
-            Shards.Sum(_fc1WGrad, _fc1WGradShards!, shard, Threads);
-            Shards.Sum(_fc1BGrad, _fc1BGradShards!, shard, Threads);
-            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads);
-            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads);
+            Shards.Sum(_fc1WGrad, _fc1WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc1BGrad, _fc1BGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads, _batchRows);
         }
 
         /// <summary>
@@ -330,6 +338,7 @@ namespace NetGen.Generated
         /// </summary>
         public void OptimizerStep()
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             _step++;
             // The bias corrections depend only on the step number, so they are computed here once, not per value.
             _adamStep = new AdamStep(Beta1, Beta2, Epsilon, LearningRate, WeightDecay, AdamDecay.None, _step);
@@ -350,6 +359,7 @@ namespace NetGen.Generated
 
         public void Forward(ReadOnlySpan<float> inputs, Span<float> logits)
         {
+            TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
             Span<float> fc1Y = stackalloc float[chunk * Fc1Out];

@@ -185,6 +185,7 @@ namespace NetGen.Generated
 
         private readonly NamedTensor[] _parameters, _optimizerState;
         private long _step;
+        private int _busy; // 1 while a training call runs: two calls at once from two threads are caught, not raced
 
         /// <summary>
         /// The network with its initial weights: drawn per layer as nets.json says, in PyTorch's order, from the seed's stream 0.
@@ -268,6 +269,7 @@ namespace NetGen.Generated
 
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             int rows = Checks.Labels(inputs, labels, MaxBatchSize, InputSize, ClassCount);
             return Backpropagate(inputs, labels, rows);
         }
@@ -292,9 +294,15 @@ namespace NetGen.Generated
         private void TrainShardOnWorker(int shard)
         {
             int rows = _batchRows;
+            var (lo, hi) = Shards.Range(rows, shard, Threads);
+            if (hi == lo && shard > 0)
+            {
+                _shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out
+                return;
+            }
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<int>(_batchLabels, 0, rows);
-            _shardLoss[shard] = TrainShard(inputs, targets, shard * rows / Threads, (shard + 1) * rows / Threads, rows, shard);
+            _shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);
         }
 
         /// <summary>
@@ -332,12 +340,12 @@ namespace NetGen.Generated
         /// </summary>
         private void ReduceShard(int shard)
         {
-            Shards.Sum(_hiddenWGrad, _hiddenWGradShards!, shard, Threads);
-            Shards.Sum(_hiddenBGrad, _hiddenBGradShards!, shard, Threads);
-            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads);
-            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads);
-            Shards.Sum(_fc3WGrad, _fc3WGradShards!, shard, Threads);
-            Shards.Sum(_fc3BGrad, _fc3BGradShards!, shard, Threads);
+            Shards.Sum(_hiddenWGrad, _hiddenWGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_hiddenBGrad, _hiddenBGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc3WGrad, _fc3WGradShards!, shard, Threads, _batchRows);
+            Shards.Sum(_fc3BGrad, _fc3BGradShards!, shard, Threads, _batchRows);
         }
 
         /// <summary>
@@ -345,6 +353,7 @@ namespace NetGen.Generated
         /// </summary>
         public void OptimizerStep()
         {
+            using var guard = TrainingGuard.Enter(ref _busy);
             _step++;
             // The bias corrections depend only on the step number, so they are computed here once, not per value.
             _adamStep = new AdamStep(Beta1, Beta2, Epsilon, LearningRate, WeightDecay, AdamDecay.None, _step);
@@ -367,6 +376,7 @@ namespace NetGen.Generated
 
         public void Forward(ReadOnlySpan<float> inputs, Span<float> logits)
         {
+            TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
             Span<float> hiddenY = stackalloc float[chunk * HiddenOut];

@@ -45,7 +45,30 @@ public class ShardKernelTests
         }
         for (int i = 0; i < length; i++)
             foreach (float[] part in parts) expected[i] += part[i];
-        for (int shard = 0; shard < shards; shard++) Shards.Sum(sum, parts, shard, shards);
+        for (int shard = 0; shard < shards; shard++) Shards.Sum(sum, parts, shard, shards, rows: 100);
         Assert.Equal(expected, sum);
+    }
+
+    /// <summary>With more shares than rows some shares hold no rows: their arrays were not computed and are left out.</summary>
+    [Fact]
+    public void Sum_leaves_out_the_parts_of_shares_without_rows()
+    {
+        const int length = 19, rows = 2, threads = 5; // rows 0 and 1 fall to shares 2 and 4; shares 1 and 3 are empty
+        float[] sum = new float[length];
+        float[][] parts = Shards.Create(threads - 1, length);
+        for (int i = 0; i < length; i++)
+        {
+            sum[i] = i;
+            parts[0][i] = float.NaN; // share 1: empty, stale
+            parts[1][i] = 0.5f; // share 2
+            parts[2][i] = float.NaN; // share 3: empty, stale
+            parts[3][i] = 0.25f; // share 4
+        }
+        Assert.Equal((0, 0), Shards.Range(rows, 1, threads));
+        Assert.Equal((0, 1), Shards.Range(rows, 2, threads));
+        Assert.Equal((1, 1), Shards.Range(rows, 3, threads));
+        Assert.Equal((1, 2), Shards.Range(rows, 4, threads));
+        Shards.Sum(sum, parts, 0, 1, rows);
+        for (int i = 0; i < length; i++) Assert.Equal(i + 0.5f + 0.25f, sum[i]);
     }
 }

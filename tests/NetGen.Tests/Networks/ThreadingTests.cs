@@ -81,6 +81,76 @@ public sealed class ThreadingTests
         Assert.InRange(net.Predict(inputs.AsSpan(0, net.InputSize)), 0, net.ClassCount - 1);
     }
 
+    /// <summary>
+    /// More threads than processors and than rows: the shares run on as many threads as there are processors, and a seed and
+    /// a thread count still fix the result: the reference's, and the same weights on every run.
+    /// </summary>
+    [Fact]
+    public void Sixty_four_threads_match_the_reference_and_repeat_bit_for_bit()
+    {
+        using (ITestNetwork net = Create("tiny", seed: 45, maxBatchSize: 40, threads: 64))
+            ReferenceComparisonTests.AssertTrainingMatchesReference(net, rows: 40, dataSeed: 930, requireSkippedZeros: false);
+        float[][] Train()
+        {
+            using ITestNetwork net = Create("dropout", seed: 46, maxBatchSize: 40, threads: 64);
+            for (int step = 0; step < 5; step++)
+                net.TrainStep(RandomInputs(960 + step, 40, net.InputSize), RandomLabels(970 + step, 40, net));
+            return net.Parameters.Select(p => p.Values.ToArray()).ToArray();
+        }
+        float[][] first = Train(), second = Train();
+        for (int i = 0; i < first.Length; i++) Assert.Equal(first[i], second[i]);
+    }
+
+    /// <summary>
+    /// Training calls from two threads at once on one network are caught, not raced: the second throws, naming the rule,
+    /// and the network is left as the first call leaves it. Forward during a training call is caught too.
+    /// </summary>
+    [Fact]
+    public void Overlapping_training_calls_from_two_threads_throw_instead_of_racing()
+    {
+        using var net = new WideNet(seed: 47, maxBatchSize: 64);
+        float[] inputs = RandomInputs(980, 64, WideNet.InputSize);
+        int[] labels = RandomLabels(981, 64, net);
+        using var started = new ManualResetEventSlim();
+        bool done = false;
+        var first = new Thread(() =>
+        {
+            started.Set();
+            for (int step = 0; step < 30; step++) net.TrainStep(inputs, labels);
+            Volatile.Write(ref done, true);
+        });
+        first.Start();
+        started.Wait();
+        InvalidOperationException? caught = null, forwardCaught = null;
+        var logits = new float[64 * WideNet.OutputSize];
+        while (!Volatile.Read(ref done) && (caught is null || forwardCaught is null))
+        {
+            try
+            {
+                net.TrainStep(inputs, labels);
+            }
+            catch (InvalidOperationException e)
+            {
+                caught = e;
+            }
+            try
+            {
+                net.Forward(inputs, logits);
+            }
+            catch (InvalidOperationException e)
+            {
+                forwardCaught = e;
+            }
+        }
+        first.Join();
+        Assert.NotNull(caught);
+        Assert.NotNull(forwardCaught);
+        Assert.Contains("must not run at the same time", caught!.Message);
+        Assert.Contains("one thread at a time", forwardCaught!.Message);
+        // Nothing raced: the network still trains, to a finite loss.
+        Assert.True(float.IsFinite(net.TrainStep(inputs, labels)));
+    }
+
     [Fact]
     public void Thread_count_out_of_range_is_refused()
     {
@@ -106,11 +176,46 @@ public sealed class WorkerPoolTests
     [Fact]
     public void Work_runs_on_the_caller_and_on_other_threads()
     {
-        using var pool = new WorkerPool(3);
+        using var pool = new WorkerPool(3, workers: 3);
         var threadIds = new int[3];
         pool.Run(i => threadIds[i] = Environment.CurrentManagedThreadId);
         Assert.Equal(Environment.CurrentManagedThreadId, threadIds[0]);
         Assert.Equal(3, threadIds.Distinct().Count());
+    }
+
+    /// <summary>More shares than processors: the shares take turns on at most one thread per processor, each share once.</summary>
+    [Fact]
+    public void Shares_beyond_the_processors_run_on_no_more_threads_than_there_are_processors()
+    {
+        using var pool = new WorkerPool(64);
+        Assert.Equal(64, pool.Threads);
+        Assert.Equal(Math.Min(64, Environment.ProcessorCount), pool.Workers);
+        var counts = new int[64];
+        var threadIds = new int[64];
+        for (int run = 0; run < 100; run++)
+        {
+            pool.Run(i =>
+            {
+                Interlocked.Increment(ref counts[i]);
+                threadIds[i] = Environment.CurrentManagedThreadId;
+            });
+        }
+        Assert.All(counts, c => Assert.Equal(100, c));
+        Assert.True(threadIds.Distinct().Count() <= pool.Workers, $"{threadIds.Distinct().Count()} threads for {pool.Workers} workers");
+    }
+
+    [Theory]
+    [InlineData(7, 1)]
+    [InlineData(7, 3)]
+    [InlineData(2, 5)]
+    public void Worker_w_runs_shares_w_w_plus_Workers_and_so_on(int threads, int workers)
+    {
+        using var pool = new WorkerPool(threads, workers);
+        Assert.Equal(Math.Min(threads, workers), pool.Workers);
+        var threadIds = new int[threads];
+        pool.Run(i => threadIds[i] = Environment.CurrentManagedThreadId);
+        for (int i = 0; i < threads; i++) Assert.Equal(threadIds[i % pool.Workers], threadIds[i]);
+        Assert.Equal(Environment.CurrentManagedThreadId, threadIds[0]);
     }
 
     [Fact]
