@@ -16,7 +16,7 @@ public class PlannerTests
 
     private static NetworkPlan Plan(int input, LossKind loss, OptimizerSpec optimizer, LayerSpec[] layers, string fullName = "MyApp.Net")
     {
-        var spec = new NetworkSpec("net", input, new EquatableArray<LayerSpec>(layers), loss, optimizer, new TrainingSpec(32, 5, 1));
+        var spec = new NetworkSpec("net", Shape.Flat(input), new EquatableArray<LayerSpec>(layers), loss, optimizer, new TrainingSpec(32, 5, 1));
         int dot = fullName.LastIndexOf('.');
         var cls = new NetworkClass(dot < 0 ? "" : fullName.Substring(0, dot), fullName.Substring(dot + 1), "public", fullName);
         return Planner.Plan(new GenerationModel(cls, spec));

@@ -40,7 +40,7 @@ public class SnapshotTests
         // (no ReLU mask in its backward pass).
         var network = new NetworkSpec(
             "small",
-            3,
+            Shape.Flat(3),
             new EquatableArray<LayerSpec>(new LayerSpec[]
             {
                 new DenseLayerSpec("hidden", 5, Activation.Relu),

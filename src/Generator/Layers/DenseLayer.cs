@@ -42,7 +42,14 @@ internal sealed class DenseLayer : LayerUnit
 
     public override bool HasParameters(LayerSpec spec) => true;
 
-    public override int OutputWidth(LayerSpec spec, int inputWidth) => ((DenseLayerSpec)spec).Units;
+    /// <summary>A flat row of its units; after an image layer it takes the image flattened in PyTorch's order (channel, row, column).</summary>
+    public override Shape OutputShape(LayerSpec spec, Shape input) => Shape.Flat(((DenseLayerSpec)spec).Units);
+
+    public override long ParameterCount(LayerSpec spec, Shape input)
+    {
+        var dense = (DenseLayerSpec)spec;
+        return input.Size * dense.Units + (dense.HasBias ? dense.Units : 0);
+    }
 
     public override Activation OutputActivation(LayerSpec spec) => ((DenseLayerSpec)spec).Activation;
 

@@ -41,8 +41,17 @@ internal abstract class LayerUnit
     /// <summary>Whether the layer has trainable tensors (so the layers before it need gradients).</summary>
     public virtual bool HasParameters(LayerSpec spec) => false;
 
-    /// <summary>The width of the layer's output rows.</summary>
-    public virtual int OutputWidth(LayerSpec spec, int inputWidth) => inputWidth;
+    /// <summary>The shape of the layer's output rows, for an input of <paramref name="input"/> that it fits (see <see cref="Misfit"/>).</summary>
+    public virtual Shape OutputShape(LayerSpec spec, Shape input) => input;
+
+    /// <summary>The trainable values the layer has on an input of <paramref name="input"/>.</summary>
+    public virtual long ParameterCount(LayerSpec spec, Shape input) => 0;
+
+    /// <summary>
+    /// Why the layer cannot take an input of <paramref name="input"/> (a kernel larger than the image, an image layer
+    /// after a flat one, ...), and the property to point at; null if it fits.
+    /// </summary>
+    public virtual LayerMisfit? Misfit(LayerSpec spec, Shape input) => null;
 
     /// <summary>
     /// The layer before, <paramref name="previous"/>, with this one folded into it as one layer (an activation layer becomes

@@ -13,7 +13,7 @@ internal sealed record NetworkPlan(
     string Description,
     string Architecture,
     string SpecHash,
-    int InputSize,
+    Language.Shape Input,
     int OutputSize,
     long ParameterCount,
     int DefaultBatchSize,
@@ -25,4 +25,8 @@ internal sealed record NetworkPlan(
     LossPlan Loss,
     OptimizerPlan Optimizer,
     InferencePlan Inference,
-    bool HasDropout);
+    bool HasDropout)
+{
+    /// <summary>The values in an input row.</summary>
+    public int InputSize => (int)Input.Size;
+}

@@ -28,15 +28,15 @@ internal static class Planner
 
         // Rows: a layer in place works on its owner's rows; every other layer owns its output rows.
         var owner = new int[count];
-        var width = new int[count];
-        var inputWidth = new int[count];
-        int rowWidth = net.InputSize;
+        var shape = new Shape[count];
+        var inputShape = new Shape[count];
+        Shape rows = net.Input;
         for (int i = 0; i < count; i++)
         {
             owner[i] = stages[i].Unit.InPlace && i > 0 ? owner[i - 1] : i;
-            inputWidth[i] = rowWidth;
-            width[i] = stages[i].Unit.InPlace ? rowWidth : stages[i].Unit.OutputWidth(stages[i].Spec, rowWidth);
-            rowWidth = width[i];
+            inputShape[i] = rows;
+            shape[i] = stages[i].Unit.InPlace ? rows : stages[i].Unit.OutputShape(stages[i].Spec, rows);
+            rows = shape[i];
         }
         int output = count == 0 ? -1 : owner[count - 1];
 
@@ -58,9 +58,9 @@ internal static class Planner
             LayerFlow flow;
             if (owner[i] != i)
             {
-                LayerFlow rows = flows[owner[i]];
+                LayerFlow rowsOf = flows[owner[i]];
                 bool gradient = stage.Unit.InPlace && (stages[owner[i]].Unit.HasParameters(stages[owner[i]].Spec) || parametersBefore[owner[i]]);
-                flow = rows with { Input = rows.Output, InputGradient = gradient ? rows.Gradient : null, InputWidth = rows.Width, IsOutput = false };
+                flow = rowsOf with { Input = rowsOf.Output, InputGradient = gradient ? rowsOf.Gradient : null, InputWidth = rowsOf.Width, IsOutput = false };
             }
             else
             {
@@ -80,7 +80,7 @@ internal static class Planner
             flows[i] = flow;
             int consumer = NextOwner(stages, i);
             bool consumerMasks = consumer >= 0 && reluOutput[i] && stages[consumer].Unit.MasksZeroInputs(stages[consumer].Spec);
-            var context = new LayerContext(names[i], inputWidth[i], flow, before >= 0 && reluOutput[before], consumerMasks, owner[i] != i ? names[owner[i]] : null);
+            var context = new LayerContext(names[i], inputShape[i], flow, before >= 0 && reluOutput[before], consumerMasks, owner[i] != i ? names[owner[i]] : null);
             layers.Add(stage.Unit.Plan(stage.Spec, context));
         }
 
@@ -94,18 +94,18 @@ internal static class Planner
             Describe(net, stages, loss, optimizer),
             architecture,
             Hash(architecture),
-            net.InputSize,
-            rowWidth,
+            net.Input,
+            (int)rows.Size,
             tensors.Sum(t => (long)t.Rows * Math.Max(1, t.Columns)),
             net.Training.BatchSize,
             net.Training.Epochs,
             net.Training.Seed,
-            Math.Max(net.InputSize, width.DefaultIfEmpty(0).Max()),
+            Math.Max(net.Input.Size, shape.Select(s => s.Size).DefaultIfEmpty(0).Max()),
             new EquatableArray<LayerPlan>(layers),
             new EquatableArray<TensorPlan>(tensors),
             loss,
             optimizer,
-            Inference(layers, width, output),
+            Inference(layers, shape, output),
             layers.OfType<DropoutPlan>().Any());
     }
 
@@ -217,7 +217,7 @@ internal static class Planner
     /// <summary>The one-line description: <c>784 -> 128 relu -> 10, cross-entropy loss, Adam</c>.</summary>
     private static string Describe(NetworkSpec net, List<Stage> stages, LossPlan loss, OptimizerPlan optimizer)
     {
-        var parts = new List<string> { Literals.Int(net.InputSize) };
+        var parts = new List<string> { net.Input.ToString() };
         parts.AddRange(stages.Select(s => s.Unit.Describe(s.Spec)));
         return string.Join(" -> ", parts) + ", " + loss.Description + ", " + optimizer.Description;
     }
@@ -229,7 +229,7 @@ internal static class Planner
     /// </summary>
     private static string Architecture(NetworkSpec net, List<Stage> stages, LossPlan loss, OptimizerPlan optimizer)
     {
-        var parts = new List<string> { "input " + Literals.Int(net.InputSize) };
+        var parts = new List<string> { "input " + net.Input.Compact };
         parts.AddRange(stages.Select(s => s.Unit.Architecture(s.Spec)));
         parts.Add("loss " + loss.Word);
         parts.Add("optimizer " + optimizer.ArchitectureName);
@@ -247,7 +247,7 @@ internal static class Planner
     }
 
     /// <summary><c>Forward</c> keeps the hidden layers' outputs of a chunk of rows on the stack while they fit, in arrays otherwise.</summary>
-    private static InferencePlan Inference(List<LayerPlan> layers, int[] width, int output)
+    private static InferencePlan Inference(List<LayerPlan> layers, Shape[] shape, int output)
     {
         var hidden = new List<BufferPlan>();
         long perRow = 0;
@@ -256,7 +256,7 @@ internal static class Planner
             LayerFlow flow = layers[i].Flow;
             if (i == output || flow.InferenceOutput != flow.Output || layers[i].Unit.InPlace) continue;
             hidden.Add(new BufferPlan(flow.Output, flow.Width));
-            perRow += width[i];
+            perRow += shape[i].Size;
         }
         bool onStack = perRow <= Limits.ForwardStackFloats;
         long chunk = onStack ? Math.Max(1, Math.Min(Limits.ForwardChunkRows, perRow == 0 ? Limits.ForwardChunkRows : Limits.ForwardStackFloats / perRow)) : 1;

@@ -11,12 +11,12 @@ namespace NetGen.Generator.Spec;
 /// </summary>
 internal sealed class ParsedNetwork
 {
-    public ParsedNetwork(string name, TextSpan nameSpan, int inputSize, IReadOnlyList<ParsedLayer> layers, bool layersComplete, JsonNode layersNode,
+    public ParsedNetwork(string name, TextSpan nameSpan, Shape input, IReadOnlyList<ParsedLayer> layers, bool layersComplete, JsonNode layersNode,
         LossKind loss, OptimizerSpec optimizer, TrainingSpec training, JsonNode? batchSizeNode)
     {
         Name = name;
         NameSpan = nameSpan;
-        InputSize = inputSize;
+        Input = input;
         Layers = layers;
         LayersComplete = layersComplete;
         LayersNode = layersNode;
@@ -31,7 +31,8 @@ internal sealed class ParsedNetwork
     /// <summary>The network's name in the file.</summary>
     public TextSpan NameSpan { get; }
 
-    public int InputSize { get; }
+    /// <summary>One row of inputs.</summary>
+    public Shape Input { get; }
 
     /// <summary>Every layer that could be told apart (an object of a known type), those with errors included.</summary>
     public IReadOnlyList<ParsedLayer> Layers { get; }
@@ -56,6 +57,6 @@ internal sealed class ParsedNetwork
     {
         var layers = new List<LayerSpec>();
         foreach (ParsedLayer layer in Layers) layers.Add(layer.Spec!);
-        return new NetworkSpec(Name, InputSize, new EquatableArray<LayerSpec>(layers), Loss, Optimizer, Training);
+        return new NetworkSpec(Name, Input, new EquatableArray<LayerSpec>(layers), Loss, Optimizer, Training);
     }
 }

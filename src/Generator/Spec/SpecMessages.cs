@@ -16,6 +16,7 @@ internal static class SpecMessages
     public const string ExpectedLayers = "an array of layers such as [{ \"units\": 128, \"activation\": \"relu\" }, { \"units\": 10 }]";
     public const string EmptyLayers = "at least one layer; the last layer's units are the outputs";
     public const string ExpectedLayer = "an object such as { \"units\": 128, \"activation\": \"relu\" }";
+    public const string InputForms = "a whole number (a flat row) or [channels, height, width] (an image)";
     public const string ExpectedShape = "a string such as \"784-128-64-10\"";
     public const string ShapeSizeMissing = "a size is missing";
     public const string ShapeOneSize = "it has only one size";
@@ -75,6 +76,8 @@ internal static class SpecMessages
 
     public const string NothingToTrain =
         "activation layers have nothing to train, and the last dense layer's units are the network's outputs; add one, such as { \"units\": 10 }";
+
+    public const string FlatOutputs = "a flat row of outputs: end the network with a dense layer";
 
     public const string CrossEntropyOutputs = "at least 2 units, one logit per class";
 

@@ -89,7 +89,7 @@ internal sealed class SpecParser
 
         List<ParsedLayer>? layers = null;
         bool complete = true;
-        int input = 0;
+        Shape input = default;
         JsonProperty? shape = node.Find("shape");
         JsonProperty? layersProperty = node.Find("layers");
         if (shape is not null)
@@ -104,7 +104,7 @@ internal sealed class SpecParser
         {
             if (node.Find("activation") is JsonProperty stray)
                 Report(DiagnosticDescriptors.ConflictingProperties, stray.NameSpan, SpecMessages.ActivationWithoutShape);
-            bool hasInput = ReadInt(node, "input", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out input, anchor: property.NameSpan);
+            bool hasInput = ReadInput(node, where, property.NameSpan, out input);
             if (layersProperty is null)
                 Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "layers", SpecMessages.LayersHint);
             else if (hasInput)
@@ -120,9 +120,9 @@ internal sealed class SpecParser
     }
 
     /// <summary>The shorthand <c>"784-128-10"</c>: dense layers fc1, fc2, ...; the hidden ones get the network's activation.</summary>
-    private List<ParsedLayer>? ParseShape(JsonNode shape, JsonNode network, out int input)
+    private List<ParsedLayer>? ParseShape(JsonNode shape, JsonNode network, out Shape input)
     {
-        input = 0;
+        input = default;
         if (!ExpectKind(shape, JsonKind.String, "shape", SpecMessages.ExpectedShape)) return null;
         var sizes = new List<int>();
         foreach (string part in shape.Text.Split('-'))
@@ -144,7 +144,7 @@ internal sealed class SpecParser
             ? ReadWord(activation.Value, "activation", SpecWords.Activations, "activation") ?? Activation.Identity
             : Activation.Identity;
         float alpha = hidden == Activation.LeakyRelu ? SpecDefaults.Alpha : 0f;
-        input = sizes[0];
+        input = Shape.Flat(sizes[0]);
         var layers = new List<ParsedLayer>();
         for (int i = 1; i < sizes.Count; i++)
         {
@@ -259,6 +259,33 @@ internal sealed class SpecParser
         return new TrainingSpec(batch, epochs, seed);
     }
 
+    /// <summary><c>"input"</c>: a whole number (a flat row) or <c>[channels, height, width]</c> (an image, PyTorch's CHW).</summary>
+    private bool ReadInput(JsonNode network, string where, TextSpan anchor, out Shape input)
+    {
+        input = default;
+        if (network.Find("input") is JsonProperty { Value: { Kind: JsonKind.Array } array })
+        {
+            if (array.Items.Count != 3)
+            {
+                Report(DiagnosticDescriptors.WrongType, array.Span, "input", SpecMessages.Expected(SpecMessages.InputForms, $"an array of {array.Items.Count}"));
+                return false;
+            }
+            var sizes = new int[3];
+            bool valid = true;
+            for (int i = 0; i < 3; i++) valid &= ReadWholeNumber(array.Items[i], "input", 1, int.MaxValue, SpecMessages.AtLeastOne, out sizes[i]);
+            if (valid) input = Shape.Image(sizes[0], sizes[1], sizes[2]);
+            return valid;
+        }
+        if (network.Find("input") is JsonProperty { Value: { Kind: not JsonKind.Number } other })
+        {
+            Report(DiagnosticDescriptors.WrongType, other.Span, "input", SpecMessages.Expected(SpecMessages.InputForms, other.Describe()));
+            return false;
+        }
+        bool read = ReadInt(network, "input", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out int size, anchor);
+        input = Shape.Flat(size);
+        return read;
+    }
+
     internal bool ReadInt(JsonNode obj, string name, string where, int? fallback, long min, long max, string range, out int value, TextSpan anchor = default)
     {
         value = fallback ?? 0;
@@ -272,7 +299,15 @@ internal sealed class SpecParser
             }
             return true;
         }
-        JsonNode node = property.Value;
+        if (!ReadWholeNumber(property.Value, name, min, max, range, out int parsed)) return false; // value keeps the fallback
+        value = parsed;
+        return true;
+    }
+
+    /// <summary>A JSON value that must be a whole number in [min, max] (NG2003 if not a whole number, NG2004 if out of range).</summary>
+    internal bool ReadWholeNumber(JsonNode node, string name, long min, long max, string range, out int value)
+    {
+        value = 0;
         if (node.Kind != JsonKind.Number || node.Text.IndexOfAny(new[] { '.', 'e', 'E' }) >= 0)
         {
             Report(DiagnosticDescriptors.WrongType, node.Span, name, SpecMessages.WholeNumber(node.Kind == JsonKind.Number ? "a fraction" : node.Describe()));

@@ -20,8 +20,9 @@ internal static class SpecRules
         CheckDropout(network, report);
         if (!network.LayersComplete) return; // the sizes below need every layer
         if (!CheckDense(network, report)) return;
-        if (!CheckSize(network, report)) return;
-        CheckOutputs(network, report);
+        if (!CheckShapes(network, report, out Shape output, out long parameters, out long widest)) return;
+        if (!CheckSize(network, report, parameters, widest)) return;
+        CheckOutputs(network, report, output);
     }
 
     /// <summary>NG2008: two layers whose names give the same members (case and '_' aside).</summary>
@@ -75,20 +76,34 @@ internal static class SpecRules
         return false;
     }
 
-    /// <summary>NG2009 for too many parameters; NG2004 for a batch whose widest buffer would be too large.</summary>
-    private static bool CheckSize(ParsedNetwork network, SpecParser report)
+    /// <summary>
+    /// NG2013: each layer must fit the rows the layer before it gives (each kind says what it needs); the shapes, parameter
+    /// count and widest row of a network whose layers all fit.
+    /// </summary>
+    private static bool CheckShapes(ParsedNetwork network, SpecParser report, out Shape output, out long parameters, out long widest)
     {
-        long parameters = 0, widest = network.InputSize;
-        int width = network.InputSize;
+        output = network.Input;
+        parameters = 0;
+        widest = output.Size;
         foreach (ParsedLayer layer in network.Layers)
         {
-            if (layer.Spec is DenseLayerSpec dense)
+            Layers.LayerUnit unit = Layers.LayerUnits.For(layer.Spec!);
+            if (unit.Misfit(layer.Spec!, output) is { } misfit)
             {
-                parameters += (long)width * dense.Units + (dense.HasBias ? dense.Units : 0);
-                width = dense.Units;
+                TextSpan span = misfit.Property is not null && layer.Node.Find(misfit.Property) is JsonProperty property ? property.Value.Span : layer.Node.Span;
+                report.Report(DiagnosticDescriptors.LayerDoesNotFit, span, Capitalized(SpecMessages.Layer(layer.Index)), output.ToString(), misfit.Message);
+                return false;
             }
-            widest = Math.Max(widest, width);
+            parameters += unit.ParameterCount(layer.Spec!, output);
+            output = unit.OutputShape(layer.Spec!, output);
+            widest = Math.Max(widest, output.Size);
         }
+        return true;
+    }
+
+    /// <summary>NG2009 for too many parameters; NG2004 for a batch whose widest buffer would be too large.</summary>
+    private static bool CheckSize(ParsedNetwork network, SpecParser report, long parameters, long widest)
+    {
         if (parameters > Limits.MaxParameters)
         {
             report.Report(DiagnosticDescriptors.NetworkTooLarge, network.NameSpan, network.Name,
@@ -107,26 +122,25 @@ internal static class SpecRules
     }
 
     /// <summary>NG2010: the output layer must have as many units as the loss needs; reported at its <c>units</c> (or the <c>shape</c>).</summary>
-    private static void CheckOutputs(ParsedNetwork network, SpecParser report)
+    private static void CheckOutputs(ParsedNetwork network, SpecParser report, Shape output)
     {
-        int outputs = network.InputSize;
+        int outputs = (int)Math.Min(output.Size, int.MaxValue);
         JsonNode? last = null;
         foreach (ParsedLayer layer in network.Layers)
         {
-            if (layer.Spec is not DenseLayerSpec dense) continue;
-            outputs = dense.Units;
-            last = layer.Node;
+            if (layer.Spec is DenseLayerSpec) last = layer.Node;
         }
         string? needs = network.Loss switch
         {
+            _ when output.Spatial => SpecMessages.FlatOutputs,
             LossKind.CrossEntropy when outputs < 2 => SpecMessages.CrossEntropyOutputs,
             LossKind.BinaryCrossEntropy when outputs != 1 => SpecMessages.BinaryCrossEntropyOutputs,
             _ => null,
         };
         if (needs is null) return;
         TextSpan span = network.LayersNode.Kind == JsonKind.Array && last?.Find("units") is JsonProperty units ? units.Value.Span : network.LayersNode.Span;
-        report.Report(DiagnosticDescriptors.OutputSizeMismatch, span,
-            outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units"), SpecWords.Losses.Of(network.Loss), needs);
+        string has = output.Spatial ? output + " values" : outputs.ToString(CultureInfo.InvariantCulture) + (outputs == 1 ? " unit" : " units");
+        report.Report(DiagnosticDescriptors.OutputSizeMismatch, span, has, SpecWords.Losses.Of(network.Loss), needs);
     }
 
     private static string Capitalized(string s) => char.ToUpperInvariant(s[0]) + s.Substring(1);
