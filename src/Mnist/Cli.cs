@@ -158,7 +158,7 @@ public static class Cli
         var predictNet = NetOption();
         var images = new Argument<string[]>("IMAGE")
         {
-            Description = "Image files (PNG or PGM) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
+            Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
             Arity = ArgumentArity.OneOrMore,
         };
         images.Validators.Add(result =>

@@ -58,6 +58,13 @@ internal sealed class NamedPipe : IDisposable
         return default!;
     }
 
+    /// <summary><see cref="Within{T}"/> for an action without a result.</summary>
+    public void Within(TimeSpan limit, Action action) => Within(limit, () =>
+    {
+        action();
+        return true;
+    });
+
     public void Dispose()
     {
         Release();
