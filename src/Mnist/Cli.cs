@@ -236,7 +236,12 @@ public static class Cli
             // A file that cannot be read or written (a --metrics or --plot path, a locked file): the message names it.
             return Fail(context, e.Message, ExitCodes.BadInput);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // Reading the inputs turns it into bad input (Inputs.Read); here it came later, during training.
+            return Fail(context, "out of memory: the process could not get the memory it needed", ExitCodes.TrainingFailed);
+        }
+        catch (Exception e)
         {
             // Not expected: still one line, no stack trace.
             return Fail(context, $"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.TrainingFailed);

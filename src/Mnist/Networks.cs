@@ -13,7 +13,7 @@ internal static class Networks
     public static IReadOnlyList<string> Names { get; } = ["mnist"];
 
     /// <summary>A fresh network; null values come from its spec.</summary>
-    /// <exception cref="UsageException">No such network, or a batch size (--batch-size) too large for its buffers.</exception>
+    /// <exception cref="UsageException">No such network, or a batch size (--batch-size) too large for its buffers or for the memory.</exception>
     public static INetwork Create(string name, int? seed = null, int? maxBatchSize = null, int threads = 1)
     {
         try
@@ -27,6 +27,10 @@ internal static class Networks
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "maxBatchSize" && maxBatchSize is int batch)
         {
             throw new UsageException($"--batch-size {batch} is too large for network \"{name}\"{LargestBatch(e.Message)}");
+        }
+        catch (OutOfMemoryException) when (maxBatchSize is int batch)
+        {
+            throw new UsageException($"--batch-size {batch}: not enough memory for the training buffers of network \"{name}\"; give a smaller batch");
         }
     }
 

@@ -17,7 +17,7 @@ internal static class PredictCommand
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
         using INetwork network = Networks.Create(settings.Net);
-        ModelFile.Load(settings.Load, network);
+        Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
         var terminal = new Terminal(context.Out, context.Live);
         int exitCode = ExitCodes.Ok;
         foreach (string path in settings.Images)
@@ -25,7 +25,7 @@ internal static class PredictCommand
             float[] pixels;
             try
             {
-                pixels = DigitImage.Load(path);
+                pixels = Inputs.Read(path, () => DigitImage.Load(path));
             }
             catch (DataFormatException e)
             {
