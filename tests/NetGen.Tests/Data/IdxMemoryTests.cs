@@ -3,6 +3,7 @@ using System.IO;
 using System.IO.Compression;
 using NetGen;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace NetGen.Tests.Data;
 
@@ -12,7 +13,7 @@ namespace NetGen.Tests.Data;
 /// file's data, and the data is read once, into the array the dataset keeps. The files are small on disk (zeros, gzipped)
 /// and claim much.
 /// </summary>
-public sealed class IdxMemoryTests : IDisposable
+public sealed class IdxMemoryTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>What a read allocates besides the data: the file's and gzip's buffers, the header, a message.</summary>
     private const long Overhead = 256 << 10;
@@ -22,13 +23,6 @@ public sealed class IdxMemoryTests : IDisposable
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
-
-    private static long AllocatedBy(Action read)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        read();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
 
     /// <summary>A gzipped images file: the header for <paramref name="count"/> images, then <paramref name="zeros"/> zero bytes.</summary>
     private string WriteGzippedImages(string name, int count, long zeros)
@@ -49,10 +43,10 @@ public sealed class IdxMemoryTests : IDisposable
         File.WriteAllBytes(path, IdxTestFiles.Bytes([2_739_000, Rows, Columns], new byte[1000]));
         long length = new FileInfo(path).Length;
 
-        DataFormatException? ex = null;
-        long allocated = AllocatedBy(() => ex = Assert.Throws<DataFormatException>(() => IdxReader.Read(path)));
+        DataFormatException ex = Allocations.Measure(() => Assert.Throws<DataFormatException>(() => IdxReader.Read(path)), out long allocated);
 
-        Assert.Equal($"{path}: truncated: header says 2739000 images of 28x28 (2147376016 bytes) but the file ends after 1016 bytes", ex!.Message);
+        Assert.Equal($"{path}: truncated: header says 2739000 images of 28x28 (2147376016 bytes) but the file ends after 1016 bytes", ex.Message);
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < length + Overhead, $"allocated {allocated} bytes for a file of {length}");
     }
 
@@ -63,11 +57,11 @@ public sealed class IdxMemoryTests : IDisposable
         string path = WriteGzippedImages("train-images-idx3-ubyte.gz", 2_739_000, zeros: 1 << 20);
         long length = new FileInfo(path).Length;
 
-        DataFormatException? ex = null;
-        long allocated = AllocatedBy(() => ex = Assert.Throws<DataFormatException>(() => IdxReader.Read(path)));
+        DataFormatException ex = Allocations.Measure(() => Assert.Throws<DataFormatException>(() => IdxReader.Read(path)), out long allocated);
 
         Assert.Equal($"{path}: truncated: header says 2739000 images of 28x28 (2147376016 bytes) but {length} bytes of gzip data " +
-            $"decompress to at most {length * 1032} bytes (deflate's limit is 1032:1)", ex!.Message);
+            $"decompress to at most {length * 1032} bytes (deflate's limit is 1032:1)", ex.Message);
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < length + Overhead, $"allocated {allocated} bytes for a file of {length}");
     }
 
@@ -79,10 +73,10 @@ public sealed class IdxMemoryTests : IDisposable
         WriteGzippedImages("train-images-idx3-ubyte.gz", Images, zeros: (long)Images * Rows * Columns);
         File.WriteAllBytes(_temp.File("train-labels-idx1-ubyte"), IdxTestFiles.Labels(new byte[10]));
 
-        DataFormatException? ex = null;
-        long allocated = AllocatedBy(() => ex = Assert.Throws<DataFormatException>(() => MnistData.LoadTrain(_temp.Path)));
+        DataFormatException ex = Allocations.Measure(() => Assert.Throws<DataFormatException>(() => MnistData.LoadTrain(_temp.Path)), out long allocated);
 
-        Assert.Equal($"{_temp.File("train-labels-idx1-ubyte")}: count mismatch: 10 labels but {_temp.File("train-images-idx3-ubyte.gz")} has 100000 images", ex!.Message);
+        Assert.Equal($"{_temp.File("train-labels-idx1-ubyte")}: count mismatch: 10 labels but {_temp.File("train-images-idx3-ubyte.gz")} has 100000 images", ex.Message);
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < Overhead, $"allocated {allocated} bytes");
     }
 
@@ -93,11 +87,11 @@ public sealed class IdxMemoryTests : IDisposable
         WriteGzippedImages("train-images-idx3-ubyte.gz", Images, zeros: (long)Images * Rows * Columns);
         File.WriteAllBytes(_temp.File("train-labels-idx1-ubyte"), IdxTestFiles.Labels(new byte[Images]));
 
-        ImageDataset? train = null;
-        long allocated = AllocatedBy(() => train = MnistData.LoadTrain(_temp.Path));
+        ImageDataset train = Allocations.Measure(() => MnistData.LoadTrain(_temp.Path), out long allocated);
 
-        Assert.Equal(Images, train!.Count);
+        Assert.Equal(Images, train.Count);
         long data = (long)Images * Rows * Columns + Images;
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < data + Overhead, $"allocated {allocated} bytes for {data} bytes of images and labels");
     }
 }

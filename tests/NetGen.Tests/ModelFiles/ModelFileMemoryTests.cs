@@ -4,6 +4,7 @@ using System.Text;
 using NetGen.Tests.Data;
 using NetGen.Tests.Networks;
 using Xunit;
+using Xunit.Abstractions;
 using static NetGen.Tests.ModelFiles.ModelFileTestKit;
 
 namespace NetGen.Tests.ModelFiles;
@@ -13,20 +14,13 @@ namespace NetGen.Tests.ModelFiles;
 /// has is refused at the first one too many, and without a network at the reader's fixed limits (65,536 tensors, 1,024
 /// metadata entries). The files are headers of many empty entries, as in the 99 MB file that used to take 1.5 GB.
 /// </summary>
-public sealed class ModelFileMemoryTests : IDisposable
+public sealed class ModelFileMemoryTests(ITestOutputHelper output) : IDisposable
 {
     private const int Entries = 400_000; // a 22 MB header
 
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
-
-    private static long AllocatedBy(Action read)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        read();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
 
     /// <summary>A file whose header lists <paramref name="tensors"/> empty tensors and <paramref name="metadata"/> metadata entries.</summary>
     private string WriteHeaderOnly(int tensors, int metadata = 1)
@@ -48,11 +42,11 @@ public sealed class ModelFileMemoryTests : IDisposable
         long length = new FileInfo(path).Length;
         using INetwork network = NetworkTestKit.Create("tiny");
 
-        ModelFormatException? ex = null;
-        long allocated = AllocatedBy(() => ex = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path, network)));
+        ModelFormatException ex = Allocations.Measure(() => Assert.Throws<ModelFormatException>(() => ModelFile.Load(path, network)), out long allocated);
 
-        Assert.Equal($"{path}: the header lists more tensors than the 18 of network \"tiny\" (its parameters and optimizer state)", ex!.Message);
+        Assert.Equal($"{path}: the header lists more tensors than the 18 of network \"tiny\" (its parameters and optimizer state)", ex.Message);
         // The header's bytes, and next to nothing for 19 entries.
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < length + (1 << 20), $"allocated {allocated} bytes for a file of {length}");
     }
 
@@ -62,11 +56,11 @@ public sealed class ModelFileMemoryTests : IDisposable
         string path = WriteHeaderOnly(Entries);
         long length = new FileInfo(path).Length;
 
-        ModelFormatException? ex = null;
-        long allocated = AllocatedBy(() => ex = Assert.Throws<ModelFormatException>(() => ModelFile.ReadMetadata(path)));
+        ModelFormatException ex = Allocations.Measure(() => Assert.Throws<ModelFormatException>(() => ModelFile.ReadMetadata(path)), out long allocated);
 
-        Assert.Equal($"{path}: the header lists more than 65536 tensors, the most a model file may have", ex!.Message);
+        Assert.Equal($"{path}: the header lists more than 65536 tensors, the most a model file may have", ex.Message);
         // The header's bytes, and the entries up to the limit (a few hundred bytes each); reading them all took ten times more.
+        output.WriteLine($"allocated {allocated:N0} bytes");
         Assert.True(allocated < length + (32 << 20), $"allocated {allocated} bytes for a file of {length}");
         Assert.Equal(ex.Message, Assert.Throws<ModelFormatException>(() => ModelFile.OpenRead(path)).Message);
     }
