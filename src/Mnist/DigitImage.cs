@@ -45,8 +45,9 @@ internal static class DigitImage
     /// <param name="path">The image file.</param>
     /// <returns>A new array of 784 floats.</returns>
     /// <exception cref="DataFormatException">
-    /// The file is missing or unreadable, is neither PNG nor PGM, is corrupt or truncated, is empty, or shows no digit
-    /// (all one colour). The message is one line that names the file.
+    /// The file is missing or unreadable, not a regular file (a folder, a named pipe, a device), longer than
+    /// <see cref="MaxFileBytes"/>, neither PNG nor PGM, corrupt or truncated, empty, or shows no digit (all one colour).
+    /// The message is one line that names the file.
     /// </exception>
     public static float[] Load(string path)
     {
