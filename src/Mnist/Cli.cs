@@ -37,47 +37,68 @@ public static class Cli
         ArgumentNullException.ThrowIfNull(args);
         RootCommand root = Build(context);
         ParseResult parse = root.Parse(args);
-        bool usageError = parse.Action is ParseErrorAction;
-        if (parse.Action is ParseErrorAction errorAction)
-        {
-            // The errors, our own suggestions (System.CommandLine's go to standard output and suggest -h for any value), then where help is.
-            errorAction.ShowHelp = false;
-            errorAction.ShowTypoCorrections = false;
-        }
-        int exitCode = parse.Invoke(new InvocationConfiguration
+        if (parse.Action is ParseErrorAction) return UsageError(parse, context);
+        return parse.Invoke(new InvocationConfiguration
         {
             Output = context.Out,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = null,
         });
-        if (usageError)
-        {
-            Command command = parse.CommandResult.Command;
-            foreach (string suggestion in Suggestions(command, parse.UnmatchedTokens)) context.Error.WriteLine(suggestion);
-            string name = command is RootCommand ? ProgramName : $"{ProgramName} {command.Name}";
-            context.Error.WriteLine($"Run '{name} --help' for its options and examples.");
-            exitCode = ExitCodes.BadInput;
-        }
-        return exitCode;
     }
 
-    /// <summary>"Did you mean --epochs?" for each unknown option or command that is close to a known one.</summary>
-    private static IEnumerable<string> Suggestions(Command command, IReadOnlyList<string> unmatched)
+    /// <summary>
+    /// A command line the parser refused: one <c>error:</c> line, as every other error, with its first problem (an unknown
+    /// name with the known one it is closest to; what follows an unknown name is mostly its consequence), then where the
+    /// command's help is.
+    /// </summary>
+    private static int UsageError(ParseResult parse, CliContext context)
     {
-        foreach (string token in unmatched)
+        Command command = parse.CommandResult.Command;
+        string message = parse.Errors[0].Message;
+        string problem = UnknownTokenIn(message, parse.UnmatchedTokens) is { } token
+            ? Unknown(token, command, isFirst: parse.Tokens.Count > 0 && parse.Tokens[0].Value == token)
+            : Clause(message);
+        context.Error.WriteLine("error: " + OneLine(problem));
+        string name = command is RootCommand ? ProgramName : $"{ProgramName} {command.Name}";
+        context.Error.WriteLine($"Run '{name} --help' for its options and examples.");
+        context.Error.Flush();
+        return ExitCodes.BadInput;
+    }
+
+    /// <summary>The token System.CommandLine's message is about if it is "Unrecognized command or argument 'TOKEN'.", else null.</summary>
+    private static string? UnknownTokenIn(string message, IReadOnlyList<string> unmatched) =>
+        unmatched.FirstOrDefault(token => message == $"Unrecognized command or argument '{token}'.");
+
+    /// <summary>"unknown option '--epoch' (did you mean '--epochs'?)", "unknown command 'prdict' (...)" or "unexpected argument '5'".</summary>
+    private static string Unknown(string token, Command command, bool isFirst)
+    {
+        if (token.StartsWith('-'))
         {
-            IEnumerable<string> known = token.StartsWith('-')
-                ? command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
-                : command.Subcommands.Select(c => c.Name);
-            string? best = known
-                .Select(name => (name, distance: Distance(token, name)))
-                .Where(c => c.distance <= Math.Max(2, c.name.Length / 3) || (token.Length >= 3 && (c.name.StartsWith(token, StringComparison.Ordinal) || token.StartsWith(c.name, StringComparison.Ordinal))))
-                .OrderBy(c => c.distance)
-                .Select(c => c.name)
-                .FirstOrDefault();
-            if (best is not null && best != token) yield return $"Did you mean '{best}' for '{token}'?";
+            var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+            return $"unknown option '{token}'" + DidYouMean(token, options);
         }
+        if (command is RootCommand && isFirst) return $"unknown command '{token}'" + DidYouMean(token, command.Subcommands.Select(c => c.Name));
+        return $"unexpected argument '{token}'";
+    }
+
+    /// <summary>A message of System.CommandLine or of a validator as the error line's words: lower-case first, no final full stop.</summary>
+    private static string Clause(string message)
+    {
+        string clause = message.Trim().TrimEnd('.');
+        return clause.Length > 1 && char.IsUpper(clause[0]) && char.IsLower(clause[1]) ? char.ToLowerInvariant(clause[0]) + clause[1..] : clause;
+    }
+
+    /// <summary>" (did you mean '--epochs'?)" when a known name is close to <paramref name="token"/>, else "".</summary>
+    private static string DidYouMean(string token, IEnumerable<string> known)
+    {
+        string? best = known
+            .Select(name => (name, distance: Distance(token, name)))
+            .Where(c => c.distance <= Math.Max(2, c.name.Length / 3) || (token.Length >= 3 && (c.name.StartsWith(token, StringComparison.Ordinal) || token.StartsWith(c.name, StringComparison.Ordinal))))
+            .OrderBy(c => c.distance)
+            .Select(c => c.name)
+            .FirstOrDefault();
+        return best is not null && best != token ? $" (did you mean '{best}'?)" : "";
     }
 
     /// <summary>Levenshtein distance.</summary>
@@ -137,9 +158,13 @@ public static class Cli
         var predictNet = NetOption();
         var images = new Argument<string[]>("IMAGE")
         {
-            Description = "Image files (PNG or PGM) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
+            Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
             Arity = ArgumentArity.OneOrMore,
         };
+        images.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError("IMAGE needs a file name, not an empty string.");
+        });
         var predict = new Command("predict", "Classifies digit images with a saved model: one line per image with the three likeliest digits and their probabilities, e.g. \"digit.png: 7 (0.981), 1 (0.012), 2 (0.004)\".")
         {
             predictLoad, predictNet, images,
@@ -211,7 +236,12 @@ public static class Cli
             // A file that cannot be read or written (a --metrics or --plot path, a locked file): the message names it.
             return Fail(context, e.Message, ExitCodes.BadInput);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // Reading the inputs turns it into bad input (Inputs.Read); here it came later, during training.
+            return Fail(context, "out of memory: the process could not get the memory it needed", ExitCodes.TrainingFailed);
+        }
+        catch (Exception e)
         {
             // Not expected: still one line, no stack trace.
             return Fail(context, $"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.TrainingFailed);
@@ -229,25 +259,46 @@ public static class Cli
     internal static string OneLine(string text) =>
         string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    internal static Option<string> NetOption() => new Option<string>("--net")
+    internal static Option<string> NetOption()
     {
-        Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}.",
-        HelpName = "NAME",
-        DefaultValueFactory = _ => Networks.Default,
-    }.AcceptOnlyFromAmong([.. Networks.Names]);
+        var option = new Option<string>("--net")
+        {
+            Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}.",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => Networks.Default,
+        };
+        option.CompletionSources.Add([.. Networks.Names]);
+        option.Validators.Add(result =>
+        {
+            string? name = result.GetValueOrDefault<string>();
+            if (name is not null && !Networks.Names.Contains(name))
+                result.AddError($"--net needs a network of nets.json: {string.Join(", ", Networks.Names.Select(n => $"'{n}'"))}; got '{name}'.");
+        });
+        return option;
+    }
 
-    internal static Option<string?> DataOption() => new("--data")
+    internal static Option<string?> DataOption() => NotEmpty(new Option<string?>("--data")
     {
         Description = "Folder holding the MNIST IDX files (.gz or plain). Default: data/mnist, searched from the current folder upwards, then from the program's folder upwards.",
         HelpName = "DIR",
-    };
+    }, "a folder name");
 
-    private static Option<string> LoadOption() => new("--load")
+    private static Option<string> LoadOption() => NotEmpty(new Option<string>("--load")
     {
         Description = "The model file (safetensors) to load: one written by --save, or one written by PyTorch for the chosen --net.",
         HelpName = "FILE",
         Required = true,
-    };
+    }, "a file name");
+
+    /// <summary>Refuses an empty value (<c>--data ""</c>), which names no file or folder, as a usage error in the option's words.</summary>
+    internal static T NotEmpty<T>(T option, string what) where T : Option
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError($"{option.Name} needs {what}, not an empty string.");
+        });
+        return option;
+    }
 
     /// <summary>Prints the usual help, then the command's examples.</summary>
     private sealed class HelpWithExamples(SynchronousCommandLineAction inner, Dictionary<Command, string[]> examples) : SynchronousCommandLineAction

@@ -31,10 +31,22 @@ internal static class DataFiles
             throw new UsageException($"{path}: folder {folder} does not exist ({option}).");
     }
 
-    /// <summary>Checks that the model file <paramref name="path"/> (from <paramref name="option"/>) exists.</summary>
+    /// <summary>
+    /// Checks that the model file <paramref name="path"/> (from <paramref name="option"/>) is a regular file that exists,
+    /// without opening it (a named pipe would wait for a writer).
+    /// </summary>
     public static void CheckModelExists(string path, string option)
     {
-        if (System.IO.Directory.Exists(path)) throw new UsageException($"{path}: is a folder, not a model file ({option}).");
-        if (!File.Exists(path)) throw new UsageException($"{path}: model file not found ({option}).");
+        switch (FileFacts.KindOf(path))
+        {
+            case FileKind.Regular:
+                return;
+            case FileKind.Missing:
+                throw new UsageException($"{path}: model file not found ({option}).");
+            case FileKind.Directory:
+                throw new UsageException($"{path}: is a folder, not a model file ({option}).");
+            case FileKind kind:
+                throw new UsageException($"{path}: is {FileFacts.Describe(kind)}, not a model file ({option}).");
+        }
     }
 }

@@ -30,6 +30,9 @@ internal static class DigitImage
     /// <summary>Images with more pixels than this are refused rather than decoded (a 50 megapixel photo still fits).</summary>
     internal const long MaxPixels = 50_000_000;
 
+    /// <summary>Image files longer than this (50 MB) are refused before they are read: a photo of one digit takes a few MB at most.</summary>
+    internal const long MaxFileBytes = 50_000_000;
+
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>
@@ -42,8 +45,9 @@ internal static class DigitImage
     /// <param name="path">The image file.</param>
     /// <returns>A new array of 784 floats.</returns>
     /// <exception cref="DataFormatException">
-    /// The file is missing or unreadable, is neither PNG nor PGM, is corrupt or truncated, is empty, or shows no digit
-    /// (all one colour). The message is one line that names the file.
+    /// The file is missing or unreadable, not a regular file (a folder, a named pipe, a device), longer than
+    /// <see cref="MaxFileBytes"/>, neither PNG nor PGM, corrupt or truncated, empty, or shows no digit (all one colour).
+    /// The message is one line that names the file.
     /// </exception>
     public static float[] Load(string path)
     {
@@ -56,11 +60,28 @@ internal static class DigitImage
     /// <summary>Grey levels in [0, 1], row-major, 0 black.</summary>
     internal readonly record struct GrayImage(int Width, int Height, float[] Pixels);
 
+    /// <summary>
+    /// The bytes of the file, checked before it is opened (a regular file: a named pipe would wait for a writer, a device
+    /// could give endless bytes) and before it is read (at most <see cref="MaxFileBytes"/>).
+    /// </summary>
     private static byte[] ReadFile(string path)
     {
+        FileKind kind = FileFacts.KindOf(path);
+        if (kind == FileKind.Directory) throw new DataFormatException(path, "is a folder, not an image file");
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+            throw new DataFormatException(path, $"is {FileFacts.Describe(kind)}, not a regular file");
         try
         {
-            return File.ReadAllBytes(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long length = file.Length;
+            if (length > MaxFileBytes)
+            {
+                throw new DataFormatException(path,
+                    $"too large for an image of one digit: {length} bytes, more than the limit of {MaxFileBytes} (50 MB)");
+            }
+            byte[] bytes = new byte[length];
+            file.ReadExactly(bytes);
+            return bytes;
         }
         catch (FileNotFoundException e)
         {
@@ -72,7 +93,11 @@ internal static class DigitImage
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new DataFormatException(path, Directory.Exists(path) ? "is a folder, not an image file" : "cannot read the file: access denied", e);
+            throw new DataFormatException(path, "cannot read the file: access denied", e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new DataFormatException(path, "cannot read the file: it became shorter while it was read", e);
         }
         catch (IOException e)
         {

@@ -13,10 +13,10 @@ internal static class EvalCommand
         DataFiles.CheckModelExists(settings.Load, "--load");
         DataFiles.CheckWritable(settings.Plot, "--plot");
         string directory = DataFiles.Directory(settings.Data);
-        ImageDataset test = MnistData.LoadTest(directory);
+        ImageDataset test = Inputs.Read(directory, () => MnistData.LoadTest(directory), "the MNIST test files in it");
         using INetwork network = Networks.Create(settings.Net);
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
-        Checkpoint checkpoint = ModelFile.Load(settings.Load, network);
+        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
 
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,

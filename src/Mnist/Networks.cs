@@ -13,9 +13,39 @@ internal static class Networks
     public static IReadOnlyList<string> Names { get; } = ["mnist"];
 
     /// <summary>A fresh network; null values come from its spec.</summary>
-    public static INetwork Create(string name, int? seed = null, int? maxBatchSize = null, int threads = 1) => name switch
+    /// <exception cref="UsageException">No such network, or a batch size (--batch-size) too large for its buffers or for the memory.</exception>
+    public static INetwork Create(string name, int? seed = null, int? maxBatchSize = null, int threads = 1)
     {
-        "mnist" => new MnistNet(seed, maxBatchSize, threads),
-        _ => throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}"),
-    };
+        try
+        {
+            return name switch
+            {
+                "mnist" => new MnistNet(seed, maxBatchSize, threads),
+                _ => throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}"),
+            };
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "maxBatchSize" && maxBatchSize is int batch)
+        {
+            throw new UsageException($"--batch-size {batch} is too large for network \"{name}\"{LargestBatch(e.Message)}");
+        }
+        catch (OutOfMemoryException) when (maxBatchSize is int batch)
+        {
+            throw new UsageException($"--batch-size {batch}: not enough memory for the training buffers of network \"{name}\"; give a smaller batch");
+        }
+    }
+
+    /// <summary>
+    /// ": its buffers allow at most N images a batch", from the message of the network's check of its batch size
+    /// ("... at most N rows ..."), which computes N from the network's widest row; "" if the message does not say.
+    /// </summary>
+    private static string LargestBatch(string message)
+    {
+        const string Marker = "at most ";
+        int at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0) return "";
+        ReadOnlySpan<char> rest = message.AsSpan(at + Marker.Length);
+        int digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits])) digits++;
+        return digits == 0 ? "" : $": its buffers allow at most {rest[..digits]} images a batch";
+    }
 }

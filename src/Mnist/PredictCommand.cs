@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 
 namespace NetGen.Mnist;
@@ -18,7 +17,7 @@ internal static class PredictCommand
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
         using INetwork network = Networks.Create(settings.Net);
-        ModelFile.Load(settings.Load, network);
+        Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
         var terminal = new Terminal(context.Out, context.Live);
         int exitCode = ExitCodes.Ok;
         foreach (string path in settings.Images)
@@ -26,7 +25,7 @@ internal static class PredictCommand
             float[] pixels;
             try
             {
-                pixels = LoadImage(path);
+                pixels = Inputs.Read(path, () => DigitImage.Load(path));
             }
             catch (DataFormatException e)
             {
@@ -51,19 +50,5 @@ internal static class PredictCommand
             .Take(Shown)
             .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c} ({probabilities[c]:F3})"));
         return $"{image}: {string.Join(", ", top)}";
-    }
-
-    private static float[] LoadImage(string path)
-    {
-        if (Directory.Exists(path)) throw new DataFormatException(path, "is a folder, not an image file");
-        if (!File.Exists(path)) throw new DataFormatException(path, "image file not found");
-        try
-        {
-            return DigitImage.Load(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, "cannot read: " + e.Message, e);
-        }
     }
 }

@@ -26,7 +26,7 @@ internal static class TrainCommand
         }
 
         string directory = DataFiles.Directory(settings.Data);
-        var (train, test) = MnistData.Load(directory);
+        var (train, test) = Inputs.Read(directory, () => MnistData.Load(directory), "the MNIST files in it");
 
         using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
@@ -182,7 +182,8 @@ internal static class TrainCommand
         }
 
         // The batch size is not saved: the default is the same, and a mismatch mid-epoch is caught by the caller.
-        using ModelFileReader file = ModelFile.OpenRead(settings.Resume);
+        string path = settings.Resume;
+        using ModelFileReader file = Inputs.Read(path, () => ModelFile.OpenRead(path));
         Checkpoint saved = file.Checkpoint;
         // A saved value this program would refuse as an option (threads above --threads' limit, a rate of 0) is not taken.
         int threads = settings.Threads ?? (saved.Threads is int t && t <= TrainOptionSet.MaxThreads ? t : 1);
@@ -191,7 +192,7 @@ internal static class TrainCommand
         try
         {
             if (learningRate is float lr) network.LearningRate = lr;
-            checkpoint = file.Load(network);
+            checkpoint = Inputs.Read(path, () => file.Load(network));
             return network;
         }
         catch

@@ -39,11 +39,11 @@ internal sealed class TrainOptionSet
         Description = "Save the model (weights, optimizer state, training position) to this safetensors file after every epoch, at the end, and when stopped with Ctrl+C.",
         HelpName = "FILE",
     };
-    private readonly Option<string?> _resume = new("--resume")
+    private readonly Option<string?> _resume = Cli.NotEmpty(new Option<string?>("--resume")
     {
         Description = "Continue the run saved in this file (by --save) up to --epochs epochs in all, exactly as if it had not stopped.",
         HelpName = "FILE",
-    };
+    }, "a file name");
     private readonly Option<string?> _plot = new("--plot")
     {
         Description = "Draw the loss and test accuracy per epoch into this PNG file.",

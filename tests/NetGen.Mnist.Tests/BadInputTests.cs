@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using NetGen.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -255,6 +256,81 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
 
         string folder = _temp.Folder("images");
         AssertOneErrorLine(["predict", "--load", model, folder], folder, "is a folder");
+    }
+
+    /// <summary>What a reader that opens a named pipe after all may take before the test fails: the pipe is then released.</summary>
+    private static readonly TimeSpan PipeLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void A_named_pipe_as_a_data_file_is_refused_at_once()
+    {
+        if (!NamedPipe.Supported) return;
+        string data = Data();
+        string file = Path.Combine(data, "t10k-images-idx3-ubyte.gz");
+        File.Delete(file);
+        using var pipe = NamedPipe.Silent(file);
+        pipe.Within(PipeLimit, () => AssertDataError(data, file, "is a named pipe (FIFO), not a regular file"));
+    }
+
+    [Fact]
+    public void A_named_pipe_that_sends_a_valid_header_then_endless_bytes_is_refused_at_once()
+    {
+        if (!NamedPipe.Supported) return;
+        string data = Data();
+        File.Delete(Path.Combine(data, "train-images-idx3-ubyte.gz"));
+        string file = Path.Combine(data, "train-images-idx3-ubyte");
+        using var pipe = NamedPipe.Endless(file, Idx.Build([10, 28, 28], []));
+        pipe.Within(PipeLimit, () => AssertDataError(data, file, "is a named pipe (FIFO), not a regular file"));
+    }
+
+    [Fact]
+    public void A_named_pipe_as_a_model_file_is_refused_at_once()
+    {
+        if (!NamedPipe.Supported) return;
+        string data = Data();
+        using var pipe = NamedPipe.Silent(_temp.File("model.safetensors"));
+        pipe.Within(PipeLimit, () =>
+        {
+            AssertOneErrorLine(["eval", "--load", pipe.Path, "--data", data], $"{pipe.Path}: is a named pipe (FIFO), not a model file (--load).");
+            AssertOneErrorLine(["predict", "--load", pipe.Path, _temp.File("digit.pgm")], $"{pipe.Path}: is a named pipe (FIFO), not a model file (--load).");
+            AssertOneErrorLine(["train", "--resume", pipe.Path, "--data", data], $"{pipe.Path}: is a named pipe (FIFO), not a model file (--resume).");
+        });
+    }
+
+    [Fact]
+    public void A_named_pipe_as_an_image_is_refused_at_once()
+    {
+        if (!NamedPipe.Supported) return;
+        string model = _temp.File("model.safetensors");
+        ModelFile.Save(model, new MnistNet(), TrainingPosition.Start(1));
+        using var pipe = NamedPipe.Silent(_temp.File("digit.png"));
+        pipe.Within(PipeLimit, () => AssertOneErrorLine(["predict", "--load", model, pipe.Path], $"{pipe.Path}: is a named pipe (FIFO), not a regular file"));
+    }
+
+    [Fact]
+    public void A_character_device_is_refused_as_an_image_and_as_a_model_file()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string model = _temp.File("model.safetensors");
+        ModelFile.Save(model, new MnistNet(), TrainingPosition.Start(1));
+        // /dev/zero gives zeros without end: read without a cap it took 4.2 GB, then crashed.
+        AssertOneErrorLine(["predict", "--load", model, "/dev/zero"], "/dev/zero: is a character device, not a regular file");
+        AssertOneErrorLine(["eval", "--load", "/dev/zero", "--data", Data()], "/dev/zero: is a character device, not a model file (--load).");
+    }
+
+    [Fact]
+    public void An_image_file_over_50_MB_is_refused_before_it_is_read()
+    {
+        string model = _temp.File("model.safetensors");
+        ModelFile.Save(model, new MnistNet(), TrainingPosition.Start(1));
+        string image = _temp.File("huge.pgm");
+        using (var file = File.Create(image))
+        {
+            file.Write("P5\n28 28\n255\n"u8);
+            file.SetLength(50_000_001); // sparse: small on disk
+        }
+        AssertOneErrorLine(["predict", "--load", model, image],
+            $"{image}: too large for an image of one digit: 50000001 bytes, more than the limit of 50000000 (50 MB)");
     }
 
     [Fact]

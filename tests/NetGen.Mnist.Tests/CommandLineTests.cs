@@ -52,59 +52,91 @@ public sealed class CommandLineTests
         Assert.Equal("", run.Error);
     }
 
-    [Theory]
-    [InlineData("--epoch", "5")]
-    [InlineData("train", "--bogus")]
-    [InlineData("eval", "--load", "m.safetensors", "--epochs", "3")]
-    public void Unknown_option_is_a_usage_error(params string[] args)
+    /// <summary>Runs the program and checks for the two lines every usage error gives: <c>error: ...</c>, and where help is.</summary>
+    private static RunResult AssertUsageError(string[] args, string command = "netgen-mnist")
     {
         RunResult run = App.Run(args);
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Unrecognized command or argument", run.Error);
-        Assert.EndsWith("--help' for its options and examples.", run.ErrorLines[^1]);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(2, run.ErrorLines.Length);
+        Assert.StartsWith("error: ", run.ErrorLines[0]);
+        Assert.Equal($"Run '{command} --help' for its options and examples.", run.ErrorLines[1]);
         Assert.DoesNotContain("   at ", run.Error);
         Assert.Equal("", run.Out);
+        return run;
     }
 
     [Theory]
-    [InlineData("--epoch", "5", "Did you mean '--epochs' for '--epoch'?")]
-    [InlineData("train", "--sav", "m.safetensors", "Did you mean '--save' for '--sav'?")]
-    [InlineData("prdict", "digit.png", "Did you mean 'predict' for 'prdict'?")]
-    public void Typos_get_a_suggestion(params string[] argsAndSuggestion)
+    [InlineData("error: unknown option '--bogus'", "train", "--bogus")]
+    [InlineData("error: unknown option '--epochs'", "eval", "--load", "m.safetensors", "--epochs", "3")]
+    [InlineData("error: unknown option '-x'", "train", "-x")]
+    [InlineData("error: unexpected argument 'extra'", "train", "extra")]
+    public void Unknown_option_is_a_usage_error(string line, params string[] args)
     {
-        RunResult run = App.Run(argsAndSuggestion[..^1]);
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains(argsAndSuggestion[^1], run.ErrorLines);
-        Assert.Equal("", run.Out);
+        RunResult run = AssertUsageError(args, args[0] is "train" or "eval" ? $"netgen-mnist {args[0]}" : "netgen-mnist");
+        Assert.Equal(line, run.ErrorLines[0]);
+    }
+
+    [Theory]
+    [InlineData("--epoch", "5", "error: unknown option '--epoch' (did you mean '--epochs'?)")]
+    [InlineData("train", "--sav", "m.safetensors", "error: unknown option '--sav' (did you mean '--save'?)")]
+    [InlineData("prdict", "digit.png", "error: unknown command 'prdict' (did you mean 'predict'?)")]
+    public void Typos_get_a_suggestion(params string[] argsAndLine)
+    {
+        string[] args = argsAndLine[..^1];
+        RunResult run = AssertUsageError(args, args[0] == "train" ? "netgen-mnist train" : "netgen-mnist");
+        Assert.Equal(argsAndLine[^1], run.ErrorLines[0]);
     }
 
     [Fact]
     public void Unknown_command_is_a_usage_error()
     {
-        RunResult run = App.Run("evaluate", "--load", "m.safetensors");
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("'evaluate'", run.Error);
+        RunResult run = AssertUsageError(["evaluate", "--load", "m.safetensors"]);
+        Assert.Equal("error: unknown command 'evaluate' (did you mean 'eval'?)", run.ErrorLines[0]);
     }
 
     [Theory]
-    [InlineData("--epochs", "abc", "--epochs needs a whole number of at least 1; got 'abc'.")]
-    [InlineData("--epochs", "0", "--epochs needs a whole number of at least 1; got '0'.")]
-    [InlineData("--batch-size", "-4", "--batch-size needs a whole number of at least 1; got '-4'.")]
-    [InlineData("--lr", "fast", "--lr needs a number greater than 0, such as 0.001; got 'fast'.")]
-    [InlineData("--lr", "0", "--lr needs a number greater than 0, such as 0.001; got '0'.")]
-    [InlineData("--lr", "-0.1", "--lr needs a number greater than 0, such as 0.001; got '-0.1'.")]
-    [InlineData("--seed", "one", "--seed needs a whole number; got 'one'.")]
-    [InlineData("--threads", "0", "--threads needs a whole number from 1 to 256; got '0'.")]
-    [InlineData("--threads", "1000", "--threads needs a whole number from 1 to 256; got '1000'.")]
-    public void Bad_numbers_are_usage_errors(string option, string value, string message)
+    [InlineData("--epochs", "abc", "error: --epochs needs a whole number of at least 1; got 'abc'")]
+    [InlineData("--epochs", "0", "error: --epochs needs a whole number of at least 1; got '0'")]
+    [InlineData("--batch-size", "-4", "error: --batch-size needs a whole number of at least 1; got '-4'")]
+    [InlineData("--batch-size", "99999999999", "error: --batch-size needs a whole number of at least 1; got '99999999999'")]
+    [InlineData("--lr", "fast", "error: --lr needs a number greater than 0, such as 0.001; got 'fast'")]
+    [InlineData("--lr", "0", "error: --lr needs a number greater than 0, such as 0.001; got '0'")]
+    [InlineData("--lr", "-0.1", "error: --lr needs a number greater than 0, such as 0.001; got '-0.1'")]
+    [InlineData("--seed", "one", "error: --seed needs a whole number; got 'one'")]
+    [InlineData("--threads", "0", "error: --threads needs a whole number from 1 to 256; got '0'")]
+    [InlineData("--threads", "1000", "error: --threads needs a whole number from 1 to 256; got '1000'")]
+    [InlineData("--epochs", null, "error: required argument missing for option: '--epochs'")]
+    [InlineData("--net", "other", "error: --net needs a network of nets.json: 'mnist'; got 'other'")]
+    public void Bad_values_are_one_error_line(string option, string? value, string line)
     {
-        foreach (string[] args in new[] { new[] { option, value }, new[] { "train", option, value } })
-        {
-            RunResult run = App.Run(args);
-            Assert.True(run.ExitCode == 1, run.ToString());
-            Assert.Contains(message, run.Error);
-            Assert.Equal("", run.Out.Trim());
-        }
+        string[] given = value is null ? [option] : [option, value];
+        Assert.Equal(line, AssertUsageError(given).ErrorLines[0]);
+        Assert.Equal(line, AssertUsageError(["train", .. given], "netgen-mnist train").ErrorLines[0]);
+    }
+
+    /// <summary>An empty string names no file or folder: refused by the parser, as a bad value is, not by the code that would use it.</summary>
+    [Theory]
+    [InlineData("error: --data needs a folder name, not an empty string", "train", "--data", "")]
+    [InlineData("error: --data needs a folder name, not an empty string", "eval", "--load", "m.safetensors", "--data", "")]
+    [InlineData("error: --resume needs a file name, not an empty string", "train", "--resume", "")]
+    [InlineData("error: --load needs a file name, not an empty string", "eval", "--load", "")]
+    [InlineData("error: --load needs a file name, not an empty string", "predict", "--load", "", "digit.png")]
+    [InlineData("error: IMAGE needs a file name, not an empty string", "predict", "--load", "m.safetensors", "")]
+    public void Empty_file_and_folder_names_are_usage_errors(string line, params string[] args) =>
+        Assert.Equal(line, AssertUsageError(args, $"netgen-mnist {args[0]}").ErrorLines[0]);
+
+    /// <summary>The network's buffers hold at most 2^29 - 1 values a batch; mnist's widest row is its 784 inputs.</summary>
+    [Theory]
+    [InlineData(684_785)]
+    [InlineData(1_000_000_000)]
+    [InlineData(int.MaxValue)]
+    public void A_batch_too_large_for_the_network_is_a_usage_error_naming_the_largest(int batch)
+    {
+        using var temp = new TempFolder();
+        RunResult run = App.Run("train", "--data", Idx.WriteSynthetic(temp), "--batch-size", batch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal([$"error: --batch-size {batch} is too large for network \"mnist\": its buffers allow at most 684784 images a batch"], run.ErrorLines);
+        Assert.Equal("", run.Out);
     }
 
     [Theory]
@@ -114,30 +146,22 @@ public sealed class CommandLineTests
     [InlineData("lenet", "predict", "--load", "m.safetensors", "--net", "lenet", "digit.png")]
     public void Unknown_network_is_an_error_listing_the_valid_ones(string name, params string[] args)
     {
-        RunResult run = App.Run(args);
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains($"'{name}'", run.Error);
-        Assert.Contains("'mnist'", run.Error);
+        RunResult run = AssertUsageError(args, args[0].StartsWith('-') ? "netgen-mnist" : $"netgen-mnist {args[0]}");
+        Assert.Equal($"error: --net needs a network of nets.json: 'mnist'; got '{name}'", run.ErrorLines[0]);
     }
 
     [Fact]
     public void Eval_and_predict_need_a_model_file()
     {
-        RunResult eval = App.Run("eval");
-        Assert.Equal(1, eval.ExitCode);
-        Assert.Contains("--load", eval.Error);
-
-        RunResult predict = App.Run("predict", "digit.png");
-        Assert.Equal(1, predict.ExitCode);
-        Assert.Contains("--load", predict.Error);
+        Assert.Equal("error: option '--load' is required", AssertUsageError(["eval"], "netgen-mnist eval").ErrorLines[0]);
+        Assert.Equal("error: option '--load' is required", AssertUsageError(["predict", "digit.png"], "netgen-mnist predict").ErrorLines[0]);
     }
 
     [Fact]
     public void Predict_needs_an_image()
     {
-        RunResult run = App.Run("predict", "--load", "m.safetensors");
-        Assert.Equal(1, run.ExitCode);
-        Assert.Equal(["Required argument missing for command: 'predict'.", "Run 'netgen-mnist predict --help' for its options and examples."], run.ErrorLines);
+        RunResult run = AssertUsageError(["predict", "--load", "m.safetensors"], "netgen-mnist predict");
+        Assert.Equal("error: required argument missing for command: 'predict'", run.ErrorLines[0]);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ namespace NetGen;
 /// </summary>
 public sealed class ImageDataset
 {
+    /// <summary>The classes of an IDX dataset: the digits 0 to 9.</summary>
+    private const int IdxClassCount = 10;
+
     private static readonly Vector<float> Divisor = new(255f);
 
     private readonly byte[] _pixels;
@@ -149,24 +152,39 @@ public sealed class ImageDataset
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(imagesName);
         ArgumentNullException.ThrowIfNull(labelsName);
-        const int classCount = 10;
-        if (images.Dimensions.Length != 3)
+        CheckShapes(images.Dimensions, labels.Dimensions, imagesName, labelsName);
+        CheckLabels(labels.Data, labelsName);
+        return new ImageDataset(images.Data, labels.Data, images.Dimensions[1], images.Dimensions[2], IdxClassCount);
+    }
+
+    /// <summary>
+    /// Checks the headers of an IDX images file (count, rows, columns) and labels file (count) against each other; known
+    /// before either file's data is read, so a header that claims far more images than the other file has labels stops here.
+    /// </summary>
+    /// <exception cref="DataFormatException">The files do not have the expected shapes or their counts differ.</exception>
+    internal static void CheckShapes(int[] images, int[] labels, string imagesName, string labelsName)
+    {
+        if (images.Length != 3)
         {
             throw new DataFormatException(imagesName,
-                $"expected 3 dimensions (images, rows, columns) but the header has {images.Dimensions.Length} ({string.Join("x", images.Dimensions)})");
+                $"expected 3 dimensions (images, rows, columns) but the header has {images.Length} ({string.Join("x", images)})");
         }
-        if (labels.Dimensions.Length != 1)
+        if (labels.Length != 1)
         {
             throw new DataFormatException(labelsName,
-                $"expected 1 dimension (labels) but the header has {labels.Dimensions.Length} ({string.Join("x", labels.Dimensions)})");
+                $"expected 1 dimension (labels) but the header has {labels.Length} ({string.Join("x", labels)})");
         }
-        int imageCount = images.Dimensions[0], labelCount = labels.Dimensions[0];
-        if (imageCount != labelCount)
-            throw new DataFormatException(labelsName, $"count mismatch: {labelCount} labels but {imagesName} has {imageCount} images");
-        int bad = labels.Data.AsSpan().IndexOfAnyInRange((byte)classCount, (byte)255);
+        if (images[0] != labels[0])
+            throw new DataFormatException(labelsName, $"count mismatch: {labels[0]} labels but {imagesName} has {images[0]} images");
+    }
+
+    /// <summary>Checks that every label of an IDX labels file is a class, 0 to 9.</summary>
+    /// <exception cref="DataFormatException">A label is out of range.</exception>
+    internal static void CheckLabels(byte[] labels, string labelsName)
+    {
+        int bad = labels.AsSpan().IndexOfAnyInRange((byte)IdxClassCount, (byte)255);
         if (bad >= 0)
-            throw new DataFormatException(labelsName, $"label out of range: label {bad} is {labels.Data[bad]}; labels must be 0 to {classCount - 1}");
-        return new ImageDataset(images.Data, labels.Data, images.Dimensions[1], images.Dimensions[2], classCount);
+            throw new DataFormatException(labelsName, $"label out of range: label {bad} is {labels[bad]}; labels must be 0 to {IdxClassCount - 1}");
     }
 
     private void CheckIndex(int index)

@@ -63,15 +63,21 @@ public static class MnistData
         CheckDirectory(directory);
         string imagesPath = PathOf(directory, imagesName);
         string labelsPath = PathOf(directory, labelsName);
-        IdxFile images = IdxReader.Read(imagesPath);
-        IdxFile labels = IdxReader.Read(labelsPath);
-        return ImageDataset.FromIdx(images, labels, imagesPath, labelsPath);
+        using IdxFileReader images = IdxFileReader.Open(imagesPath);
+        using IdxFileReader labels = IdxFileReader.Open(labelsPath);
+        // The headers first: a mismatch is found before gigabytes of images are read.
+        ImageDataset.CheckShapes(images.Dimensions, labels.Dimensions, imagesPath, labelsPath);
+        IdxFile labelsFile = labels.ReadAll();
+        ImageDataset.CheckLabels(labelsFile.Data, labelsPath);
+        return ImageDataset.FromIdx(images.ReadAll(), labelsFile, imagesPath, labelsPath);
     }
 
     private static void CheckDirectory(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory)) throw new DataFormatException(directory, "folder not found");
+        FileKind kind = FileFacts.KindOf(directory);
+        if (kind == FileKind.Missing) throw new DataFormatException(directory, "folder not found");
+        if (kind != FileKind.Directory) throw new DataFormatException(directory, $"is {FileFacts.Describe(kind)}, not a folder");
     }
 
     /// <summary>The file the loaders read for <paramref name="name"/> (such as <see cref="TestImagesName"/>) in <paramref name="directory"/>: plain if it exists, else gzipped.</summary>

@@ -25,7 +25,10 @@ public static class Checks
     {
         if (maxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The batch size must be at least 1.");
         if (maxBatchSize * widestRow > MaxBufferValues)
-            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The batch size is too large for this network's buffers.");
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
+                $"The batch size is too large for this network's buffers: at most {MaxBufferValues / widestRow} rows of {widestRow} values fit.");
+        }
         return maxBatchSize;
     }
 

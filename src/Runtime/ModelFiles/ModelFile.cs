@@ -154,14 +154,16 @@ public static class ModelFile
     /// The file is refused if its spec hash or architecture is another network's (the message names the parts that
     /// differ), if a tensor is missing, unexpected or of another shape, or if it is not a valid safetensors file of F32
     /// tensors (bad lengths or offsets, overlapping tensors or bytes of no tensor, a header over 100 MB, malformed JSON
-    /// or metadata, NaN or infinite values).
+    /// or metadata, NaN or infinite values). A path that names no regular file (a folder, a named pipe, a device) is refused
+    /// without being opened. The header is refused as soon as it lists more tensors than the network has (parameters and
+    /// optimizer state) or more than 1,024 metadata entries, so what the reader holds is bounded by the file's length.
     /// </remarks>
     /// <exception cref="ModelFormatException">The file is unreadable, malformed, or for another architecture.</exception>
     public static Checkpoint Load(string path, INetwork network)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(network);
-        using ModelFileReader reader = OpenRead(path);
+        using ModelFileReader reader = Open(path, network);
         return reader.Load(network);
     }
 
@@ -186,7 +188,7 @@ public static class ModelFile
     internal static Checkpoint Load(Stream stream, string displayName, INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        using var reader = new ModelFileReader(stream, displayName, leaveOpen: true);
+        using var reader = new ModelFileReader(stream, displayName, leaveOpen: true, network);
         return reader.Load(network);
     }
 
@@ -196,7 +198,9 @@ public static class ModelFile
     /// </summary>
     /// <remarks>
     /// A file without NetGen metadata (e.g. from PyTorch) gives nulls. Whether the file fits a network (its architecture,
-    /// its tensors' names and shapes) and whether its values are finite is checked only by a load.
+    /// its tensors' names and shapes) and whether its values are finite is checked only by a load. Without a network, a
+    /// header may list at most 65,536 tensors (a network of 10,000 layers has 60,000 with its optimizer state) and 1,024
+    /// metadata entries.
     /// </remarks>
     /// <exception cref="ModelFormatException">The file is unreadable or its header malformed, with the message a load would give.</exception>
     public static Checkpoint ReadMetadata(string path)
@@ -226,11 +230,16 @@ public static class ModelFile
     /// tensors are read by <see cref="ModelFileReader.Load"/> from the same open file. Dispose the reader to close it.
     /// </summary>
     /// <param name="path">The model file.</param>
-    /// <exception cref="ModelFormatException">The file is missing, unreadable, or its header malformed.</exception>
-    public static ModelFileReader OpenRead(string path)
+    /// <exception cref="ModelFormatException">
+    /// The file is missing, not a regular file, unreadable, or its header malformed (limits as for <see cref="ReadMetadata(string)"/>).
+    /// </exception>
+    public static ModelFileReader OpenRead(string path) => Open(path, network: null);
+
+    /// <summary><see cref="OpenRead(string)"/>, for <paramref name="network"/> if it is known: it bounds how many tensors the header may list.</summary>
+    private static ModelFileReader Open(string path, INetwork? network)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) throw Error(path, "is a folder, not a file");
+        if (ReadableFile.Refusal(path) is { } refusal) throw Error(path, refusal);
         FileStream file;
         try
         {
@@ -247,7 +256,7 @@ public static class ModelFile
         try
         {
             if (!file.CanSeek) throw Error(path, "cannot read: not a regular file");
-            return new ModelFileReader(file, path, leaveOpen: false);
+            return new ModelFileReader(file, path, leaveOpen: false, network);
         }
         catch
         {

@@ -16,12 +16,16 @@ public sealed class ModelFileReader : IDisposable
     private bool _disposed;
 
     /// <summary>Reads the header of <paramref name="stream"/> (seekable, from its position to its end).</summary>
+    /// <param name="stream">The file's content.</param>
+    /// <param name="name">The file's name in error messages.</param>
+    /// <param name="leaveOpen">Whether <see cref="Dispose"/> leaves the stream open.</param>
+    /// <param name="network">The network the file will be loaded into, if known: it bounds how many tensors the header may list.</param>
     /// <exception cref="ModelFormatException">The stream cannot be read or the header is malformed.</exception>
-    internal ModelFileReader(Stream stream, string name, bool leaveOpen)
+    internal ModelFileReader(Stream stream, string name, bool leaveOpen, INetwork? network = null)
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
-        _header = Reading(name, () => SafetensorsReader.ReadHeader(stream, name));
+        _header = Reading(name, () => SafetensorsReader.ReadHeader(stream, name, network));
     }
 
     /// <summary>What the file says besides its tensors (nulls for a file without NetGen metadata, e.g. from PyTorch).</summary>

@@ -24,6 +24,18 @@ internal sealed class SafetensorsReader
     /// <summary>The largest header accepted (100 MB, as the reference implementation's limit).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>
+    /// The most tensors a header may list when no network tells how many it has (reading the metadata alone): a network of
+    /// 10,000 dense layers has 60,000 with the optimizer state. Without a limit a 100 MB header of empty entries took 1.5 GB.
+    /// </summary>
+    public const int MaxTensors = 65_536;
+
+    /// <summary>The most metadata entries a header may have (NetGen writes 14 at most, PyTorch 1).</summary>
+    public const int MaxMetadataEntries = 1024;
+
+    /// <summary>The most dimensions a tensor's shape may have.</summary>
+    private const int MaxRank = 64;
+
     private const string MetadataKey = "__metadata__";
 
     private readonly string _name;
@@ -37,9 +49,15 @@ internal sealed class SafetensorsReader
     /// Reads the header of the file in <paramref name="stream"/> (seekable, from its position to its end) and checks
     /// everything that does not depend on a network; the stream is left at the first byte after the header.
     /// </summary>
+    /// <param name="stream">The file's content.</param>
+    /// <param name="name">The file's name in error messages.</param>
+    /// <param name="network">
+    /// The network the file is for, if known: a header listing more tensors than it has is refused as soon as the entry
+    /// beyond them is read. Otherwise the limit is <see cref="MaxTensors"/>.
+    /// </param>
     /// <exception cref="ModelFormatException">The header is malformed.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
-    public static ModelFileHeader ReadHeader(Stream stream, string name) => new SafetensorsReader(name).Header(stream);
+    public static ModelFileHeader ReadHeader(Stream stream, string name, INetwork? network) => new SafetensorsReader(name).Header(stream, network);
 
     /// <summary>Checks <paramref name="header"/> against <paramref name="network"/> and reads the tensors' bytes from <paramref name="stream"/>.</summary>
     /// <exception cref="ModelFormatException">The file does not fit the network, or holds a value that is not finite.</exception>
@@ -47,7 +65,7 @@ internal sealed class SafetensorsReader
     public static LoadPlan ReadTensors(ModelFileHeader header, Stream stream, INetwork network) =>
         new SafetensorsReader(header.Name).Plan(header, stream, network);
 
-    private ModelFileHeader Header(Stream stream)
+    private ModelFileHeader Header(Stream stream, INetwork? network)
     {
         long length = stream.Length - stream.Position;
         if (length == 0) throw Fail("empty file");
@@ -63,7 +81,7 @@ internal sealed class SafetensorsReader
         stream.ReadExactly(header);
         long dataLength = length - 8 - (long)headerLength;
 
-        var (metadata, entries) = ParseHeader(header);
+        var (metadata, entries) = ParseHeader(header, network);
         CheckDTypes(entries);
         CheckOffsets(entries, dataLength);
         return new ModelFileHeader(_name, ParseMetadata(metadata), entries, stream.Position, dataLength);
@@ -72,6 +90,7 @@ internal sealed class SafetensorsReader
     private LoadPlan Plan(ModelFileHeader header, Stream stream, INetwork network)
     {
         CheckArchitecture(header.Checkpoint.Metadata, network);
+        if (header.Entries.Count > TensorCount(network)) throw Fail(TooManyTensors(network));
         var (parameters, state) = MatchTensors(header.Entries, network);
         CheckMetadataFits(header.Checkpoint, network, hasStateTensors: state.Count > 0);
         var plan = new LoadPlan(header.Checkpoint, header.Checkpoint.Step ?? 0, header.Checkpoint.DropoutState);
@@ -88,90 +107,109 @@ internal sealed class SafetensorsReader
         return plan;
     }
 
-    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseHeader(byte[] header)
+    /// <summary>
+    /// Parses the header as it is read, token by token, so that a header of too many entries stops at the first one beyond
+    /// the limit: what is kept is then bounded by the limits, and the header's own bytes by the file's length.
+    /// </summary>
+    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseHeader(byte[] header, INetwork? network)
     {
         if (header.Length == 0) throw Fail("the header is empty (its length field is 0)");
         if (header[0] != (byte)'{')
             throw Fail($"the header does not start with '{{' but with byte 0x{header[0]:x2}; not a safetensors file?");
         if (!Utf8.IsValid(header)) throw Fail("the header is not valid UTF-8");
-        JsonDocument document;
+        var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 16 });
         try
         {
-            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
+            var parsed = ParseRoot(ref reader, header, network is null ? MaxTensors : TensorCount(network), network);
+            while (reader.Read())
+            {
+                // Only white space may follow the object: anything else makes Read throw.
+            }
+            return parsed;
         }
         catch (JsonException ex)
         {
             throw Fail("the header is not valid JSON: " + ex.Message);
         }
-        using (document)
+        catch (InvalidOperationException ex)
         {
-            try
-            {
-                return ParseHeader(document.RootElement);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // GetString refuses a string whose escapes make invalid UTF-16 (a lone surrogate such as "\ud800").
-                throw Fail("the header holds a string that is not valid text: " + ex.Message);
-            }
+            // GetString refuses a string whose escapes make invalid UTF-16 (a lone surrogate such as "\ud800").
+            throw Fail("the header holds a string that is not valid text: " + ex.Message);
         }
     }
 
-    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseHeader(JsonElement root)
+    private (Dictionary<string, string> Metadata, List<TensorEntry> Entries) ParseRoot(
+        ref Utf8JsonReader reader, byte[] header, int maxTensors, INetwork? network)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw Fail($"the header is a JSON {Kind(root)}, not an object");
+        reader.Read(); // the '{' the header starts with
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var entries = new List<TensorEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (JsonProperty property in root.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = property.Name;
+            string key = reader.GetString()!;
             if (!seen.Add(key)) throw Fail($"the header lists {Show(key)} twice");
+            reader.Read();
             if (key == MetadataKey)
             {
-                if (property.Value.ValueKind != JsonValueKind.Object)
-                    throw Fail($"{MetadataKey} is a JSON {Kind(property.Value)}, not an object");
-                foreach (JsonProperty entry in property.Value.EnumerateObject())
-                {
-                    if (entry.Value.ValueKind != JsonValueKind.String)
-                        throw Fail($"metadata {Show(entry.Name)} is a JSON {Kind(entry.Value)}; safetensors metadata values must be strings");
-                    if (!metadata.TryAdd(entry.Name, entry.Value.GetString()!))
-                        throw Fail($"metadata {Show(entry.Name)} is listed twice");
-                }
+                ParseMetadata(ref reader, metadata);
                 continue;
             }
-            entries.Add(ParseEntry(key, property.Value));
+            if (entries.Count == maxTensors)
+            {
+                // Another architecture's file is named as such rather than by its count (NetGen writes the metadata first).
+                if (network is not null) CheckArchitecture(metadata, network);
+                throw Fail(TooManyTensors(network));
+            }
+            entries.Add(ParseEntry(ref reader, header, key));
         }
         return (metadata, entries);
     }
 
-    private TensorEntry ParseEntry(string name, JsonElement value)
+    private void ParseMetadata(ref Utf8JsonReader reader, Dictionary<string, string> metadata)
     {
-        if (value.ValueKind != JsonValueKind.Object)
-            throw Fail($"tensor {Show(name)} is described by a JSON {Kind(value)}, not an object");
+        if (reader.TokenType != JsonTokenType.StartObject) throw Fail($"{MetadataKey} is a JSON {Kind(reader.TokenType)}, not an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+                throw Fail($"metadata {Show(key)} is a JSON {Kind(reader.TokenType)}; safetensors metadata values must be strings");
+            if (metadata.ContainsKey(key)) throw Fail($"metadata {Show(key)} is listed twice");
+            if (metadata.Count == MaxMetadataEntries) throw Fail($"the metadata has more than {MaxMetadataEntries} entries");
+            metadata.Add(key, reader.GetString()!);
+        }
+    }
+
+    private TensorEntry ParseEntry(ref Utf8JsonReader reader, byte[] header, string name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw Fail($"tensor {Show(name)} is described by a JSON {Kind(reader.TokenType)}, not an object");
         string? dtype = null;
         long[]? shape = null, offsets = null;
-        foreach (JsonProperty field in value.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            switch (field.Name)
+            string field = reader.GetString()!;
+            reader.Read();
+            switch (field)
             {
                 case "dtype" when dtype is null:
-                    if (field.Value.ValueKind != JsonValueKind.String)
-                        throw Fail($"tensor {Show(name)}: dtype is a JSON {Kind(field.Value)}, not a string");
-                    dtype = field.Value.GetString()!;
+                    if (reader.TokenType != JsonTokenType.String)
+                        throw Fail($"tensor {Show(name)}: dtype is a JSON {Kind(reader.TokenType)}, not a string");
+                    dtype = reader.ValueTextEquals("F32"u8) ? "F32" : reader.GetString()!;
                     break;
                 case "shape" when shape is null:
-                    shape = WholeNumbers(name, "shape", field.Value);
+                    shape = WholeNumbers(ref reader, header, name, "shape", out int rank);
+                    if (rank > MaxRank) throw Fail($"tensor {Show(name)}: shape has {rank} dimensions, more than {MaxRank}");
                     break;
                 case "data_offsets" when offsets is null:
-                    offsets = WholeNumbers(name, "data_offsets", field.Value);
-                    if (offsets.Length != 2)
-                        throw Fail($"tensor {Show(name)}: data_offsets has {offsets.Length} numbers; it must be [begin, end]");
+                    offsets = WholeNumbers(ref reader, header, name, "data_offsets", out int count);
+                    if (count != 2) throw Fail($"tensor {Show(name)}: data_offsets has {count} numbers; it must be [begin, end]");
                     break;
                 case "dtype" or "shape" or "data_offsets":
-                    throw Fail($"tensor {Show(name)}: {field.Name} is listed twice");
+                    throw Fail($"tensor {Show(name)}: {field} is listed twice");
                 default:
-                    throw Fail($"tensor {Show(name)} has an unknown field {Show(field.Name)} (expected dtype, shape and data_offsets)");
+                    throw Fail($"tensor {Show(name)} has an unknown field {Show(field)} (expected dtype, shape and data_offsets)");
             }
         }
         if (dtype is null) throw Fail($"tensor {Show(name)} has no dtype");
@@ -180,20 +218,40 @@ internal sealed class SafetensorsReader
         return new TensorEntry(name, dtype, shape, offsets[0], offsets[1]);
     }
 
-    private long[] WholeNumbers(string tensor, string field, JsonElement value)
+    /// <summary>
+    /// An array of whole numbers from 0; <paramref name="count"/> is how many it holds, of which at most
+    /// <see cref="MaxRank"/> are kept (the array's length is then not the count).
+    /// </summary>
+    private long[] WholeNumbers(ref Utf8JsonReader reader, byte[] header, string tensor, string field, out int count)
     {
-        if (value.ValueKind != JsonValueKind.Array)
-            throw Fail($"tensor {Show(tensor)}: {field} is a JSON {Kind(value)}, not an array");
-        var numbers = new long[value.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in value.EnumerateArray())
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw Fail($"tensor {Show(tensor)}: {field} is a JSON {Kind(reader.TokenType)}, not an array");
+        Span<long> kept = stackalloc long[MaxRank];
+        count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long n) || n < 0)
-                throw Fail($"tensor {Show(tensor)}: {field} holds {Show(item.GetRawText())}, not a whole number from 0 to {long.MaxValue}");
-            numbers[i++] = n;
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long n) || n < 0)
+                throw Fail($"tensor {Show(tensor)}: {field} holds {Show(RawText(ref reader, header))}, not a whole number from 0 to {long.MaxValue}");
+            if (count < MaxRank) kept[count] = n;
+            count++;
         }
-        return numbers;
+        return kept[..Math.Min(count, MaxRank)].ToArray();
     }
+
+    /// <summary>The JSON text of the value the reader is on (a whole array or object: it is skipped).</summary>
+    private static string RawText(ref Utf8JsonReader reader, byte[] header)
+    {
+        int start = (int)reader.TokenStartIndex;
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        return Encoding.UTF8.GetString(header, start, (int)reader.BytesConsumed - start);
+    }
+
+    /// <summary>The tensors a file for <paramref name="network"/> may hold: its parameters and its optimizer state.</summary>
+    private static int TensorCount(INetwork network) => network.Parameters.Count + network.OptimizerState.Count;
+
+    private static string TooManyTensors(INetwork? network) => network is null
+        ? $"the header lists more than {MaxTensors} tensors, the most a model file may have"
+        : $"the header lists more tensors than the {TensorCount(network)} of network \"{network.NetworkName}\" (its parameters and optimizer state)";
 
     /// <summary>Refuses a file made for another architecture, naming the parts that differ.</summary>
     private void CheckArchitecture(IReadOnlyDictionary<string, string> metadata, INetwork network)
@@ -420,14 +478,14 @@ internal sealed class SafetensorsReader
 
     private static string ShapeText(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
-    private static string Kind(JsonElement element) => element.ValueKind switch
+    private static string Kind(JsonTokenType token) => token switch
     {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
         _ => "value",
     };
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 using NetGen;
 using Xunit;
 
@@ -195,6 +196,44 @@ public sealed class IdxReaderTests : IDisposable
 
         var ex = AssertFails(path, "corrupt gzip data");
         Assert.IsType<InvalidDataException>(ex.InnerException);
+    }
+
+    [Fact]
+    public async Task AStreamOfEndlessBytesAfterTheDataEndsAsTrailingData()
+    {
+        // A stream of unknown length (a pipe) could send bytes forever: after the data, the reader counts at most 1 MB of them.
+        byte[] header = IdxTestFiles.Bytes(new[] { 2, 3 }, new byte[6]);
+        using var stream = new EndlessStream(header);
+        Task<DataFormatException> read = Task.Run(() => Assert.Throws<DataFormatException>(() => IdxReader.Read(stream, "pipe")));
+
+        Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(60))) == read, "still reading after 60 s");
+        Assert.Equal("pipe: trailing data: header says 2 items of 3 (18 bytes) but the file has at least 1048576 more bytes after them", (await read).Message);
+    }
+
+    /// <summary>A stream that cannot seek: some bytes, then zeros without end.</summary>
+    private sealed class EndlessStream(byte[] start) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = 0;
+            for (; n < count && _position < start.Length; n++) buffer[offset + n] = start[_position++];
+            if (n > 0) return n;
+            Array.Clear(buffer, offset, count);
+            return count;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A stream that can only be read forward, in small pieces.</summary>

@@ -116,6 +116,8 @@ public class ModelFileValidationTests : IDisposable
         ["bytes of no tensor in the middle"] = (f => EditHeader(f, "," + Entry(f, "fc1.bias"), ""), new[] { "bytes 140 to 168 of the data belong to no tensor" }),
         ["bytes after the last tensor"] = (f => f.Concat(new byte[4]).ToArray(), new[] { "the last 4 bytes of the data", "belong to no tensor" }),
         ["truncated data"] = (f => f[..^4], new[] { "run past the end of the data" }),
+        ["one tensor too many"] = (f => EditHeader(f, "\"fc1.weight\":", "\"extra\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"fc1.weight\":"),
+            new[] { "the header lists more tensors than the 18 of network \"tiny\" (its parameters and optimizer state)" }),
         ["renamed tensor"] = (f => EditHeader(f, "\"fc1.bias\":", "\"fc9.bias\":"), new[] { "missing tensor fc1.bias of network \"tiny\" (and 1 more difference)" }),
         ["renamed state tensor"] = (f => EditHeader(f, "\"fc1.bias.exp_avg\":", "\"fc1.bias.exp_avg_sq_2\":"),
             new[] { "missing tensor fc1.bias.exp_avg (the file has only part of the optimizer state) (and 1 more difference)" }),
@@ -163,7 +165,7 @@ public class ModelFileValidationTests : IDisposable
     /// <summary>The cases only a network can tell: the header itself is well formed.</summary>
     private static readonly string[] FitsNoNetwork =
     [
-        "renamed tensor", "renamed state tensor", "dropout state without dropout", "optimizer state without a step",
+        "one tensor too many", "renamed tensor", "renamed state tensor", "dropout state without dropout", "optimizer state without a step",
         "NaN weight", "infinite optimizer state",
     ];
 

@@ -126,4 +126,17 @@ public sealed class ArgumentValidationTests
     [InlineData(-1)]
     public void Constructor_RejectsANonPositiveMaxBatchSize(int maxBatchSize) =>
         Assert.ThrowsAny<ArgumentException>(() => new TinyNet(seed: 1, maxBatchSize: maxBatchSize));
+
+    /// <summary>The largest batch is said, so that a program can tell its user (2^29 - 1 values a buffer; "tiny"'s widest row is 7).</summary>
+    [Theory]
+    [InlineData(76_695_845)]
+    [InlineData(int.MaxValue)]
+    public void Constructor_RejectsABatchTooLargeForItsBuffers_NamingTheLargest(int maxBatchSize)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new TinyNet(seed: 1, maxBatchSize: maxBatchSize));
+        Assert.Equal("maxBatchSize", ex.ParamName);
+        Assert.StartsWith("The batch size is too large for this network's buffers: at most 76695844 rows of 7 values fit.", ex.Message);
+        Assert.Equal(684_784, NetGen.Kernels.Checks.MaxBatchSize(684_784, widestRow: 784));
+        Assert.Contains("at most 684784 rows of 784 values fit", Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.Checks.MaxBatchSize(684_785, widestRow: 784)).Message);
+    }
 }
