@@ -119,7 +119,7 @@ public class PlannerTests
         NetworkPlan plan = Plan(3, new DenseLayerSpec("hidden", 5, Activation.Relu, HasBias: false), new DenseLayerSpec("fc2", 2));
         Assert.Equal(new[] { "hidden.weight", "fc2.weight", "fc2.bias" }, plan.Tensors.Select(t => t.TorchName));
         Assert.Equal(new[] { "HiddenOut, HiddenIn", "Fc2Out, Fc2In", "Fc2Out" }, plan.Tensors.Select(t => t.Shape));
-        Assert.Equal(new[] { (5, 3), (2, 5), (2, 0) }, plan.Tensors.Select(t => (t.Rows, t.Columns)));
+        Assert.Equal(new[] { "[5, 3]", "[2, 5]", "[2]" }, plan.Tensors.Select(t => t.DimsText));
         Assert.Equal(new[] { "_hiddenW", "_fc2W", "_fc2B" }, plan.Tensors.Select(t => t.Field));
         Assert.Equal(5 * 3 + 2 * 5 + 2, plan.ParameterCount);
     }

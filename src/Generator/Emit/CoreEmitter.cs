@@ -67,19 +67,19 @@ internal static class CoreEmitter
         w.Line($"// Parameters: one array each for values, gradients{stateNote}, laid out alike.");
         foreach (TensorPlan tensor in plan.Tensors)
         {
-            string layout = tensor.IsMatrix
-                ? $"[{tensor.Columns}, {tensor.Rows}] row-major [in, out] = MathNet column-major [{tensor.Rows}, {tensor.Columns}] = PyTorch {tensor.TorchName}"
-                : $"[{tensor.Rows}] = PyTorch {tensor.TorchName}";
-            w.Line($"// {tensor.Field.Substring(1)}: {layout}");
+            w.Line($"// {tensor.Field.Substring(1)}: {tensor.StorageNote} = PyTorch {tensor.TorchName}{(tensor.Layout is not null ? " " + tensor.DimsText : "")}");
             var arrays = new List<string> { tensor.Field, tensor.Gradient };
             arrays.AddRange(state.Select(s => tensor.Field + s.Suffix));
             w.Line($"private readonly float[] {string.Join(", ", arrays.Select(a => $"{a} = new float[{tensor.Length}]"))};");
         }
+        foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Layout is not null))
+            w.Line($"private static readonly TensorLayout {tensor.LayoutField} = {tensor.Layout!.Expression}; // {tensor.TorchName} {tensor.DimsText} as stored");
         w.Line();
         w.Line("// Training batch buffers, [MaxBatchSize, width] each: a layer's output y (what the next layer reads) and dLoss/dy");
         w.Line("// (a dense layer's becomes dLoss/d(pre-activation) dz in place); where needed, pre-activations z and dropout masks.");
         foreach (LayerPlan layer in plan.Layers)
             w.Line($"private readonly float[] {string.Join(", ", layer.Buffers.Select(b => b.Field))}; // {layer.BufferNote}");
+        foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitFields(w, layer);
         if (plan.Loss.UsesTargets) w.Line("private readonly float[] _targets; // [B, OutputSize], labels turned into targets, or a copy of the targets for the threads");
         if (plan.HasDropout) w.Line("private readonly RandomSource _dropoutRandom;");
         w.Line();
@@ -122,7 +122,7 @@ internal static class CoreEmitter
         foreach (TensorPlan tensor in plan.Tensors) w.Line($"{tensor.GradientShards} = Shards.Create(threads - 1, {tensor.Length});");
         w.Close();
         w.Line("Initialize(new RandomSource(Seed));");
-        foreach (TensorPlan tensor in plan.Tensors)
+        foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Property is not null))
         {
             w.Line(tensor.IsMatrix
                 ? $"{tensor.Property} = new DenseMatrix({tensor.Shape}, {tensor.Field});"
@@ -131,7 +131,7 @@ internal static class CoreEmitter
         w.Line("_parameters = new[]");
         w.Open();
         foreach (TensorPlan tensor in plan.Tensors)
-            w.Line($"new NamedTensor(\"{tensor.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}, {tensor.Gradient}),");
+            w.Line($"new NamedTensor(\"{tensor.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}, {tensor.Gradient}{Layout(tensor)}),");
         w.Close(";");
         if (plan.Optimizer.State.Count == 0)
         {
@@ -143,7 +143,7 @@ internal static class CoreEmitter
             w.Open();
             foreach (TensorPlan tensor in plan.Tensors)
                 foreach (StatePlan state in plan.Optimizer.State)
-                    w.Line($"new NamedTensor(\"{tensor.TorchName}.{state.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}{state.Suffix}),");
+                    w.Line($"new NamedTensor(\"{tensor.TorchName}.{state.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}{state.Suffix}{Layout(tensor)}),");
             w.Close(";");
         }
         w.Close();
@@ -160,12 +160,15 @@ internal static class CoreEmitter
         w.Line("public IReadOnlyList<NamedTensor> Parameters => _parameters;");
         w.Line("public IReadOnlyList<NamedTensor> OptimizerState => _optimizerState;");
         if (plan.HasDropout) w.Line("public RandomSource DropoutRandom => _dropoutRandom;");
-        foreach (TensorPlan tensor in plan.Tensors)
+        foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Property is not null))
             w.Line($"public {(tensor.IsMatrix ? "DenseMatrix" : "DenseVector")} {tensor.Property} {{ get; }}");
         w.Line();
         w.Line("public void Dispose() => _workers?.Dispose();");
         w.Line();
     }
+
+    /// <summary>The NamedTensor constructor's layout argument for a tensor not in the default layout.</summary>
+    private static string Layout(TensorPlan tensor) => tensor.LayoutField is null ? "" : $", layout: {tensor.LayoutField}";
 
     private static void EmitInitialization(SourceWriter w, NetworkPlan plan) => EmitLayerMethod(w, plan,
         "Initial weights and biases, layer by layer in PyTorch's element order ([out, in] row-major), from one random source.",

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetGen.Generator.Plan;
 
 namespace NetGen.Generator.Emit;
@@ -123,9 +124,9 @@ internal static class ShellEmitter
         {
             w.Line("global::NetGen.RandomSource? global::NetGen.INetwork.DropoutRandom => null;");
         }
-        foreach (TensorPlan tensor in plan.Tensors)
+        foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Property is not null))
         {
-            string shape = tensor.IsMatrix ? $"[{Literals.Int(tensor.Rows)}, {Literals.Int(tensor.Columns)}] as in PyTorch" : $"[{Literals.Int(tensor.Rows)}]";
+            string shape = tensor.IsMatrix ? $"{tensor.DimsText} as in PyTorch" : tensor.DimsText;
             string type = tensor.IsMatrix ? "Matrix" : "Vector";
             w.Line($"/// <summary>{tensor.TorchName}, {shape}; a view: writes reach the network.</summary>");
             w.Line($"public global::MathNet.Numerics.LinearAlgebra.{type}<float> {tensor.Property} => _core.{tensor.Property};");

@@ -63,6 +63,7 @@ internal static class TrainingEmitter
         w.Line("/// </summary>");
         w.Open($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int rows)");
         if (plan.HasDropout) w.Line("DrawDropoutMasks(rows); // on this thread, in a fixed order, whatever the thread count");
+        foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitBatchPreparation(w, layer);
         w.Line($"if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / {count});");
         w.Line("inputs.CopyTo(_batchInputs);");
         w.Line($"targets.CopyTo({batchTargets});");

@@ -21,6 +21,9 @@ internal static class Limits
     /// <summary>A dense layer with more inputs keeps the portable forward kernel: the blocked one lists its nonzero inputs on the stack.</summary>
     public const int MaxListedInputs = 8192;
 
+    /// <summary>A conv2d layer whose input image holds more values lists its nonzero values in rented arrays, not on the stack.</summary>
+    public const int ListedImageOnStack = 4096;
+
     /// <summary>Hidden activations the thread-safe <c>Forward</c> may keep on the stack, in floats (64 KB); beyond, it rents arrays.</summary>
     public const int ForwardStackFloats = 16 * 1024;
 

@@ -89,6 +89,24 @@ internal static class ActivationCode
     };
 
     /// <summary>
+    /// The pass <c>d = d * activation'(z)</c> in place, which turns dLoss/dy into dLoss/dz before a layer's backward kernel:
+    /// from the outputs' signs (ReLU, leaky ReLU) or from the pre-activations the layer kept.
+    /// </summary>
+    public static void EmitPass(SourceWriter w, string name, string pascal, Activation activation, string? alpha, bool readsOutput)
+    {
+        string source = readsOutput ? "y" : "z";
+        w.Line($"/// <summary>{name}: turns dLoss/dy into dLoss/dz in place: d = d * {SpecWords.Activations.Of(activation)}'({source}).</summary>");
+        w.Line($"// d, {source}: [count]");
+        w.Open($"private static void {pascal}ActivationBackward(Span<float> d, ReadOnlySpan<float> {source}, int count)");
+        w.Line("d = d.Slice(0, count);");
+        w.Open("for (int k = 0; k < d.Length; k++)");
+        w.Line(Derivative(activation, alpha, "d[k]", "y", "z"));
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
     /// A leaky ReLU's <c>"alpha"</c> (PyTorch's 0.01 if absent); any other activation must not have one (NG2007). An unknown
     /// activation (null, already reported) gets no second error.
     /// </summary>

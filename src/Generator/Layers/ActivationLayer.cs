@@ -43,8 +43,12 @@ internal sealed class ActivationLayer : LayerUnit
     public override LayerSpec? FoldInto(LayerSpec spec, LayerSpec previous)
     {
         var activation = (ActivationLayerSpec)spec;
-        if (previous is not DenseLayerSpec dense || dense.Activation != Activation.Identity) return null;
-        return dense with { Activation = activation.Activation, Alpha = activation.Alpha };
+        return previous switch
+        {
+            DenseLayerSpec { Activation: Activation.Identity } dense => dense with { Activation = activation.Activation, Alpha = activation.Alpha },
+            Conv2dLayerSpec { Activation: Activation.Identity } conv => conv with { Activation = activation.Activation, Alpha = activation.Alpha },
+            _ => null,
+        };
     }
 
     public override bool IsIdentity(LayerSpec spec) => ((ActivationLayerSpec)spec).Activation == Activation.Identity;

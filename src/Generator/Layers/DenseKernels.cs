@@ -8,18 +8,12 @@ namespace NetGen.Generator.Layers;
 /// The kernels of a dense layer, <c>Fc1Forward</c> and <c>Fc1Backward</c>: static methods over spans whose sizes are the
 /// layer's constants. Weights are <c>[in, out]</c> row-major, so the forward product and the weight gradient both run
 /// along contiguous outputs. Where the CPU accelerates <c>Vector256</c>, register-blocked bodies run: outputs in blocks of
-/// up to <see cref="BlockVectors"/> vectors whose sums stay in registers while the inputs stream past, zero inputs skipped
+/// up to <see cref="BlockedSums.BlockVectors"/> vectors whose sums stay in registers while the inputs stream past, zero inputs skipped
 /// through a list built without branches, multiply-adds fused where the CPU has FMA. Elsewhere portable
 /// <c>Vector&lt;T&gt;</c> bodies run.
 /// </summary>
 internal static class DenseKernels
 {
-    /// <summary>Floats per <c>Vector256</c>.</summary>
-    private const int Lanes = 8;
-
-    /// <summary>Accumulators per block: 8 of the 16 vector registers, leaving room for the broadcast input and a load.</summary>
-    private const int BlockVectors = 8;
-
     /// <summary>Rows whose list the backward kernel keeps on the stack; a larger batch rents it.</summary>
     private const int ListedRowsOnStack = 1024;
 
@@ -71,7 +65,7 @@ internal static class DenseKernels
     {
         string @in = p.In, @out = p.Out;
         bool fused = p.Activation is Activation.Relu or Activation.LeakyRelu or Activation.Identity;
-        Blocks blocks = new(p.Units, @out);
+        BlockedSums.Blocks blocks = new(p.Units, @out);
         blocks.EmitConstants(w);
         w.Line($"Span<int> nonzero = stackalloc int[{@in}];");
         w.Line("ref int nz0 = ref MemoryMarshal.GetReference(nonzero);");
@@ -88,8 +82,8 @@ internal static class DenseKernels
         blocks.Each(w, (start, vectors) =>
         {
             for (int j = 0; j < vectors; j++)
-                w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
-            EmitListedSums(w, "i", "Unsafe.Add(ref x0, i)", "wi", $"Unsafe.Add(ref w0, i * {@out} + {start})", vectors);
+                w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * BlockedSums.Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
+            BlockedSums.EmitListedSums(w, "i", "Unsafe.Add(ref x0, i)", "wi", $"Unsafe.Add(ref w0, i * {@out} + {start})", vectors);
             for (int j = 0; j < vectors; j++)
             {
                 string value = p.Activation switch
@@ -98,7 +92,7 @@ internal static class DenseKernels
                     Activation.LeakyRelu => $"Vector256.ConditionalSelect(Vector256.GreaterThan(a{j}, Vector256<float>.Zero), a{j}, a{j} * slope)",
                     _ => $"a{j}",
                 };
-                w.Line($"Vector256.StoreUnsafe({value}, ref y0, (nuint)({start} + {j * Lanes}));");
+                w.Line($"Vector256.StoreUnsafe({value}, ref y0, (nuint)({start} + {j * BlockedSums.Lanes}));");
             }
         });
         if (blocks.HasTail)
@@ -213,7 +207,7 @@ internal static class DenseKernels
     {
         string @in = p.In, @out = p.Out;
         bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient;
-        Blocks blocks = new(p.Units, @out);
+        BlockedSums.Blocks blocks = new(p.Units, @out);
         blocks.EmitConstants(w);
         w.Line($"const int listedOnStack = {ListedRowsOnStack};");
         w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
@@ -236,16 +230,16 @@ internal static class DenseKernels
         blocks.Each(w, (start, vectors) =>
         {
             for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
-            EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
+            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
             for (int j = 0; j < vectors; j++)
-                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * Lanes}));");
+                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
             if (!dx) return;
-            for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = Vector256.LoadUnsafe(ref wi, (nuint)({start} + {j * Lanes}));");
+            for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = Vector256.LoadUnsafe(ref wi, (nuint)({start} + {j * BlockedSums.Lanes}));");
             w.Open(dxLoop);
             if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
             w.Line($"ref float dzr = ref Unsafe.Add(ref dz0, r * {@out} + {start});");
             w.Line("var s = wv0 * Vector256.LoadUnsafe(ref dzr, 0);");
-            for (int j = 1; j < vectors; j++) w.Line($"s = Vector256.MultiplyAddEstimate(wv{j}, Vector256.LoadUnsafe(ref dzr, {j * Lanes}), s);");
+            for (int j = 1; j < vectors; j++) w.Line($"s = Vector256.MultiplyAddEstimate(wv{j}, Vector256.LoadUnsafe(ref dzr, {j * BlockedSums.Lanes}), s);");
             w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += Vector256.Sum(s);");
             w.Close();
         });
@@ -281,76 +275,5 @@ internal static class DenseKernels
             w.Close();
         }
         w.Line("return;");
-    }
-
-    /// <summary>
-    /// The inner loop both blocked kernels share: for each listed index (named <paramref name="index"/>), broadcast its
-    /// input value and add it times the row of vectors at <paramref name="rowExpression"/> into the accumulators a0, a1, ...
-    /// </summary>
-    private static void EmitListedSums(SourceWriter w, string index, string inputExpression, string row, string rowExpression, int vectors)
-    {
-        w.Open("for (int k = 0; k < n; k++)");
-        w.Line($"int {index} = Unsafe.Add(ref nz0, k);");
-        w.Line($"var xv = Vector256.Create({inputExpression});");
-        w.Line($"ref float {row} = ref {rowExpression};");
-        for (int j = 0; j < vectors; j++)
-            w.Line($"a{j} = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref {row}, {j * Lanes}), a{j});");
-        w.Close();
-    }
-
-    /// <summary>
-    /// How a layer's outputs split into register blocks: full blocks of <see cref="BlockVectors"/> vectors (a loop, or one
-    /// block), one block of the remaining whole vectors, and a tail of single outputs; the bounds as named constants.
-    /// </summary>
-    private readonly struct Blocks
-    {
-        private readonly int _full, _rest;
-        private readonly string _out;
-
-        public Blocks(int units, string @out)
-        {
-            int vectors = units / Lanes;
-            _full = vectors / BlockVectors;
-            _rest = vectors % BlockVectors;
-            HasTail = units % Lanes != 0;
-            _out = @out;
-        }
-
-        /// <summary>Whether single outputs remain after the whole vectors.</summary>
-        public bool HasTail { get; }
-
-        private bool NeedsBlocked => _full > 1 || (_full == 1 && _rest > 0);
-
-        /// <summary>The bounds the loops use: <c>block</c>, <c>blocked</c> (outputs in whole blocks), <c>vectorized</c> (in whole vectors).</summary>
-        public void EmitConstants(SourceWriter w)
-        {
-            if (NeedsBlocked) w.Line($"const int block = {BlockVectors * Lanes}, blocked = {_out} / block * block; // outputs whose sums stay in 8 Vector256 registers");
-            if (HasTail) w.Line($"const int vectorized = {_out} / {Lanes} * {Lanes}; // outputs in whole Vector256s; the rest one at a time");
-        }
-
-        /// <summary>Emits the blocks covering the whole vectors; <paramref name="body"/> gets the block's start (<c>o</c>) and its vectors.</summary>
-        public void Each(SourceWriter w, Action<string, int> body)
-        {
-            if (_full == 1)
-            {
-                w.Open();
-                w.Line("const int o = 0;");
-                body("o", BlockVectors);
-                w.Close();
-            }
-            else if (_full > 1)
-            {
-                w.Open("for (int o = 0; o < blocked; o += block)");
-                body("o", BlockVectors);
-                w.Close();
-            }
-            if (_rest > 0)
-            {
-                w.Open();
-                w.Line(_full == 0 ? "const int o = 0;" : "const int o = blocked;");
-                body("o", _rest);
-                w.Close();
-            }
-        }
     }
 }

@@ -55,6 +55,8 @@ internal sealed class DenseLayer : LayerUnit
 
     public override bool MasksZeroInputs(LayerSpec spec) => true;
 
+    public override RowLayout OutputLayout(LayerSpec spec, RowLayout input) => RowLayout.ChannelsFirst;
+
     public override string Describe(LayerSpec spec)
     {
         var dense = (DenseLayerSpec)spec;
@@ -77,11 +79,26 @@ internal sealed class DenseLayer : LayerUnit
         LayerFlow flow = context.Flow;
         string pascal = Identifiers.Pascal(context.Name), camel = Identifiers.Camel(context.Name);
         string @in = pascal + "In", @out = flow.Width;
-        var tensors = new List<TensorPlan>
+        int inputs = context.InputWidth;
+        Shape input = context.Input;
+        var dims = new EquatableArray<int>(new[] { dense.Units, inputs });
+        var tensors = new List<TensorPlan>();
+        if (input.Spatial && input.Channels > 1 && context.InputLayout == RowLayout.ChannelsLast)
         {
-            new("_" + camel + "W", context.Name + ".weight", pascal + "Weight", $"{@out}, {@in}", $"{@in} * {@out}", dense.Units, context.InputWidth),
-        };
-        if (dense.HasBias) tensors.Add(new TensorPlan("_" + camel + "B", context.Name + ".bias", pascal + "Bias", @out, @out, dense.Units, 0));
+            // Its input rows hold an image channels last; PyTorch flattens channels first. The weight's rows follow the rows'
+            // order, and its layout says where each of PyTorch's [out, c * h * w] values lies, so model files stay PyTorch's.
+            var split = new EquatableArray<int>(new[] { dense.Units, input.Channels, input.Height, input.Width });
+            tensors.Add(new TensorPlan("_" + camel + "W", context.Name + ".weight", null, $"{@out}, {@in}", $"{@in} * {@out}", dims,
+                new LayoutPlan(split, new EquatableArray<int>(new[] { 2, 3, 1, 0 })),
+                $"[{input.Height}, {input.Width}, {input.Channels}, {dense.Units}] row-major [row, column, channel, out]"));
+        }
+        else
+        {
+            tensors.Add(new TensorPlan("_" + camel + "W", context.Name + ".weight", pascal + "Weight", $"{@out}, {@in}", $"{@in} * {@out}", dims, null,
+                $"[{inputs}, {dense.Units}] row-major [in, out] = MathNet column-major [{dense.Units}, {inputs}]"));
+        }
+        if (dense.HasBias)
+            tensors.Add(new TensorPlan("_" + camel + "B", context.Name + ".bias", pascal + "Bias", @out, @out, new EquatableArray<int>(new[] { dense.Units }), null, $"[{dense.Units}]"));
         var buffers = new List<BufferPlan> { new(flow.Output, @out), new(flow.Gradient, @out) };
         string? z = null;
         if (ActivationCode.NeedsPreActivation(dense.Activation))
@@ -127,31 +144,11 @@ internal sealed class DenseLayer : LayerUnit
     public override void EmitInitialization(SourceWriter w, LayerPlan plan)
     {
         var p = (DensePlan)plan;
-        string weight = p.Weight.Field, bounds = Identifiers.Camel(p.Name) + "Bound";
-        switch (p.Init)
-        {
-            case Initializer.Default:
-                w.Line($"// {p.Name}: default (PyTorch nn.Linear): weight{(p.HasBias ? " and bias" : "")} from U(-1/sqrt(fan_in), +1/sqrt(fan_in))");
-                w.Line($"float {bounds} = 1f / MathF.Sqrt({p.In});");
-                w.Line($"Initializers.Uniform(random, {weight}, {p.In}, {p.Out}, {bounds});");
-                if (p.Bias is { } bias) w.Line($"Initializers.Uniform(random, {bias.Field}, {bounds});");
-                break;
-            case Initializer.XavierUniform:
-                w.Line($"// {p.Name}: xavier_uniform: weight from U(-a, a), a = sqrt(6 / (fan_in + fan_out)); bias 0");
-                w.Line($"Initializers.Uniform(random, {weight}, {p.In}, {p.Out}, MathF.Sqrt(6f / ({p.In} + {p.Out})));");
-                break;
-            case Initializer.KaimingUniform:
-                w.Line($"// {p.Name}: kaiming_uniform (ReLU gain sqrt(2), fan_in): weight from U(-a, a), a = sqrt(6 / fan_in); bias 0");
-                w.Line($"Initializers.Uniform(random, {weight}, {p.In}, {p.Out}, MathF.Sqrt(6f / {p.In}));");
-                break;
-            case Initializer.KaimingNormal:
-                w.Line($"// {p.Name}: kaiming_normal (ReLU gain sqrt(2), fan_in): weight from N(0, std^2), std = sqrt(2 / fan_in); bias 0");
-                w.Line($"Initializers.Normal(random, {weight}, {p.In}, {p.Out}, MathF.Sqrt(2f / {p.In}));");
-                break;
-            case Initializer.Zeros:
-                w.Line($"// {p.Name}: zeros: weight{(p.HasBias ? " and bias" : "")} start at 0 (the arrays are new)");
-                break;
-        }
+        string shape = p.Weight.LayoutField ?? $"{p.In}, {p.Out}";
+        ParameterInitialization.Emit(w, p.Name, p.Init, p.Weight.Field, p.Bias?.Field, p.In, p.Out,
+            $"Initializers.Uniform(random, {p.Weight.Field}, {shape}, {{0}})",
+            $"Initializers.Normal(random, {p.Weight.Field}, {shape}, {{0}})",
+            "nn.Linear");
     }
 
     public override void EmitTrainingForward(SourceWriter w, LayerPlan plan)
@@ -195,22 +192,7 @@ internal sealed class DenseLayer : LayerUnit
     {
         var p = (DensePlan)plan;
         DenseKernels.EmitForward(w, p);
-        if (p.ActivationPass) EmitActivationPass(w, p);
+        if (p.ActivationPass) ActivationCode.EmitPass(w, p.Name, p.Pascal, p.Activation, p.AlphaConstant, p.PassReadsOutput);
         DenseKernels.EmitBackward(w, p);
-    }
-
-    /// <summary>The pass <c>d = d * activation'(z)</c> in place, which turns dLoss/dy into dLoss/dz.</summary>
-    private static void EmitActivationPass(SourceWriter w, DensePlan p)
-    {
-        string source = p.PassReadsOutput ? "y" : "z";
-        w.Line($"/// <summary>{p.Name}: turns dLoss/dy into dLoss/dz in place: d = d * {SpecWords.Activations.Of(p.Activation)}'({source}).</summary>");
-        w.Line($"// d, {source}: [count]");
-        w.Open($"private static void {p.Pascal}ActivationBackward(Span<float> d, ReadOnlySpan<float> {source}, int count)");
-        w.Line("d = d.Slice(0, count);");
-        w.Open("for (int k = 0; k < d.Length; k++)");
-        w.Line(ActivationCode.Derivative(p.Activation, p.AlphaConstant, "d[k]", "y", "z"));
-        w.Close();
-        w.Close();
-        w.Line();
     }
 }

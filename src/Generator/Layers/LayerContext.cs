@@ -10,7 +10,9 @@ namespace NetGen.Generator.Layers;
 /// <param name="InputIsReluOutput">Whether its input rows are a ReLU's outputs (maybe dropped out): a zero input then has a zero gradient.</param>
 /// <param name="ConsumerMasksZeros">Whether the layer that reads its output writes a zero gradient wherever that output is 0.</param>
 /// <param name="Producer">The layer whose rows an in-place layer works on (null otherwise, or for the network's inputs).</param>
-internal sealed record LayerContext(string Name, Shape Input, LayerFlow Flow, bool InputIsReluOutput, bool ConsumerMasksZeros, string? Producer)
+/// <param name="InputLayout">How its input rows hold an image (channels first or last).</param>
+internal sealed record LayerContext(string Name, Shape Input, LayerFlow Flow, bool InputIsReluOutput, bool ConsumerMasksZeros, string? Producer,
+    RowLayout InputLayout = RowLayout.ChannelsFirst)
 {
     /// <summary>The values in an input row.</summary>
     public int InputWidth => (int)Input.Size;

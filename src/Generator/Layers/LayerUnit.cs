@@ -71,6 +71,9 @@ internal abstract class LayerUnit
     /// </summary>
     public virtual bool MasksZeroInputs(LayerSpec spec) => false;
 
+    /// <summary>The layout of the layer's output rows, given its input's.</summary>
+    public virtual RowLayout OutputLayout(LayerSpec spec, RowLayout input) => input;
+
     /// <summary>The suffix of the layer's gradient buffer: <c>DZ</c> where it becomes dLoss/d(pre-activation) in place, <c>DY</c> otherwise.</summary>
     public virtual string GradientSuffix => "DZ";
 
@@ -92,6 +95,16 @@ internal abstract class LayerUnit
 
     /// <summary>The layer's part of <c>Initialize(random)</c>, drawing from <c>random</c> in PyTorch's order.</summary>
     public virtual void EmitInitialization(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>Fields of the layer's own beyond its tensors and batch buffers (with their initializers), if any.</summary>
+    public virtual void EmitFields(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>What the layer prepares for a training batch once, on the calling thread, before the threads start (after the random draws).</summary>
+    public virtual void EmitBatchPreparation(SourceWriter w, LayerPlan plan)
     {
     }
 

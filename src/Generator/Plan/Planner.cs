@@ -30,12 +30,16 @@ internal static class Planner
         var owner = new int[count];
         var shape = new Shape[count];
         var inputShape = new Shape[count];
+        var inputLayout = new RowLayout[count];
         Shape rows = net.Input;
+        RowLayout layout = RowLayout.ChannelsFirst; // the network's inputs are PyTorch's CHW
         for (int i = 0; i < count; i++)
         {
             owner[i] = stages[i].Unit.InPlace && i > 0 ? owner[i - 1] : i;
             inputShape[i] = rows;
+            inputLayout[i] = layout;
             shape[i] = stages[i].Unit.InPlace ? rows : stages[i].Unit.OutputShape(stages[i].Spec, rows);
+            layout = stages[i].Unit.InPlace ? layout : stages[i].Unit.OutputLayout(stages[i].Spec, layout);
             rows = shape[i];
         }
         int output = count == 0 ? -1 : owner[count - 1];
@@ -80,7 +84,8 @@ internal static class Planner
             flows[i] = flow;
             int consumer = NextOwner(stages, i);
             bool consumerMasks = consumer >= 0 && reluOutput[i] && stages[consumer].Unit.MasksZeroInputs(stages[consumer].Spec);
-            var context = new LayerContext(names[i], inputShape[i], flow, before >= 0 && reluOutput[before], consumerMasks, owner[i] != i ? names[owner[i]] : null);
+            var context = new LayerContext(names[i], inputShape[i], flow, before >= 0 && reluOutput[before], consumerMasks, owner[i] != i ? names[owner[i]] : null,
+                inputLayout[i]);
             layers.Add(stage.Unit.Plan(stage.Spec, context));
         }
 
@@ -96,7 +101,7 @@ internal static class Planner
             Hash(architecture),
             net.Input,
             (int)rows.Size,
-            tensors.Sum(t => (long)t.Rows * Math.Max(1, t.Columns)),
+            tensors.Sum(t => t.Count),
             net.Training.BatchSize,
             net.Training.Epochs,
             net.Training.Seed,

@@ -42,6 +42,41 @@ internal sealed class LayerReader
 
     public bool Bool(string name, bool fallback) => _parser.ReadBool(Node, name, fallback);
 
+    /// <summary>
+    /// A size given as one whole number (the same both ways) or <c>[height, width]</c>, each in [min, max]; null if absent
+    /// (reported when <paramref name="required"/>) or wrong (reported).
+    /// </summary>
+    public Size2? Size(string name, bool required, int min, string range)
+    {
+        JsonProperty? property = Node.Find(name);
+        if (property is null)
+        {
+            if (required) Missing(name, SpecMessages.SizeHint);
+            return null;
+        }
+        JsonNode value = property.Value;
+        if (value.Kind == JsonKind.Array)
+        {
+            if (value.Items.Count != 2)
+            {
+                _parser.Report(DiagnosticDescriptors.WrongType, value.Span, name, SpecMessages.Expected(SpecMessages.SizeForms, $"an array of {value.Items.Count}"));
+                return null;
+            }
+            bool rows = _parser.ReadWholeNumber(value.Items[0], name, min, int.MaxValue, range, out int height);
+            bool columns = _parser.ReadWholeNumber(value.Items[1], name, min, int.MaxValue, range, out int width);
+            return rows && columns ? new Size2(height, width) : null;
+        }
+        if (value.Kind != JsonKind.Number)
+        {
+            _parser.Report(DiagnosticDescriptors.WrongType, value.Span, name, SpecMessages.Expected(SpecMessages.SizeForms, value.Describe()));
+            return null;
+        }
+        return _parser.ReadWholeNumber(value, name, min, int.MaxValue, range, out int size) ? new Size2(size, size) : null;
+    }
+
+    /// <summary>Whether the property is the given word (a string equal to it).</summary>
+    public bool IsWord(string name, string word) => Node.Find(name) is JsonProperty { Value: { Kind: JsonKind.String } value } && value.Text == word;
+
     /// <summary>The value of a word property, or <paramref name="fallback"/> if absent, not a string, or not a word of the table (reported).</summary>
     public T Word<T>(string name, WordTable<T> table, string what, T fallback)
         where T : struct, Enum =>
@@ -50,6 +85,10 @@ internal sealed class LayerReader
     /// <summary>An activation word, or null if it is not one (reported); identity if absent.</summary>
     public Activation? Activation(string name = "activation") =>
         Node.Find(name) is JsonProperty property ? _parser.ReadWord(property.Value, name, SpecWords.Activations, "activation") : Language.Activation.Identity;
+
+    /// <summary>Reports a word that is none of <paramref name="valid"/> (NG2005), suggesting the closest.</summary>
+    public void Unknown(JsonNode node, string what, System.Collections.Generic.IReadOnlyList<string> valid) =>
+        _parser.ReportUnknown(node, what, node.Text, valid);
 
     /// <summary>Reports a property the layer must have, at the layer's brace.</summary>
     public void Missing(string name, string hint) =>

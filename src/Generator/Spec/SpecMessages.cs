@@ -1,3 +1,5 @@
+using NetGen.Generator.Language;
+
 namespace NetGen.Generator.Spec;
 
 /// <summary>
@@ -16,6 +18,16 @@ internal static class SpecMessages
     public const string ExpectedLayers = "an array of layers such as [{ \"units\": 128, \"activation\": \"relu\" }, { \"units\": 10 }]";
     public const string EmptyLayers = "at least one layer; the last layer's units are the outputs";
     public const string ExpectedLayer = "an object such as { \"units\": 128, \"activation\": \"relu\" }";
+    public const string SizeForms = "a whole number or [height, width]";
+    public const string SizeHint = ", a whole number or [height, width]";
+    public const string PaddingForms = "a whole number, [height, width] or \"same\"";
+    public const string FiltersHint = ", the number of output channels";
+    public const string SameNeedsStrideOne = "\"padding\": \"same\" keeps the image's size, which only a stride of 1 does (as in PyTorch); give the padding as a number, or use \"stride\": 1";
+    public const string ImageLayerAfterFlat = "an image layer needs an image: put it before the first dense layer, and give \"input\" as [channels, height, width]";
+
+    public static string KernelTooLarge(string what, Size2 window, int height, int width, Padding2 padding) =>
+        $"a {window} {what} is larger than the {height}x{width} input (padding {padding}); make it smaller or pad the input";
+
     public const string InputForms = "a whole number (a flat row) or [channels, height, width] (an image)";
     public const string ExpectedShape = "a string such as \"784-128-64-10\"";
     public const string ShapeSizeMissing = "a size is missing";
@@ -66,7 +78,7 @@ internal static class SpecMessages
     public static string DropoutAfterDropout(string where) => $"{where} is a dropout layer right after another one; merge them into one dropout layer";
 
     public static string DropoutFirst(string where) =>
-        $"{where} is a dropout layer before any dense layer; NetGen drops a dense layer's outputs, not the network's inputs, so put it after a dense layer";
+        $"{where} is a dropout layer before any dense or conv2d layer; NetGen drops a layer's outputs, not the network's inputs, so put it after a dense or conv2d layer";
 
     public static string DropoutLast(string where) =>
         $"{where} is a dropout layer at the end; the loss needs the output layer's values, so put dropout between dense layers";

@@ -388,6 +388,8 @@ internal sealed class SpecParser
         }
     }
 
+    internal void ReportUnknown(JsonNode node, string what, string value, IReadOnlyList<string> valid) => ReportUnknownValue(node, what, value, valid);
+
     private void ReportUnknownValue(JsonNode node, string what, string value, IReadOnlyList<string> valid)
     {
         string list = string.Join(", ", valid);

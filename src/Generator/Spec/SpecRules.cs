@@ -41,22 +41,22 @@ internal static class SpecRules
         }
     }
 
-    /// <summary>NG2011: dropout drops the outputs of a layer before it, so it needs a dense layer before it and any layer after it, and one is enough.</summary>
+    /// <summary>NG2011: dropout drops the outputs of a layer before it, so it needs a layer with outputs of its own (dense, conv2d, ...) before it and any layer after it, and one is enough.</summary>
     private static void CheckDropout(ParsedNetwork network, SpecParser report)
     {
-        bool afterDense = false;
+        bool afterLayer = false;
         int count = network.LayersNode.Items.Count;
         ParsedLayer? previous = null;
         foreach (ParsedLayer layer in network.Layers)
         {
-            if (layer.Type == SpecWords.DenseLayer) afterDense = true;
+            if (layer.Type is not (SpecWords.DropoutLayer or SpecWords.ActivationLayer)) afterLayer = true;
             if (layer.Type == SpecWords.DropoutLayer)
             {
                 string where = Capitalized(SpecMessages.Layer(layer.Index));
                 TextSpan anchor = layer.Node.Find("type")!.Value.Span;
                 if (previous is { Type: SpecWords.DropoutLayer } && previous.Index == layer.Index - 1)
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutAfterDropout(where));
-                else if (!afterDense)
+                else if (!afterLayer)
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutFirst(where));
                 else if (layer.Index == count - 1)
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutLast(where));

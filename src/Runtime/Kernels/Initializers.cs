@@ -40,6 +40,24 @@ public static class Initializers
                 weight[i * outputs + o] = std * random.NextGaussian();
     }
 
+    /// <summary>Every weight from U(-bound, bound), drawn in PyTorch's row-major order into an array laid out as <paramref name="layout"/> says.</summary>
+    public static void Uniform(RandomSource random, float[] weight, TensorLayout layout, float bound)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(layout);
+        for (int p = 0; p < layout.Count; p++) weight[layout.IndexOf(p)] = random.NextFloat(-bound, bound);
+    }
+
+    /// <summary>Every weight from N(0, std^2), drawn in PyTorch's row-major order into an array laid out as <paramref name="layout"/> says.</summary>
+    public static void Normal(RandomSource random, float[] weight, TensorLayout layout, float std)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(layout);
+        for (int p = 0; p < layout.Count; p++) weight[layout.IndexOf(p)] = std * random.NextGaussian();
+    }
+
     /// <summary>Every value of a bias from U(-bound, bound).</summary>
     public static void Uniform(RandomSource random, float[] bias, float bound)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 
@@ -40,23 +41,18 @@ internal sealed class LoadPlan
         if (DropoutState is not null) network.DropoutRandom!.SetState(DropoutState);
     }
 
-    /// <summary>
-    /// Copies row-major little-endian F32 values into the tensor: a 2-D tensor is stored column-major
-    /// (see <see cref="NamedTensor"/>), so element [r, c] goes from <c>r * columns + c</c> to <c>Values[c * rows + r]</c>.
-    /// </summary>
+    /// <summary>Copies row-major little-endian F32 values into the tensor, where its layout puts them (see <see cref="NamedTensor.Layout"/>).</summary>
     private static void Fill(NamedTensor tensor, ReadOnlySpan<byte> bytes)
     {
         float[] values = tensor.Values;
-        if (tensor.Shape.Length != 2)
+        if (tensor.Layout.IsRowMajor)
         {
             for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
             return;
         }
-        int rows = tensor.Shape[0], columns = tensor.Shape[1];
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<byte> row = bytes.Slice(r * columns * sizeof(float), columns * sizeof(float));
-            for (int c = 0; c < columns; c++) values[c * rows + r] = BinaryPrimitives.ReadSingleLittleEndian(row.Slice(c * sizeof(float)));
-        }
+        float[] rowMajor = ArrayPool<float>.Shared.Rent(values.Length);
+        for (int i = 0; i < values.Length; i++) rowMajor[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
+        tensor.Layout.FromRowMajor(rowMajor.AsSpan(0, values.Length), values);
+        ArrayPool<float>.Shared.Return(rowMajor);
     }
 }

@@ -456,8 +456,7 @@ internal sealed class SafetensorsReader
             float value = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float)));
             if (!float.IsFinite(value))
             {
-                string at = tensor.Shape.Length == 2 ? $"[{i / tensor.Shape[1]}, {i % tensor.Shape[1]}]" : $"[{i}]";
-                throw Fail($"tensor {tensor.Name} holds {SafetensorsWriter.Describe(value)} at {at}; the file is not usable");
+                throw Fail($"tensor {tensor.Name} holds {SafetensorsWriter.Describe(value)} at {TensorLayout.Describe(tensor.Shape, i)}; the file is not usable");
             }
         }
     }

@@ -33,7 +33,7 @@ internal static class SafetensorsWriter
             float[] values = tensor.Values;
             for (int i = 0; i < values.Length; i++)
             {
-                if (!float.IsFinite(values[i])) return $"tensor {tensor.Name} holds {Describe(values[i])} at {Position(tensor.Shape, i)}";
+                if (!float.IsFinite(values[i])) return $"tensor {tensor.Name} holds {Describe(values[i])} at {TensorLayout.Describe(tensor.Shape, tensor.Layout.PositionOf(i))}";
             }
         }
         return null;
@@ -90,7 +90,7 @@ internal static class SafetensorsWriter
             foreach (NamedTensor tensor in tensors)
             {
                 Span<float> rowMajor = scratch.AsSpan(0, tensor.Values.Length);
-                ToRowMajor(tensor, rowMajor);
+                tensor.Layout.ToRowMajor(tensor.Values, rowMajor);
                 if (!BitConverter.IsLittleEndian)
                 {
                     Span<int> bits = MemoryMarshal.Cast<float, int>(rowMajor);
@@ -105,30 +105,6 @@ internal static class SafetensorsWriter
         }
     }
 
-    /// <summary>
-    /// The tensor's values in PyTorch's row-major order: a 2-D tensor is stored column-major (see <see cref="NamedTensor"/>),
-    /// so element [r, c] moves from <c>Values[c * rows + r]</c> to <c>[r * columns + c]</c>; other ranks are copied.
-    /// </summary>
-    private static void ToRowMajor(NamedTensor tensor, Span<float> destination)
-    {
-        float[] values = tensor.Values;
-        if (tensor.Shape.Length != 2)
-        {
-            values.CopyTo(destination);
-            return;
-        }
-        int rows = tensor.Shape[0], columns = tensor.Shape[1];
-        for (int c = 0; c < columns; c++)
-        {
-            ReadOnlySpan<float> column = values.AsSpan(c * rows, rows);
-            for (int r = 0; r < rows; r++) destination[r * columns + c] = column[r];
-        }
-    }
-
     /// <summary>NaN, +infinity or -infinity.</summary>
     internal static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
-
-    /// <summary>Index <paramref name="index"/> of the stored values as a PyTorch position, e.g. <c>[3, 17]</c>.</summary>
-    internal static string Position(int[] shape, int index) =>
-        shape.Length == 2 ? $"[{index % shape[0]}, {index / shape[0]}]" : $"[{index}]";
 }

@@ -4,14 +4,21 @@ namespace NetGen;
 
 /// <summary>
 /// One named tensor of a generated network, viewed without copying. Shapes are PyTorch's
-/// (<c>nn.Linear</c> weight <c>[out, in]</c>, bias <c>[out]</c>). A 2-D tensor is stored column-major,
-/// which is MathNet's layout and the same memory as the <c>[in, out]</c> row-major array the
-/// generated kernels read: element <c>[r, c]</c> is <c>Values[c * Shape[0] + r]</c>.
+/// (<c>nn.Linear</c> weight <c>[out, in]</c>, bias <c>[out]</c>, <c>nn.Conv2d</c> weight <c>[out, in, kh, kw]</c>);
+/// <see cref="Layout"/> says where each value lies in the arrays. By default a 2-D tensor is stored column-major,
+/// which is MathNet's layout and the same memory as the <c>[in, out]</c> row-major array the generated kernels read
+/// (element <c>[r, c]</c> is <c>Values[c * Shape[0] + r]</c>), and any other row-major.
 /// </summary>
 public sealed class NamedTensor
 {
-    /// <summary>Creates a view over existing arrays.</summary>
-    public NamedTensor(string name, int[] shape, float[] values, float[]? gradients = null)
+    /// <summary>Creates a view over existing arrays in the default layout (<see cref="TensorLayout.Default"/>).</summary>
+    public NamedTensor(string name, int[] shape, float[] values, float[]? gradients)
+        : this(name, shape, values, gradients, null)
+    {
+    }
+
+    /// <summary>Creates a view over existing arrays laid out as <paramref name="layout"/> says (null: <see cref="TensorLayout.Default"/>).</summary>
+    public NamedTensor(string name, int[] shape, float[] values, float[]? gradients = null, TensorLayout? layout = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -22,8 +29,12 @@ public sealed class NamedTensor
             throw new ArgumentException($"Tensor '{name}': shape holds {count} values but the array has {values.Length}.", nameof(values));
         if (gradients is not null && gradients.Length != values.Length)
             throw new ArgumentException($"Tensor '{name}': gradient array has {gradients.Length} values, expected {values.Length}.", nameof(gradients));
+        layout ??= TensorLayout.Default(shape);
+        if (!layout.Fits(shape))
+            throw new ArgumentException($"Tensor '{name}': a layout of axes [{string.Join(", ", layout.Dims)}] does not hold shape [{string.Join(", ", shape)}].", nameof(layout));
         Name = name;
         Shape = shape;
+        Layout = layout;
         Values = values;
         Gradients = gradients;
     }
@@ -33,6 +44,9 @@ public sealed class NamedTensor
 
     /// <summary>PyTorch shape, e.g. <c>[128, 784]</c>.</summary>
     public int[] Shape { get; }
+
+    /// <summary>Where each value lies in <see cref="Values"/> and <see cref="Gradients"/>.</summary>
+    public TensorLayout Layout { get; }
 
     /// <summary>The network's own value array (writes reach the network).</summary>
     public float[] Values { get; }
@@ -47,7 +61,7 @@ public sealed class NamedTensor
         {
             if (Shape.Length != 2) throw new InvalidOperationException($"Tensor '{Name}' is not 2-D.");
             if ((uint)row >= (uint)Shape[0] || (uint)column >= (uint)Shape[1]) throw new ArgumentOutOfRangeException(nameof(row));
-            return Values[column * Shape[0] + row];
+            return Values[Layout.IndexOf(row * Shape[1] + column)];
         }
     }
 }

@@ -1,0 +1,341 @@
+using System;
+using System.Linq;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Language;
+
+namespace NetGen.Generator.Layers;
+
+/// <summary>
+/// The kernels of a conv2d layer, <c>Conv1Forward</c> and <c>Conv1Backward</c>: direct convolution over images stored channels
+/// last (row, column, channel), specialized to the layer's constant sizes. Each input pixel's nonzero channels are listed once
+/// per image (<c>Images.ListNonzero</c>), so blank pixels, padding and ReLU zeros cost nothing. The weight is stored
+/// <c>[kh, kw, in, out]</c>: every listed input value multiplies a contiguous row of the output channels' weights, summed in
+/// registers a block of output channels at a time (as the dense kernels do), or scattered into the weight gradient with the
+/// pixel's output gradient held in registers. The input gradient goes the other way: each nonzero output gradient adds its
+/// filter (a transposed copy of the weight, <c>[out, kh, kw, in]</c>, made once per batch) to the input rows under it.
+/// </summary>
+internal static class ConvKernels
+{
+    public static void EmitForward(SourceWriter w, Conv2dPlan p)
+    {
+        bool keepZ = p.PreActivation is not null;
+        bool fused = p.Activation is Activation.Relu or Activation.LeakyRelu or Activation.Identity;
+        string conv = p.HasBias ? "conv(x, W) + b" : "conv(x, W)";
+        w.Line($"/// <summary>{p.Name} forward: y = {ActivationCode.Formula(p.Activation, p.Alpha, conv)}, pixel by pixel; each nonzero input value under the kernel adds its weight row.</summary>");
+        w.Line($"// x: {ImageText(p.Input, p.InputLayout)}, w: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}] (kh, kw, in, out)"
+            + $"{(p.HasBias ? $", b: [{p.Output.Channels}]" : "")}, y: {ImageText(p.Output, RowLayout.ChannelsLast)}"
+            + (keepZ ? $", z: empty, or like y to keep the pre-activations for training" : ""));
+        string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, int rows";
+        w.Open($"private static void {p.Pascal}Forward({parameters})");
+        w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
+        if (p.HasBias) w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);");
+        EmitListScratch(w, p);
+        BlockedSums.Blocks blocks = new(p.Output.Channels, p.OutC);
+        blocks.EmitConstants(w);
+        if (p.Activation == Activation.LeakyRelu) w.Line($"var slope256 = Vector256.Create({p.AlphaConstant});");
+        w.Open("for (int r = 0; r < rows; r++)");
+        EmitListRow(w, p);
+        w.Line($"ref float y0 = ref MemoryMarshal.GetReference(y.Slice(r * {p.Out}, {p.Out}));");
+        EmitPixelLoops(w, p, () =>
+        {
+            w.Line($"ref float yp = ref Unsafe.Add(ref y0, (oh * {p.OutW} + ow) * {p.OutC});");
+            w.Open("if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 sums; portable Vector<float> rows otherwise");
+            blocks.Each(w, (start, vectors) =>
+            {
+                for (int j = 0; j < vectors; j++)
+                    w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * BlockedSums.Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
+                EmitTaps(w, p, start, (value, row) =>
+                {
+                    w.Line($"var xv = Vector256.Create({value});");
+                    for (int j = 0; j < vectors; j++)
+                        w.Line($"a{j} = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes}), a{j});");
+                });
+                for (int j = 0; j < vectors; j++)
+                {
+                    string stored = !fused ? $"a{j}" : p.Activation switch
+                    {
+                        Activation.Relu => $"Vector256.Max(a{j}, Vector256<float>.Zero)",
+                        Activation.LeakyRelu => $"Vector256.ConditionalSelect(Vector256.GreaterThan(a{j}, Vector256<float>.Zero), a{j}, a{j} * slope256)",
+                        _ => $"a{j}",
+                    };
+                    w.Line($"Vector256.StoreUnsafe({stored}, ref yp, (nuint)({start} + {j * BlockedSums.Lanes}));");
+                }
+            });
+            if (blocks.HasTail)
+            {
+                w.Open($"for (int o = vectorized; o < {p.OutC}; o++)");
+                w.Line(p.HasBias ? "float s = Unsafe.Add(ref b0, o);" : "float s = 0f;");
+                EmitTaps(w, p, "o", (value, row) => w.Line($"s += {value} * {row};"), scalar: true);
+                w.Line(!fused ? "Unsafe.Add(ref yp, o) = s;" : p.Activation switch
+                {
+                    Activation.Relu => "Unsafe.Add(ref yp, o) = MathF.Max(s, 0f);",
+                    Activation.LeakyRelu => $"Unsafe.Add(ref yp, o) = s > 0f ? s : s * {p.AlphaConstant};",
+                    _ => "Unsafe.Add(ref yp, o) = s;",
+                });
+                w.Close();
+            }
+            w.Close();
+            w.Open("else");
+            w.Line($"Span<float> yPixel = MemoryMarshal.CreateSpan(ref yp, {p.OutC});");
+            w.Line(p.HasBias ? "b.CopyTo(yPixel);" : "yPixel.Clear();");
+            EmitTaps(w, p, "0", (value, row) =>
+            {
+                w.Line($"var xv = new Vector<float>({value});");
+                w.Line("int o = 0;");
+                w.Open(Loops.Vector("o", p.OutC));
+                w.Line($"Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref {row}, (nuint)o), Vector.LoadUnsafe(ref yp, (nuint)o)), ref yp, (nuint)o);");
+                w.Close();
+                w.Line($"for (; o < {p.OutC}; o++) Unsafe.Add(ref yp, o) += {value} * Unsafe.Add(ref {row}, o);");
+            });
+            w.Close();
+        });
+        if (keepZ) w.Line($"if (!z.IsEmpty) MemoryMarshal.CreateReadOnlySpan(ref y0, {p.Out}).CopyTo(z.Slice(r * {p.Out}, {p.Out}));");
+        if (!fused)
+        {
+            ActivationCode.EmitInPlace(w, p.Activation, p.AlphaConstant, p.Out);
+        }
+        else if (p.Activation != Activation.Identity)
+        {
+            w.Open("if (!Vector256.IsHardwareAccelerated)");
+            ActivationCode.EmitInPlace(w, p.Activation, p.AlphaConstant, p.Out);
+            w.Close();
+        }
+        w.Close();
+        EmitReturnScratch(w, p);
+        w.Close();
+        w.Line();
+    }
+
+    public static void EmitBackward(SourceWriter w, Conv2dPlan p)
+    {
+        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient, bias = p.HasBias;
+        w.Line($"/// <summary>{p.Name} backward: writes dW{(bias ? ", db" : "")}{(dx ? $" and dx{(mask ? " (0 where x is 0: relu'(x))" : "")}" : " (the network input needs no gradient)")} from dz, pixel by pixel.</summary>");
+        w.Line($"// x: {ImageText(p.Input, p.InputLayout)}, dz: {ImageText(p.Output, RowLayout.ChannelsLast)} (dLoss/d(pre-activation)), "
+            + $"dw: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}]"
+            + (bias ? $", db: [{p.Output.Channels}]" : "")
+            + (dx ? $", wt: W as [{p.Output.Channels}, {p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}] (out, kh, kw, in), dx: like x" : ""));
+        string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz"
+            + (dx ? ", float[] wt" : "")
+            + ", float[] dw"
+            + (bias ? ", float[] db" : "")
+            + (dx ? ", Span<float> dx" : "")
+            + ", int rows";
+        w.Open($"private static void {p.Pascal}Backward({parameters})");
+        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
+        w.Line("Array.Clear(dw);");
+        if (bias)
+        {
+            w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
+            w.Line("Array.Clear(db);");
+        }
+        if (dx)
+        {
+            w.Line("ref float wt0 = ref MemoryMarshal.GetArrayDataReference(wt);");
+            w.Line($"dx.Slice(0, rows * {p.In}).Clear();");
+            w.Line($"Span<int> outputs = stackalloc int[{p.OutC}]; // a pixel's output channels with a nonzero gradient");
+            w.Line("ref int outputs0 = ref MemoryMarshal.GetReference(outputs);");
+        }
+        EmitListScratch(w, p);
+        BlockedSums.Blocks blocks = new(p.Output.Channels, p.OutC);
+        blocks.EmitConstants(w);
+        w.Open("for (int r = 0; r < rows; r++)");
+        EmitListRow(w, p);
+        w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {p.Out}, {p.Out}));");
+        if (dx) w.Line($"ref float dx0 = ref MemoryMarshal.GetReference(dx.Slice(r * {p.In}, {p.In}));");
+        EmitPixelLoops(w, p, () =>
+        {
+            w.Line($"ref float gp = ref Unsafe.Add(ref dz0, (oh * {p.OutW} + ow) * {p.OutC});");
+            if (bias)
+            {
+                w.Line("int ob = 0;");
+                w.Open(Loops.Vector("ob", p.OutC));
+                w.Line("Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)ob) + Vector.LoadUnsafe(ref gp, (nuint)ob), ref db0, (nuint)ob);");
+                w.Close();
+                w.Line($"for (; ob < {p.OutC}; ob++) Unsafe.Add(ref db0, ob) += Unsafe.Add(ref gp, ob);");
+            }
+            w.Line("// dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under the kernel");
+            w.Open("if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 registers; portable Vector<float> rows otherwise");
+            blocks.Each(w, (start, vectors) =>
+            {
+                for (int j = 0; j < vectors; j++) w.Line($"var g{j} = Vector256.LoadUnsafe(ref gp, (nuint)({start} + {j * BlockedSums.Lanes}));");
+                string any = string.Join(" | ", Enumerable.Range(0, vectors).Select(j => "g" + j));
+                w.Open($"if (!Vector256.EqualsAll({any}, Vector256<float>.Zero))");
+                EmitTaps(w, p, start, (value, row) =>
+                {
+                    w.Line($"var xv = Vector256.Create({value});");
+                    for (int j = 0; j < vectors; j++)
+                        w.Line($"Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(xv, g{j}, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes})), ref {row}, {j * BlockedSums.Lanes});");
+                }, target: "dw0");
+                w.Close();
+            });
+            if (blocks.HasTail)
+            {
+                w.Open($"for (int o = vectorized; o < {p.OutC}; o++)");
+                w.Line("float g = Unsafe.Add(ref gp, o);");
+                w.Line("if (g == 0f) continue;");
+                EmitTaps(w, p, "o", (value, row) => w.Line($"{row} += {value} * g;"), scalar: true, target: "dw0");
+                w.Close();
+            }
+            w.Close();
+            w.Open("else");
+            EmitTaps(w, p, "0", (value, row) =>
+            {
+                w.Line($"var xv = new Vector<float>({value});");
+                w.Line("int o = 0;");
+                w.Open(Loops.Vector("o", p.OutC));
+                w.Line($"Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref gp, (nuint)o), Vector.LoadUnsafe(ref {row}, (nuint)o)), ref {row}, (nuint)o);");
+                w.Close();
+                w.Line($"for (; o < {p.OutC}; o++) Unsafe.Add(ref {row}, o) += {value} * Unsafe.Add(ref gp, o);");
+            }, target: "dw0");
+            w.Close();
+            if (dx) EmitInputGradient(w, p);
+        });
+        if (dx && mask)
+        {
+            w.Line("// relu'(x) = 0 where the input is 0");
+            w.Line($"ref float xm = ref MemoryMarshal.GetReference(x.Slice(r * {p.In}, {p.In}));");
+            w.Line("int m = 0;");
+            w.Open(Loops.Vector("m", p.In));
+            w.Line("var zero = Vector.Equals(Vector.LoadUnsafe(ref xm, (nuint)m), Vector<float>.Zero);");
+            w.Line("Vector.StoreUnsafe(Vector.ConditionalSelect(zero, Vector<float>.Zero, Vector.LoadUnsafe(ref dx0, (nuint)m)), ref dx0, (nuint)m);");
+            w.Close();
+            w.Line($"for (; m < {p.In}; m++) if (Unsafe.Add(ref xm, m) == 0f) Unsafe.Add(ref dx0, m) = 0f;");
+        }
+        w.Close();
+        EmitReturnScratch(w, p);
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// dx: for each output channel with a nonzero gradient at the pixel (listed without a branch), its filter times that gradient
+    /// is added to the input rows under the kernel, a contiguous run of kernel columns x input channels per kernel row.
+    /// </summary>
+    private static void EmitInputGradient(SourceWriter w, Conv2dPlan p)
+    {
+        w.Line("// dx[under the kernel] += dz[pixel, o] W[o] for every output channel o with a nonzero gradient (ReLU zeros send nothing back)");
+        w.Line("int listedOutputs = 0;");
+        w.Open($"for (int o = 0; o < {p.OutC}; o++)");
+        w.Line("Unsafe.Add(ref outputs0, listedOutputs) = o;");
+        w.Line("listedOutputs += Unsafe.Add(ref gp, o) != 0f ? 1 : 0;");
+        w.Close();
+        w.Line($"int run = (kw1 - kw0) * {p.InC}; // the kernel columns inside the image, times the input channels");
+        w.Open("for (int k = 0; k < listedOutputs; k++)");
+        w.Line("int o = Unsafe.Add(ref outputs0, k);");
+        w.Line("float g = Unsafe.Add(ref gp, o);");
+        w.Line("var gv = new Vector<float>(g);");
+        w.Open("for (int kh = kh0; kh < kh1; kh++)");
+        w.Line($"ref float dxs = ref Unsafe.Add(ref dx0, ((top + kh) * {p.InW} + left + kw0) * {p.InC});");
+        w.Line($"ref float wts = ref Unsafe.Add(ref wt0, o * {p.Taps} + (kh * {p.KW} + kw0) * {p.InC});");
+        w.Line("int i = 0;");
+        w.Open(Loops.Vector("i", "run"));
+        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(gv, Vector.LoadUnsafe(ref wts, (nuint)i), Vector.LoadUnsafe(ref dxs, (nuint)i)), ref dxs, (nuint)i);");
+        w.Close();
+        w.Line("for (; i < run; i++) Unsafe.Add(ref dxs, i) += g * Unsafe.Add(ref wts, i);");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The output pixels, row by row, with the kernel rows (kh0..kh1) and columns (kw0..kw1) that fall inside the image.</summary>
+    private static void EmitPixelLoops(SourceWriter w, Conv2dPlan p, Action body)
+    {
+        w.Open($"for (int oh = 0; oh < {p.OutH}; oh++)");
+        w.Line($"int top = oh * {p.SH} - {p.PT}; // the input row under kernel row 0");
+        w.Line($"int kh0 = Math.Max(0, -top), kh1 = Math.Min({p.KH}, {p.InH} - top); // the kernel rows inside the image");
+        w.Open($"for (int ow = 0; ow < {p.OutW}; ow++)");
+        w.Line($"int left = ow * {p.SW} - {p.PL};");
+        w.Line($"int kw0 = Math.Max(0, -left), kw1 = Math.Min({p.KW}, {p.InW} - left);");
+        body();
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// The loop over the listed input values under the kernel: <paramref name="body"/> gets the value and the weight row
+    /// (of <paramref name="target"/>, offset by <paramref name="start"/> output channels) it multiplies; with
+    /// <paramref name="scalar"/>, the row's one element instead.
+    /// </summary>
+    private static void EmitTaps(SourceWriter w, Conv2dPlan p, string start, Action<string, string> body, bool scalar = false, string target = "w0")
+    {
+        string offset = start == "0" ? "" : $" + {start}";
+        w.Open("for (int kh = kh0; kh < kh1; kh++)");
+        w.Open("for (int kw = kw0; kw < kw1; kw++)");
+        w.Line($"int pixel = (top + kh) * {p.InW} + left + kw;");
+        if (p.Input.Channels == 1)
+        {
+            w.Line("if (Unsafe.Add(ref count0, pixel) == 0) continue;");
+            w.Line("float v = Unsafe.Add(ref value0, pixel);");
+            if (scalar)
+            {
+                body("v", $"Unsafe.Add(ref {target}, (kh * {p.KW} + kw) * {p.OutC}{offset})");
+            }
+            else
+            {
+                w.Line($"ref float wr = ref Unsafe.Add(ref {target}, (kh * {p.KW} + kw) * {p.OutC}{offset});");
+                body("v", "wr");
+            }
+        }
+        else
+        {
+            w.Line("int listed = Unsafe.Add(ref count0, pixel);");
+            w.Line($"ref int cp = ref Unsafe.Add(ref channel0, pixel * {p.InC});");
+            w.Line($"ref float vp = ref Unsafe.Add(ref value0, pixel * {p.InC});");
+            w.Line($"ref float wk = ref Unsafe.Add(ref {target}, (kh * {p.KW} + kw) * {p.InC} * {p.OutC}{offset});");
+            w.Open("for (int k = 0; k < listed; k++)");
+            w.Line("float v = Unsafe.Add(ref vp, k);");
+            if (scalar)
+            {
+                body("v", $"Unsafe.Add(ref wk, Unsafe.Add(ref cp, k) * {p.OutC})");
+            }
+            else
+            {
+                w.Line($"ref float wr = ref Unsafe.Add(ref wk, Unsafe.Add(ref cp, k) * {p.OutC});");
+                body("v", "wr");
+            }
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The arrays the nonzero input values are listed in: on the stack for small images, rented otherwise.</summary>
+    private static void EmitListScratch(SourceWriter w, Conv2dPlan p)
+    {
+        w.Line("// Each input pixel's nonzero channels and their values, listed once per image and read under every kernel position.");
+        if (OnStack(p))
+        {
+            w.Line($"Span<int> channel = stackalloc int[{p.In}], count = stackalloc int[{p.InH} * {p.InW}];");
+            w.Line($"Span<float> value = stackalloc float[{p.In}];");
+        }
+        else
+        {
+            w.Line($"int[] channelArray = ArrayPool<int>.Shared.Rent({p.In}), countArray = ArrayPool<int>.Shared.Rent({p.InH} * {p.InW});");
+            w.Line($"float[] valueArray = ArrayPool<float>.Shared.Rent({p.In});");
+            w.Line("Span<int> channel = channelArray, count = countArray;");
+            w.Line("Span<float> value = valueArray;");
+        }
+        w.Line("ref int channel0 = ref MemoryMarshal.GetReference(channel), count0 = ref MemoryMarshal.GetReference(count);");
+        w.Line("ref float value0 = ref MemoryMarshal.GetReference(value);");
+    }
+
+    private static void EmitListRow(SourceWriter w, Conv2dPlan p)
+    {
+        string first = p.InputLayout == RowLayout.ChannelsFirst && p.Input.Channels > 1 ? "true" : "false";
+        w.Line($"Images.ListNonzero(x.Slice(r * {p.In}, {p.In}), {p.InH} * {p.InW}, {p.InC}, channelsFirst: {first}, channel, value, count);");
+    }
+
+    private static void EmitReturnScratch(SourceWriter w, Conv2dPlan p)
+    {
+        if (OnStack(p)) return;
+        w.Line("ArrayPool<int>.Shared.Return(channelArray);");
+        w.Line("ArrayPool<int>.Shared.Return(countArray);");
+        w.Line("ArrayPool<float>.Shared.Return(valueArray);");
+    }
+
+    private static bool OnStack(Conv2dPlan p) => p.Input.Size <= Limits.ListedImageOnStack;
+
+    /// <summary><c>[rows, 28, 28, 1] (row, column, channel)</c>: a batch of images for the kernels' comments.</summary>
+    private static string ImageText(Shape shape, RowLayout layout) => layout == RowLayout.ChannelsLast || shape.Channels == 1
+        ? $"[rows, {shape.Height}, {shape.Width}, {shape.Channels}] (row, column, channel)"
+        : $"[rows, {shape.Channels}, {shape.Height}, {shape.Width}] (channel, row, column)";
+}

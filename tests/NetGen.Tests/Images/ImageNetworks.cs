@@ -1,0 +1,15 @@
+namespace NetGen.Tests.Images;
+
+// The networks of images.nets.json. ImageReference.For names their layers and options again, by hand, from the json.
+
+[Network("convsmall")]
+public partial class ConvSmallNet;
+
+[Network("convchannels")]
+public partial class ConvChannelsNet;
+
+[Network("convwide")]
+public partial class ConvWideNet;
+
+[Network("convdropout")]
+public partial class ConvDropoutNet;
