@@ -21,7 +21,8 @@ namespace NetGen;
 /// <para>
 /// The metadata (all values strings, as the format requires): <c>format</c> (<c>pt</c>), <c>network</c>, <c>spec_hash</c>,
 /// <c>architecture</c>, <c>seed</c>, <c>optimizer_step</c>, <c>learning_rate</c> and <c>threads</c> (for information: loading
-/// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c> and <c>shuffle_state</c>, and for a
+/// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c>, <c>batch_size</c> (if the position
+/// has one) and <c>shuffle_state</c>, and for a
 /// network with dropout <c>dropout_state</c>. Integers are decimal; a random state is four 16-digit hexadecimal words
 /// separated by commas (<see cref="RandomSource.GetState"/>'s order).
 /// </para>
@@ -113,8 +114,8 @@ public static class ModelFile
         {
             ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
             ulong[] state = position.ShuffleState;
-            if (position.Epoch < 1 || position.StepInEpoch < 0 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
-                throw new ArgumentException("The position needs an epoch from 1, a step from 0 and a shuffle state of 4 words, not all zero.", nameof(position));
+            if (position.Epoch < 1 || position.StepInEpoch < 0 || position.BatchSize < 1 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+                throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
         }
 
         List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
