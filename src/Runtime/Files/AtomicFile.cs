@@ -44,30 +44,21 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw Error(path, e.Message, e);
+            throw WriteErrors.CannotWrite(path, e.Message, e);
         }
         FileKind kind = FileFacts.KindOf(path);
         if (kind is not (FileKind.Missing or FileKind.Regular))
-            throw Error(path, $"it is {FileFacts.Describe(kind)}, not a regular file");
+            throw WriteErrors.CannotWrite(path, $"it is {FileFacts.Describe(kind)}, not a regular file");
         if (kind == FileKind.Missing && new FileInfo(target).LinkTarget is not null)
-            throw Error(path, "it is a symbolic link that leads to no file (a loop of links)");
-        string folder = Path.GetDirectoryName(target) ?? throw Error(path, "the path has no folder");
-        if (!Directory.Exists(folder)) throw Error(path, $"the folder {folder} does not exist");
+            throw WriteErrors.CannotWrite(path, "it is a symbolic link that leads to no file (a loop of links)");
+        string folder = Path.GetDirectoryName(target) ?? throw WriteErrors.CannotWrite(path, "the path has no folder");
+        if (!Directory.Exists(folder)) throw WriteErrors.CannotWrite(path, $"the folder {folder} does not exist");
 
         FileLock? taken = null;
         if (!FileLock.IsHeldHere(target))
         {
-            string lockFile = FileLock.LockFileOf(target);
-            bool acquired;
-            try
-            {
-                acquired = FileLock.TryAcquire(target, out taken);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw Error(path, Problem(e, lockFile, folder), e);
-            }
-            if (!acquired) throw Error(path, $"another process is writing it (it holds the lock file {lockFile})");
+            if (!FileLock.TryAcquire(path, out taken))
+                throw WriteErrors.CannotWrite(path, $"another process is writing it (it holds the lock file {FileLock.LockFileOf(target)})");
         }
 
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..TemporaryDigits]}{TemporarySuffix}");
@@ -86,7 +77,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw Error(path, Problem(e, temporary, folder), e);
+            throw WriteErrors.CannotWrite(path, WriteErrors.Problem(e, temporary, folder), e);
         }
         finally
         {
@@ -127,20 +118,6 @@ public static class AtomicFile
         }
         return true;
     }
-
-    /// <summary>
-    /// What went wrong, in words that do not name <paramref name="hidden"/>, a file the user did not give (the temporary
-    /// file or the lock file): .NET's messages end with the path they failed on.
-    /// </summary>
-    private static string Problem(Exception e, string hidden, string folder) => e switch
-    {
-        UnauthorizedAccessException => $"no permission to write in the folder {folder}",
-        _ => e.Message.Replace($" : '{hidden}'", "", StringComparison.Ordinal).Replace($"'{hidden}'", "a file in " + folder, StringComparison.Ordinal)
-            .Replace(hidden, "a file in " + folder, StringComparison.Ordinal),
-    };
-
-    private static IOException Error(string path, string problem, Exception? inner = null) =>
-        new(DataFormatException.OneLine($"{DataFormatException.OneLine(path)}: cannot write: {DataFormatException.OneLine(problem)}"), inner);
 
     private static void TryDelete(string path)
     {

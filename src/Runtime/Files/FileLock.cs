@@ -51,8 +51,10 @@ public sealed class FileLock : IDisposable
     /// </summary>
     /// <param name="path">The file to claim; it need not exist, its folder must.</param>
     /// <param name="fileLock">The claim, to dispose when done; null when false is returned.</param>
-    /// <exception cref="IOException">The lock file cannot be made (no such folder, a read-only file system).</exception>
-    /// <exception cref="UnauthorizedAccessException">No permission to make the lock file in the folder.</exception>
+    /// <exception cref="IOException">
+    /// The lock file cannot be made: no such folder, no permission, a read-only file system. The message, one line,
+    /// <c>PATH: cannot write: PROBLEM</c>, names <paramref name="path"/> and the folder, not the lock file.
+    /// </exception>
     public static bool TryAcquire(string path, [NotNullWhen(true)] out FileLock? fileLock) =>
         TryAcquire(path, out fileLock, afterOpen: null);
 
@@ -62,6 +64,8 @@ public sealed class FileLock : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         string target = FileFacts.Resolve(path);
         string lockFilePath = LockFileOf(target);
+        string folder = System.IO.Path.GetDirectoryName(target) ?? "";
+        if (!Directory.Exists(folder)) throw WriteErrors.CannotWrite(path, $"the folder {folder} does not exist");
         while (true)
         {
             if (FileFacts.IdentityOf(lockFilePath) is { } current && IsHeldHere(current))
@@ -78,6 +82,10 @@ public sealed class FileLock : IDisposable
             {
                 fileLock = null;
                 return false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw WriteErrors.CannotWrite(path, WriteErrors.Problem(e, lockFilePath, folder), e);
             }
             afterOpen?.Invoke(lockFilePath);
             // A holder deletes its lock file before releasing it: if ours was deleted (or replaced) between our open and our
@@ -97,11 +105,14 @@ public sealed class FileLock : IDisposable
 
     /// <summary>Whether this process holds the lock of <paramref name="path"/> (symbolic links followed).</summary>
     internal static bool IsHeldHere(string path) =>
-        FileFacts.IdentityOf(LockFileOf(FileFacts.Resolve(path))) is { } identity && IsHeldHere(identity);
+        FileFacts.IdentityOf(LockFileOf(path)) is { } identity && IsHeldHere(identity);
 
-    /// <summary>The lock file of a final target: <c>.NAME.lock</c> in its folder.</summary>
-    internal static string LockFileOf(string target) =>
-        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target) ?? "", "." + System.IO.Path.GetFileName(target) + ".lock");
+    /// <summary>The lock file that claims <paramref name="path"/>: <c>.NAME.lock</c> beside its final target (symbolic links followed).</summary>
+    public static string LockFileOf(string path)
+    {
+        string target = FileFacts.Resolve(path);
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(target) ?? "", "." + System.IO.Path.GetFileName(target) + ".lock");
+    }
 
     /// <summary>Deletes the lock file and releases the lock (in that order, so no one locks a file about to vanish unseen).</summary>
     public void Dispose()
