@@ -187,4 +187,39 @@ public sealed class OutputFileTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(others.Append("metrics.json").Append("model.st").Order(StringComparer.Ordinal),
             Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void A_full_disk_leaves_the_old_plot_and_metrics_and_no_temporary_file()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // A small file system of our own, filled up, in a mount namespace of our own (nothing outside sees it): two runs
+        // of the program write a chart and metrics into it, then the script shows what is left.
+        string disk = _temp.Folder("disk");
+        string plot = Path.Combine(disk, "curves.png"), metrics = Path.Combine(disk, "m.json");
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        string program = Path.Combine(AppContext.BaseDirectory, "netgen-mnist.dll");
+        string run = $"CI=true '{host}' '{program}' train --data '{SmallMnist.Directory}' --epochs 1";
+        string script = $"""
+            mount -t tmpfs -o size=512k tmpfs '{disk}' || exit 90
+            printf 'old chart' > '{plot}'; printf 'old metrics' > '{metrics}'
+            dd if=/dev/zero of='{disk}/filler' bs=4k 2>/dev/null
+            {run} --plot '{plot}'; echo "plot exit $?"
+            {run} --metrics '{metrics}'; echo "metrics exit $?"
+            ls -A '{disk}'; cat '{plot}'; echo; cat '{metrics}'; echo
+            """;
+        var (code, lines, errors) = SpecialFiles.RunScript("unshare", "--mount", "sh", "-c", script);
+        if (code == 90 || code == -1)
+        {
+            output.WriteLine($"no tmpfs of our own can be mounted here ({errors}); the full disk case is skipped");
+            return;
+        }
+        output.WriteLine(string.Join("\n", lines) + "\n" + errors);
+
+        Assert.Contains("plot exit 2", lines);
+        Assert.Contains("metrics exit 2", lines);
+        Assert.Contains($"error: {plot}: cannot write: No space left on device", errors);
+        Assert.Contains($"error: {metrics}: cannot write: No space left on device", errors);
+        int listing = Array.IndexOf(lines, "metrics exit 2") + 1;
+        Assert.Equal(["curves.png", "filler", "m.json", "old chart", "old metrics"], lines[listing..].Order(StringComparer.Ordinal));
+    }
 }

@@ -13,16 +13,24 @@ internal static class SpecialFiles
     /// <summary>Runs a tool and returns its exit code and standard error.</summary>
     public static (int ExitCode, string Error) Run(string program, params string[] arguments)
     {
+        var (code, _, error) = RunScript(program, arguments);
+        return (code, error);
+    }
+
+    /// <summary>Runs a program to its end: its exit code (-1 if it cannot be started), standard output's lines and standard error.</summary>
+    public static (int ExitCode, string[] Lines, string Error) RunScript(string program, params string[] arguments)
+    {
         try
         {
             using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            string error = process.StandardError.ReadToEnd();
+            var error = process.StandardError.ReadToEndAsync();
+            string text = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return (process.ExitCode, error.Trim());
+            return (process.ExitCode, text.Split('\n', StringSplitOptions.RemoveEmptyEntries), error.Result.Trim());
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return (-1, $"{program}: {e.Message}");
+            return (-1, [], $"{program}: {e.Message}");
         }
     }
 
