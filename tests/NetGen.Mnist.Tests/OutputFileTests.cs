@@ -21,12 +21,7 @@ public sealed class OutputFileTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private RunResult Run(params string[] args)
-    {
-        RunResult run = App.Run(args);
-        output.WriteLine($"> {string.Join(" ", args)}\n{run}");
-        return run;
-    }
+    private RunResult Run(params string[] args) => App.Run(output, args);
 
     /// <summary>
     /// A refusal before anything else: exit 1, exactly <paramref name="error"/>, nothing printed or trained. The data folder

@@ -16,12 +16,7 @@ public sealed class OutputLockTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private RunResult Run(params string[] args)
-    {
-        RunResult run = App.Run(args);
-        output.WriteLine($"> {string.Join(" ", args)}\n{run}");
-        return run;
-    }
+    private RunResult Run(params string[] args) => App.Run(output, args);
 
     private string InUse(string path, string option) =>
         $"error: {path}: in use by another run, which holds its lock file {Path.Combine(_temp.Path, "." + Path.GetFileName(path) + ".lock")}; wait for that run to end, or give {option} another file.";

@@ -8,6 +8,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using Xunit.Abstractions;
 
 namespace NetGen.Mnist.Tests;
 
@@ -55,6 +56,14 @@ internal sealed record RunResult(int ExitCode, string Out, string Error)
 internal static class App
 {
     public static RunResult Run(params string[] args) => Run(args, CancellationToken.None, null);
+
+    /// <summary>Runs the program and writes the command line and what it did to the test's output.</summary>
+    public static RunResult Run(ITestOutputHelper log, params string[] args)
+    {
+        RunResult run = Run(args);
+        log.WriteLine($"> {string.Join(" ", args)}\n{run}");
+        return run;
+    }
 
     public static RunResult Run(string[] args, CancellationToken cancellation, Action<StepProgress>? onStep)
     {

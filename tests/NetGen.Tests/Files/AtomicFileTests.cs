@@ -3,6 +3,7 @@ using System.IO;
 using System.IO.Pipes;
 using System.Linq;
 using System.Text;
+using NetGen.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,11 +15,11 @@ namespace NetGen.Tests.Files;
 /// </summary>
 public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("netgen-atomic-").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
-    private string PathOf(string name) => Path.Combine(_folder, name);
+    private string PathOf(string name) => _temp.File(name);
 
     private static void WriteText(string path, string text) => AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
 
@@ -32,7 +33,7 @@ public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
         WriteText(path, "first");
         WriteText(path, "second");
         Assert.Equal("second", File.ReadAllText(path));
-        Assert.Equal(["metrics.json"], Names(_folder)); // no temporary file, no lock file
+        Assert.Equal(["metrics.json"], Names(_temp.Path)); // no temporary file, no lock file
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
         }));
         Assert.Equal($"{path}: cannot write: No space left on device", e.Message);
         Assert.Equal("old", File.ReadAllText(path));
-        Assert.Equal(["curves.png"], Names(_folder));
+        Assert.Equal(["curves.png"], Names(_temp.Path));
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
         Assert.Equal($"{path}: cannot write: it is {expected}, not a regular file", e.Message);
         Assert.False(called);
         Assert.Equal(before, FileFacts.KindOf(path));
-        Assert.DoesNotContain(Names(_folder), n => n.EndsWith(".tmp", StringComparison.Ordinal) || n.EndsWith(".lock", StringComparison.Ordinal));
+        Assert.DoesNotContain(Names(_temp.Path), n => n.EndsWith(".tmp", StringComparison.Ordinal) || n.EndsWith(".lock", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
 
         WriteText(path, "new");
 
-        Assert.Equal(others.Append("model.st").Order(StringComparer.Ordinal), Names(_folder).Order(StringComparer.Ordinal));
+        Assert.Equal(others.Append("model.st").Order(StringComparer.Ordinal), Names(_temp.Path).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class AtomicFileTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(PathOf(".model.st.lock")));
         WriteText(path, "second");
         Assert.Equal("second", File.ReadAllText(path));
-        Assert.Equal(["model.st"], Names(_folder));
+        Assert.Equal(["model.st"], Names(_temp.Path));
     }
 
     [Fact]

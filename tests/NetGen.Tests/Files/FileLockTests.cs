@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using NetGen.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -12,11 +13,11 @@ namespace NetGen.Tests.Files;
 /// </summary>
 public sealed class FileLockTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("netgen-lock-").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
-    private string PathOf(string name) => Path.Combine(_folder, name);
+    private string PathOf(string name) => _temp.File(name);
 
     [Fact]
     public void The_lock_file_is_beside_the_final_target_while_held_and_gone_after()
