@@ -2,7 +2,7 @@ using System.IO;
 
 namespace NetGen.Mnist;
 
-/// <summary>Finds and checks the MNIST folder and the files the program writes.</summary>
+/// <summary>Finds and checks the MNIST folder and the model files the program reads (the files it writes: <see cref="RunFiles"/>).</summary>
 internal static class DataFiles
 {
     /// <summary>The data folder: <paramref name="data"/> as given, else data/mnist searched upwards.</summary>
@@ -18,17 +18,6 @@ internal static class DataFiles
             throw new DataFormatException(MnistData.PathOf(directory, imagesName),
                 $"wrong image size: the images are {set.Rows}x{set.Columns} ({set.PixelsPerImage} pixels), but network \"{network.NetworkName}\" takes {network.InputSize} inputs (28x28 for MNIST)");
         }
-    }
-
-    /// <summary>Checks that <paramref name="path"/> (from <paramref name="option"/>) can be a file to write: not a folder, in a folder that exists.</summary>
-    public static void CheckWritable(string? path, string option)
-    {
-        if (path is null) return;
-        if (path.Length == 0) throw new UsageException($"{option} needs a file name.");
-        if (System.IO.Directory.Exists(path)) throw new UsageException($"{path}: is a folder; {option} needs a file name.");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !System.IO.Directory.Exists(folder))
-            throw new UsageException($"{path}: folder {folder} does not exist ({option}).");
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal static class EvalCommand
     public static int Run(EvalSettings settings, CliContext context)
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
-        DataFiles.CheckWritable(settings.Plot, "--plot");
+        using RunFiles files = RunFiles.Claim([new("--plot", settings.Plot)], load: new("--load", settings.Load));
         string directory = DataFiles.Directory(settings.Data);
         ImageDataset test = Inputs.Read(directory, () => MnistData.LoadTest(directory), "the MNIST test files in it");
         using INetwork network = Networks.Create(settings.Net);

@@ -11,7 +11,8 @@ namespace NetGen.Mnist;
 /// </summary>
 internal static class MetricsFile
 {
-    /// <summary>Writes the file completely or not at all: a temporary file in the same folder, renamed over the target.</summary>
+    /// <summary>Writes the file completely or not at all, with <see cref="AtomicFile"/>.</summary>
+    /// <exception cref="IOException">The file cannot be written (the message names it); a file already there is left as it was.</exception>
     public static void Write(string path, string network, IReadOnlyList<EpochMetrics> epochs, double? testAccuracy)
     {
         using var buffer = new MemoryStream();
@@ -36,26 +37,6 @@ internal static class MetricsFile
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
-        WriteAtomically(path, buffer.ToArray());
-    }
-
-    /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.Write(path, file => file.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

@@ -15,15 +15,16 @@ internal static class TrainCommand
 
     public static int Run(TrainSettings settings, CliContext context)
     {
-        DataFiles.CheckWritable(settings.Save, "--save");
-        DataFiles.CheckWritable(settings.Metrics, "--metrics");
-        DataFiles.CheckWritable(settings.Plot, "--plot");
         if (settings.Resume is not null)
         {
             DataFiles.CheckModelExists(settings.Resume, "--resume");
             if (settings.Seed is not null)
                 throw new UsageException("--seed cannot be used with --resume: the saved run continues with its own weights and shuffle order.");
         }
+        // Before anything else: a second run saving to the same file is refused here, not after its first epoch.
+        using RunFiles files = RunFiles.Claim(
+            [new("--save", settings.Save), new("--metrics", settings.Metrics), new("--plot", settings.Plot)],
+            resume: settings.Resume is null ? null : new("--resume", settings.Resume));
 
         string directory = DataFiles.Directory(settings.Data);
         var (train, test) = Inputs.Read(directory, () => MnistData.Load(directory), "the MNIST files in it");
@@ -43,6 +44,11 @@ internal static class TrainCommand
         {
             resume = checkpoint.Position
                 ?? throw new UsageException($"{settings.Resume}: has no training position to resume from (a file written by PyTorch, or saved without one); use it with eval or predict, or train anew.");
+            if (resume.StepInEpoch > 0 && resume.BatchSize is int saved && saved != batchSize)
+            {
+                throw new UsageException(string.Create(Invariant,
+                    $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}, so --batch-size {batchSize} cannot continue that epoch (it would train some images twice and skip others): resume with --batch-size {saved}, or without --batch-size."));
+            }
             if (resume.StepInEpoch > stepsPerEpoch)
             {
                 throw new UsageException(string.Create(Invariant,
@@ -55,10 +61,18 @@ internal static class TrainCommand
                 terminal.Line(string.Create(Invariant,
                     $"{settings.Resume} has already been trained for {resume.Epoch - 1} epoch{(resume.Epoch == 2 ? "" : "s")}, at or past --epochs {totalEpochs}: nothing to train; evaluating it."));
                 EvaluationResult done = Evaluator.Evaluate(network, test, threads);
-                if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, [], done.Accuracy);
+                try
+                {
+                    if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, [], done.Accuracy);
+                }
+                catch (IOException e)
+                {
+                    return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+                }
                 terminal.Line(done.ToString());
                 return ExitCodes.Ok;
             }
+            if (BatchSizeNote(settings.Resume!, resume, batchSize) is { } note) terminal.Line(note);
         }
         else
         {
@@ -108,16 +122,39 @@ internal static class TrainCommand
         {
             return Interrupted(settings, context, terminal, network, epochs, last, position, stepsTaken, stepsPerEpoch, totalEpochs);
         }
-        catch (CheckpointWriteException e)
+        catch (OutputWriteException e)
         {
             return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
         }
 
         terminal.EpochTable(epochs);
         if (settings.Save is not null) terminal.Line($"Saved {settings.Save} ({Where(position!, stepsPerEpoch)}).");
-        WriteReports(settings, context, terminal, network, epochs, last);
+        try
+        {
+            WriteReports(settings, terminal, network, epochs, last);
+        }
+        catch (OutputWriteException e)
+        {
+            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+        }
         terminal.Line(last!.ToString());
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// What to say when a checkpoint continues with a batch size it was not trained with, or did not save its own (a file
+    /// of an earlier version); null if it says its own and that is the one used. A mismatch mid-epoch is refused before.
+    /// </summary>
+    private static string? BatchSizeNote(string file, TrainingPosition resume, int batchSize)
+    {
+        if (resume.BatchSize is not int saved)
+        {
+            return resume.StepInEpoch == 0
+                ? string.Create(Invariant, $"Note: {file} does not say its batch size (saved by an earlier version); training goes on in batches of {batchSize}.")
+                : string.Create(Invariant, $"Note: {file} does not say its batch size (saved by an earlier version); epoch {resume.Epoch} goes on in batches of {batchSize}, which continues it exactly only if the first run used --batch-size {batchSize}.");
+        }
+        return saved == batchSize ? null
+            : string.Create(Invariant, $"Note: {file} was trained in batches of {saved}; from epoch {resume.Epoch} on, batches of {batchSize} (--batch-size).");
     }
 
     /// <summary>Ctrl+C: the current step has finished; save where the run stands, so --resume continues exactly.</summary>
@@ -137,7 +174,7 @@ internal static class TrainCommand
             {
                 Save(settings.Save, network, position);
             }
-            catch (CheckpointWriteException e)
+            catch (OutputWriteException e)
             {
                 return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
             }
@@ -148,21 +185,36 @@ internal static class TrainCommand
         {
             terminal.Line($"Stopped (Ctrl+C) at {where}; nothing was saved (no --save).");
         }
-        if (epochs.Count > 0) WriteReports(settings, context, terminal, network, epochs, last);
+        try
+        {
+            if (epochs.Count > 0) WriteReports(settings, terminal, network, epochs, last);
+        }
+        catch (OutputWriteException e)
+        {
+            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+        }
         return ExitCodes.Interrupted;
     }
 
-    private static void WriteReports(TrainSettings settings, CliContext context, Terminal terminal, INetwork network, List<EpochMetrics> epochs, EvaluationResult? last)
+    /// <summary>Writes --metrics and --plot (each completely or not at all); a failure is an <see cref="OutputWriteException"/>.</summary>
+    private static void WriteReports(TrainSettings settings, Terminal terminal, INetwork network, List<EpochMetrics> epochs, EvaluationResult? last)
     {
-        if (settings.Metrics is not null)
+        try
         {
-            MetricsFile.Write(settings.Metrics, network.NetworkName, epochs, last?.Accuracy);
-            terminal.Line($"Wrote metrics to {settings.Metrics}.");
+            if (settings.Metrics is not null)
+            {
+                MetricsFile.Write(settings.Metrics, network.NetworkName, epochs, last?.Accuracy);
+                terminal.Line($"Wrote metrics to {settings.Metrics}.");
+            }
+            if (settings.Plot is not null)
+            {
+                Charts.SaveTrainingCurves(settings.Plot, epochs);
+                terminal.Line($"Drew the training curves to {settings.Plot}.");
+            }
         }
-        if (settings.Plot is not null)
+        catch (IOException e)
         {
-            Charts.SaveTrainingCurves(settings.Plot, epochs);
-            terminal.Line($"Drew the training curves to {settings.Plot}.");
+            throw new OutputWriteException(e.Message, e); // "path: cannot write: problem"
         }
     }
 
@@ -181,14 +233,15 @@ internal static class TrainCommand
             return fresh;
         }
 
-        // The batch size is not saved: the default is the same, and a mismatch mid-epoch is caught by the caller.
         string path = settings.Resume;
         using ModelFileReader file = Inputs.Read(path, () => ModelFile.OpenRead(path));
         Checkpoint saved = file.Checkpoint;
         // A saved value this program would refuse as an option (threads above --threads' limit, a rate of 0) is not taken.
         int threads = settings.Threads ?? (saved.Threads is int t && t <= TrainOptionSet.MaxThreads ? t : 1);
         float? learningRate = settings.LearningRate ?? (saved.LearningRate is float rate && rate > 0 ? rate : null);
-        INetwork network = Networks.Create(settings.Net, saved.Seed, settings.BatchSize, threads);
+        // The saved run's batch size unless given (a file of an earlier version has none: the spec's); a mismatch mid-epoch is refused by the caller.
+        int? batchSize = settings.BatchSize ?? saved.Position?.BatchSize;
+        INetwork network = Networks.Create(settings.Net, saved.Seed, batchSize, threads);
         try
         {
             if (learningRate is float lr) network.LearningRate = lr;
@@ -217,13 +270,10 @@ internal static class TrainCommand
         catch (ModelFormatException e)
         {
             // ModelFile names the file and the problem (and leaves a file already there as it was).
-            throw new CheckpointWriteException(e.Message, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointWriteException($"{path}: cannot save the checkpoint: {e.Message}", e);
+            throw new OutputWriteException(e.Message, e);
         }
     }
 
-    private sealed class CheckpointWriteException(string message, Exception inner) : Exception(message, inner);
+    /// <summary>A checkpoint, metrics or chart that could not be written during or after training: exit code 2.</summary>
+    private sealed class OutputWriteException(string message, Exception inner) : Exception(message, inner);
 }

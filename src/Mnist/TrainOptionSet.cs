@@ -16,7 +16,7 @@ internal sealed class TrainOptionSet
     private readonly Option<int?> _epochs = WholeNumber("--epochs", "N",
         "Epochs (passes over the training set) in all; with --resume, the total to reach. Default: nets.json's training.epochs.", 1);
     private readonly Option<int?> _batch = WholeNumber("--batch-size", "N",
-        "Images per optimizer step. Default: nets.json's training.batch_size. Resume with the same value as the first run.", 1);
+        "Images per optimizer step. Default: nets.json's training.batch_size, or with --resume the saved run's (another one is refused mid-epoch).", 1);
     private readonly Option<float?> _lr = new("--lr")
     {
         Description = "Learning rate of the optimizer. Default: nets.json's optimizer.lr.",

@@ -1,12 +1,14 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using Xunit.Abstractions;
 
 namespace NetGen.Mnist.Tests;
 
@@ -55,12 +57,35 @@ internal static class App
 {
     public static RunResult Run(params string[] args) => Run(args, CancellationToken.None, null);
 
+    /// <summary>Runs the program and writes the command line and what it did to the test's output.</summary>
+    public static RunResult Run(ITestOutputHelper log, params string[] args)
+    {
+        RunResult run = Run(args);
+        log.WriteLine($"> {string.Join(" ", args)}\n{run}");
+        return run;
+    }
+
     public static RunResult Run(string[] args, CancellationToken cancellation, Action<StepProgress>? onStep)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = Cli.Run(args, new CliContext(stdout, stderr, null, cancellation, onStep));
         return new RunResult(code, stdout.ToString(), stderr.ToString());
+    }
+}
+
+/// <summary>Starts the built program as a process of its own (standard output and error redirected).</summary>
+internal static class ProgramProcess
+{
+    public static Process Start(params string[] args)
+    {
+        // The dotnet host that runs these tests, and the program's dll copied beside them.
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "netgen-mnist.dll"));
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        start.Environment["CI"] = "true"; // plain lines
+        return Process.Start(start)!;
     }
 }
 

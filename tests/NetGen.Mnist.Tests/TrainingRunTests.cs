@@ -224,16 +224,61 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
         Assert.Equal(1, checkpoint.Position!.Epoch);
         Assert.Equal(7, checkpoint.Position.StepInEpoch);
 
-        // A different batch size cannot continue mid-epoch: a clear error, nothing changed.
-        RunResult wrongBatch = Train(2, "--resume", stopped, "--batch-size", "256");
-        Assert.Equal(1, wrongBatch.ExitCode);
-        Assert.Contains("stopped at step 7 of epoch 1, but an epoch of 600 images has only 3 steps of 256", wrongBatch.Error);
+        // A different batch size cannot continue mid-epoch: a clear error naming both, nothing changed.
+        byte[] saved = File.ReadAllBytes(stopped);
+        foreach (string other in new[] { "16", "256" })
+        {
+            RunResult wrongBatch = Train(2, "--resume", stopped, "--batch-size", other, "--save", stopped);
+            Assert.Equal(1, wrongBatch.ExitCode);
+            Assert.Equal($"error: {stopped}: stopped at step 7 of epoch 1 in batches of 32, so --batch-size {other} cannot continue that epoch (it would train some images twice and skip others): resume with --batch-size 32, or without --batch-size.", wrongBatch.Error.Trim());
+            Assert.Equal("", wrongBatch.Out);
+            Assert.Equal(saved, File.ReadAllBytes(stopped));
+        }
 
         RunResult resumed = Train(2, "--resume", stopped, "--save", stopped);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("at epoch 1, step 7/19", resumed.OutLines[0]);
         Assert.Equal(whole.LastLine, resumed.LastLine);
         AssertSameTensors(straight, stopped);
+    }
+
+    [Fact]
+    public void Resuming_takes_the_saved_batch_size_and_another_one_at_an_epochs_start_with_a_note()
+    {
+        string model = _temp.File("model.safetensors");
+        RunResult first = Train(1, "--batch-size", "64", "--save", model);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(64, ModelFile.ReadMetadata(model).Position!.BatchSize);
+
+        RunResult same = Train(2, "--resume", model, "--save", model);
+        Assert.True(same.ExitCode == 0, same.ToString());
+        Assert.Contains("to 2 epochs, batch 64,", same.OutLines[0]);
+        Assert.StartsWith("Epoch 2/2  loss ", same.OutLines[1]); // no note
+
+        RunResult other = Train(3, "--resume", model, "--batch-size", "16", "--save", model);
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Contains("to 3 epochs, batch 16,", other.OutLines[0]);
+        Assert.Equal($"Note: {model} was trained in batches of 64; from epoch 3 on, batches of 16 (--batch-size).", other.OutLines[1]);
+        Assert.Equal(16, ModelFile.ReadMetadata(model).Position!.BatchSize);
+    }
+
+    [Fact]
+    public void A_file_without_its_batch_size_still_resumes_with_a_note()
+    {
+        // Mid-epoch, as saved before batch sizes were: a position without one.
+        string stopped = _temp.File("stopped.safetensors");
+        ModelFile.Save(stopped, new MnistNet(), new TrainingPosition(1, 5, TrainingPosition.Start(1).ShuffleState));
+        RunResult mid = Train(1, "--resume", stopped);
+        Assert.True(mid.ExitCode == 0, mid.ToString());
+        Assert.Equal($"Note: {stopped} does not say its batch size (saved by an earlier version); epoch 1 goes on in batches of 32, which continues it exactly only if the first run used --batch-size 32.", mid.OutLines[1]);
+
+        // At an epoch's start: the file 0.1.0 saved.
+        string old = _temp.File("mnist-0.1.0.safetensors");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mnist-0.1.0.safetensors"), old);
+        RunResult boundary = Train(2, "--resume", old);
+        Assert.True(boundary.ExitCode == 0, boundary.ToString());
+        Assert.Equal($"Note: {old} does not say its batch size (saved by an earlier version); training goes on in batches of 32.", boundary.OutLines[1]);
+        Assert.StartsWith("Epoch 2/2  loss ", boundary.OutLines[2]);
     }
 
     [Fact]

@@ -32,12 +32,11 @@ internal static class Charts
     /// <summary>
     /// Writes a PNG (<see cref="CurvesWidth"/> x <see cref="CurvesHeight"/>) of the mean training loss per epoch (left axis)
     /// and the test accuracy per epoch (right axis; epochs without one are left out), with a title, axis labels and a legend.
-    /// The folder of <paramref name="path"/> is created if needed.
+    /// The folder of <paramref name="path"/> is created if needed; the file is written completely or not at all (<see cref="AtomicFile"/>).
     /// </summary>
     /// <param name="path">The PNG file to write.</param>
     /// <param name="epochs">The epochs of the run, in order; non-finite losses are left out.</param>
-    /// <exception cref="IOException">The file cannot be written.</exception>
-    /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written (the message names it); a file already there is left as it was.</exception>
     public static void SaveTrainingCurves(string path, IReadOnlyList<EpochMetrics> epochs)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -95,23 +94,24 @@ internal static class Charts
             plot.Axes.SetLimitsY(0, top > 0 ? top * 1.08 : 1, plot.Axes.Left);
         }
 
+        byte[] png = plot.GetImageBytes(CurvesWidth, CurvesHeight, ImageFormat.Png);
         CreateFolder(path);
-        plot.SavePng(path, CurvesWidth, CurvesHeight);
+        AtomicFile.Write(path, file => file.Write(png));
     }
 
     /// <summary>
     /// Writes a PNG grid of the misclassified images of <paramref name="test"/>, the first <paramref name="max"/> in data order,
     /// each enlarged <see cref="Zoom"/> times (white on black, as the network sees it) with a caption "true 7 / pred 2",
     /// under a title with the count; if none is misclassified, a small PNG that says so. Its size follows from the count
-    /// (<see cref="MisclassifiedSize"/>). The folder of <paramref name="path"/> is created if needed.
+    /// (<see cref="MisclassifiedSize"/>). The folder of <paramref name="path"/> is created if needed; the file is written
+    /// completely or not at all (<see cref="AtomicFile"/>).
     /// </summary>
     /// <param name="path">The PNG file to write.</param>
     /// <param name="test">The test set.</param>
     /// <param name="predictions">The predicted class of every image of <paramref name="test"/>, in order (e.g. <see cref="EvaluationResult.Predictions"/>).</param>
     /// <param name="max">How many misclassified images to show at most, 0 or more.</param>
     /// <exception cref="ArgumentException"><paramref name="predictions"/> does not have one prediction per image.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
-    /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written (the message names it); a file already there is left as it was.</exception>
     public static void SaveMisclassified(string path, ImageDataset test, IReadOnlyList<int> predictions, int max = 100)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -173,8 +173,7 @@ internal static class Charts
 
         CreateFolder(path);
         using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        using FileStream file = File.Create(path);
-        png.SaveTo(file);
+        AtomicFile.Write(path, png.SaveTo);
     }
 
     /// <summary>

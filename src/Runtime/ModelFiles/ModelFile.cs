@@ -21,7 +21,8 @@ namespace NetGen;
 /// <para>
 /// The metadata (all values strings, as the format requires): <c>format</c> (<c>pt</c>), <c>network</c>, <c>spec_hash</c>,
 /// <c>architecture</c>, <c>seed</c>, <c>optimizer_step</c>, <c>learning_rate</c> and <c>threads</c> (for information: loading
-/// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c> and <c>shuffle_state</c>, and for a
+/// sets neither), then, when saved with a position, <c>epoch</c>, <c>step_in_epoch</c>, <c>batch_size</c> (if the position
+/// has one) and <c>shuffle_state</c>, and for a
 /// network with dropout <c>dropout_state</c>. Integers are decimal; a random state is four 16-digit hexadecimal words
 /// separated by commas (<see cref="RandomSource.GetState"/>'s order).
 /// </para>
@@ -37,13 +38,18 @@ namespace NetGen;
 /// </remarks>
 public static class ModelFile
 {
-    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> atomically (a temporary file in the same folder, flushed, then renamed over it).</summary>
-    /// <param name="path">The file to write (replaced if it exists).</param>
+    /// <summary>
+    /// Writes <paramref name="network"/> to <paramref name="path"/> atomically, with <see cref="AtomicFile.Write"/>: a temporary
+    /// file in the target's folder, flushed, then renamed over it; through a symbolic link to its target; holding the file's
+    /// <see cref="FileLock"/>.
+    /// </summary>
+    /// <param name="path">The file to write (replaced if it exists; refused if it exists and is not a regular file).</param>
     /// <param name="network">The network to save.</param>
     /// <param name="position">Where the training run stands, to resume from this file; null for none.</param>
     /// <exception cref="ModelFormatException">
-    /// The file cannot be written (no such folder, no permission, disk full, a folder of that name), or a value of the
-    /// network is NaN or infinite (training diverged). A file already at <paramref name="path"/> is then left as it was.
+    /// The file cannot be written (no such folder, no permission, disk full, a folder, device or named pipe of that name,
+    /// another process holding its lock), or a value of the network is NaN or infinite (training diverged). A file already
+    /// at <paramref name="path"/> is then left as it was.
     /// </exception>
     public static void Save(string path, INetwork network, TrainingPosition? position = null) =>
         Save(path, network, position, wrapStream: null);
@@ -56,42 +62,18 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (header, tensors) = Prepare(path, network, position);
-
-        string target, folder;
         try
         {
-            target = Path.GetFullPath(path);
-            folder = Path.GetDirectoryName(target) ?? throw Error(path, "cannot write: the path has no folder");
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw Error(path, "cannot write: " + ex.Message, ex);
-        }
-        if (Directory.Exists(target)) throw Error(path, "cannot write: it is a folder");
-        if (!Directory.Exists(folder)) throw Error(path, $"cannot write: the folder {folder} does not exist");
-
-        // Same folder, so the rename stays on one file system and replaces the target in one step.
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..12]}.tmp");
-        bool renamed = false;
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            AtomicFile.Write(path, file =>
             {
                 Stream output = wrapStream?.Invoke(file) ?? file;
                 SafetensorsWriter.Write(output, header, tensors);
                 output.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, target, overwrite: true);
-            renamed = true;
+            });
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (IOException ex)
         {
-            throw Error(path, "cannot write: " + ex.Message, ex);
-        }
-        finally
-        {
-            if (!renamed) TryDelete(temporary);
+            throw new ModelFormatException(ex.Message, ex); // "path: cannot write: problem", as AtomicFile says it
         }
     }
 
@@ -132,8 +114,8 @@ public static class ModelFile
         {
             ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
             ulong[] state = position.ShuffleState;
-            if (position.Epoch < 1 || position.StepInEpoch < 0 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
-                throw new ArgumentException("The position needs an epoch from 1, a step from 0 and a shuffle state of 4 words, not all zero.", nameof(position));
+            if (position.Epoch < 1 || position.StepInEpoch < 0 || position.BatchSize < 1 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+                throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
         }
 
         List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
@@ -279,17 +261,5 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead || !stream.CanSeek) throw new ArgumentException("The stream must be readable and seekable.", nameof(stream));
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Nothing more can be done; the temporary file's name says what it is.
-        }
     }
 }

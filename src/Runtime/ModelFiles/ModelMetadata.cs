@@ -42,6 +42,9 @@ internal static class ModelMetadata
     /// <summary><see cref="TrainingPosition.StepInEpoch"/>, a decimal integer from 0.</summary>
     public const string StepInEpoch = "step_in_epoch";
 
+    /// <summary><see cref="TrainingPosition.BatchSize"/>, a decimal integer from 1 (not in files of 0.1.0).</summary>
+    public const string BatchSize = "batch_size";
+
     /// <summary><see cref="TrainingPosition.ShuffleState"/>: four hexadecimal words.</summary>
     public const string ShuffleState = "shuffle_state";
 
@@ -68,6 +71,7 @@ internal static class ModelMetadata
         {
             entries.Add(new(Epoch, position.Epoch.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new(StepInEpoch, position.StepInEpoch.ToString(CultureInfo.InvariantCulture)));
+            if (position.BatchSize is int batchSize) entries.Add(new(BatchSize, batchSize.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new(ShuffleState, FormatState(position.ShuffleState)));
         }
         if (network.DropoutRandom is { } dropout) entries.Add(new(DropoutState, FormatState(dropout.GetState())));

@@ -410,11 +410,17 @@ internal sealed class SafetensorsReader
 
         long? epoch = Count(ModelMetadata.Epoch, 1, int.MaxValue);
         long? stepInEpoch = Count(ModelMetadata.StepInEpoch, 0, int.MaxValue);
+        long? batchSize = Count(ModelMetadata.BatchSize, 1, int.MaxValue);
         ulong[]? shuffle = State(ModelMetadata.ShuffleState);
         TrainingPosition? position = null;
         if (epoch is not null && stepInEpoch is not null && shuffle is not null)
         {
-            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle);
+            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle) { BatchSize = (int?)batchSize };
+        }
+        else if (batchSize is not null && epoch is null && stepInEpoch is null && shuffle is null)
+        {
+            throw Fail($"the metadata has a {ModelMetadata.BatchSize} but no training position ({ModelMetadata.Epoch}, " +
+                $"{ModelMetadata.StepInEpoch} and {ModelMetadata.ShuffleState}), whose steps it is the size of");
         }
         else if (epoch is not null || stepInEpoch is not null || shuffle is not null)
         {

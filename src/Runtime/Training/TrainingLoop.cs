@@ -41,6 +41,12 @@ public static class TrainingLoop
         if (resume is not null)
         {
             if (resume.Epoch < 1) throw new ArgumentOutOfRangeException(nameof(options), resume.Epoch, "The resume position's epoch starts at 1.");
+            // Mid-epoch, the steps taken are batches of the saved size: another size would train some images twice and skip others.
+            if (resume.StepInEpoch > 0 && resume.BatchSize is int saved && saved != batchSize)
+            {
+                throw new ArgumentException($"The resume position is step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}; " +
+                    $"it continues only in batches of {saved}, not {batchSize} (another batch size can start at an epoch's start).", nameof(options));
+            }
             random.SetState(resume.ShuffleState);
         }
         int firstEpoch = resume?.Epoch ?? 1;
@@ -71,11 +77,12 @@ public static class TrainingLoop
                 lossSum += loss;
                 taken++;
                 options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
-                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) : new TrainingPosition(epoch, step, epochState)));
+                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize }
+                        : new TrainingPosition(epoch, step, epochState) { BatchSize = batchSize }));
             }
             skip = 0;
             var result = new EpochResult(epoch, epochs, taken == 0 ? double.NaN : lossSum / taken, taken, Stopwatch.GetElapsedTime(start),
-                new TrainingPosition(epoch + 1, 0, random.GetState()));
+                new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize });
             results.Add(result);
             onEpoch?.Invoke(result);
         }

@@ -9,6 +9,14 @@ namespace NetGen;
 /// <param name="ShuffleState">The state of the shuffling <see cref="RandomSource"/> at that epoch's start.</param>
 public sealed record TrainingPosition(int Epoch, int StepInEpoch, ulong[] ShuffleState)
 {
+    // Init-only rather than positional, so that the constructor of 0.1.0 stays as it was.
+
+    /// <summary>
+    /// The batch size of the run's steps, which <see cref="StepInEpoch"/> counts (1 or more); null if unknown (a file saved
+    /// by 0.1.0, a position made by hand). Mid-epoch, a run continues only with the same batch size.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>Where a run with <paramref name="seed"/> starts.</summary>
     public static TrainingPosition Start(int seed) => new(1, 0, TrainingLoop.ShuffleSource(seed).GetState());
 }

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
+using System.Linq;
 using NetGen.Tests.Data;
+using NetGen.Tests.Files;
 using NetGen.Tests.Networks;
 using Xunit;
 using static NetGen.Tests.ModelFiles.ModelFileTestKit;
@@ -101,8 +103,42 @@ public class AtomicSaveTests : IDisposable
         string path = _folder.File("a-folder");
         Directory.CreateDirectory(path);
         var ex = Assert.Throws<ModelFormatException>(() => ModelFile.Save(path, NetworkTestKit.Create("tiny")));
-        AssertMessage(ex, path, "cannot write: it is a folder");
+        AssertMessage(ex, path, "cannot write: it is a folder, not a regular file");
         Assert.Empty(Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void Saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link()
+    {
+        using ITestNetwork network = NetworkTestKit.Create("odd", seed: 1);
+        string target = _folder.File("run-1.safetensors"), link = _folder.File("latest.safetensors");
+        ModelFile.Save(target, network);
+        File.CreateSymbolicLink(link, "run-1.safetensors");
+        TrainSomeSteps(network, steps: 2);
+
+        ModelFile.Save(link, network);
+
+        Assert.Equal("run-1.safetensors", new FileInfo(link).LinkTarget);
+        Assert.Equal(2, ModelFile.Load(target, NetworkTestKit.Create("odd")).Step);
+        Assert.Equal(new[] { link, target }.Order(), Directory.GetFileSystemEntries(_folder.Path).Order());
+    }
+
+    [Fact]
+    public void Saving_over_a_device_or_a_named_pipe_is_refused_and_leaves_it_as_it_was()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string fifo = _folder.File("pipe.safetensors"), device = _folder.File("full.safetensors");
+        SpecialFiles.Fifo(fifo);
+        var ex = Assert.Throws<ModelFormatException>(() => ModelFile.Save(fifo, NetworkTestKit.Create("tiny")));
+        AssertMessage(ex, fifo, "cannot write: it is a named pipe (FIFO), not a regular file");
+        Assert.Equal(FileKind.Fifo, FileFacts.KindOf(fifo));
+        if (SpecialFiles.DevFullCopy(device) is null)
+        {
+            ex = Assert.Throws<ModelFormatException>(() => ModelFile.Save(device, NetworkTestKit.Create("tiny")));
+            AssertMessage(ex, device, "cannot write: it is a character device, not a regular file");
+            Assert.Equal(FileKind.CharacterDevice, FileFacts.KindOf(device));
+        }
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(_folder.Path), n => n.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public class CompatibilityTests
         Assert.Equal("input 784; fc1 128 relu; fc2 64 relu; fc3 10 identity; loss cross_entropy; optimizer adam", metadata.Architecture);
         Assert.Equal(2, metadata.Position!.Epoch); // the end of epoch 1: epoch 2 is next, none of its steps taken
         Assert.Equal(0, metadata.Position.StepInEpoch);
+        Assert.Null(metadata.Position.BatchSize); // 0.1.0 did not save it
         Assert.Equal(1875, metadata.Step);
         Assert.Equal(1, metadata.Seed);
         Assert.Equal(0.001f, metadata.LearningRate);

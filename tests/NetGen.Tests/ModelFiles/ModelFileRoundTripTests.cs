@@ -54,7 +54,7 @@ public class ModelFileRoundTripTests : IDisposable
     {
         using ITestNetwork network = NetworkTestKit.Create("dropout", seed: 3);
         TrainSomeSteps(network, steps: 3);
-        var position = new TrainingPosition(1, 2, TrainingPosition.Start(3).ShuffleState);
+        var position = new TrainingPosition(1, 2, TrainingPosition.Start(3).ShuffleState) { BatchSize = 4 };
         var file = new ParsedSafetensors(SavedBytes(network, position));
 
         Assert.Equal(0, (8 + file.HeaderLength) % 8);
@@ -86,7 +86,7 @@ public class ModelFileRoundTripTests : IDisposable
         Assert.Equal(new[]
         {
             "format", "network", "spec_hash", "architecture", "seed", "optimizer_step", "learning_rate", "threads",
-            "epoch", "step_in_epoch", "shuffle_state", "dropout_state",
+            "epoch", "step_in_epoch", "batch_size", "shuffle_state", "dropout_state",
         }, file.Metadata.Keys);
         Assert.Equal("pt", file.Metadata["format"]);
         Assert.Equal("dropout", file.Metadata["network"]);
@@ -99,6 +99,7 @@ public class ModelFileRoundTripTests : IDisposable
         Assert.Equal("1", file.Metadata["threads"]);
         Assert.Equal("1", file.Metadata["epoch"]);
         Assert.Equal("2", file.Metadata["step_in_epoch"]);
+        Assert.Equal("4", file.Metadata["batch_size"]);
         Assert.Equal(string.Join(",", position.ShuffleState.Select(w => w.ToString("x16", CultureInfo.InvariantCulture))), file.Metadata["shuffle_state"]);
         Assert.Equal(string.Join(",", network.DropoutRandom!.GetState().Select(w => w.ToString("x16", CultureInfo.InvariantCulture))), file.Metadata["dropout_state"]);
     }

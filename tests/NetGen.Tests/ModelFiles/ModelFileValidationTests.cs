@@ -25,7 +25,7 @@ public class ModelFileValidationTests : IDisposable
     {
         using ITestNetwork network = NetworkTestKit.Create("tiny", seed: 3);
         TrainSomeSteps(network, steps: 2);
-        return SavedBytes(network, new TrainingPosition(1, 4, TrainingPosition.Start(3).ShuffleState));
+        return SavedBytes(network, new TrainingPosition(1, 4, TrainingPosition.Start(3).ShuffleState) { BatchSize = 8 });
     }
 
     private static readonly Lazy<byte[]> Base = new(BaseFile);
@@ -131,6 +131,12 @@ public class ModelFileValidationTests : IDisposable
         ["shuffle state of three words"] = (f => EditHeader(f, Metadata(f, "shuffle_state"), "\"shuffle_state\":\"1,2,3\""), new[] { "metadata shuffle_state is \"1,2,3\", not a random state" }),
         ["shuffle state all zero"] = (f => EditHeader(f, Metadata(f, "shuffle_state"), "\"shuffle_state\":\"0,0,0,0\""), new[] { "not a random state" }),
         ["shuffle state not hex"] = (f => EditHeader(f, Metadata(f, "shuffle_state"), "\"shuffle_state\":\"1,2,3,xyz\""), new[] { "not a random state" }),
+        ["batch size 0"] = (f => EditHeader(f, Metadata(f, "batch_size"), "\"batch_size\":\"0\""), new[] { "metadata batch_size is \"0\", not a whole number from 1 to 2147483647" }),
+        ["batch size without a position"] = (f =>
+        {
+            foreach (string key in new[] { "epoch", "step_in_epoch" }) f = EditHeader(f, Metadata(f, key) + ",", "");
+            return EditHeader(f, "," + Metadata(f, "shuffle_state"), "");
+        }, new[] { "the metadata has a batch_size but no training position (epoch, step_in_epoch and shuffle_state)" }),
         ["part of the position"] = (f => EditHeader(f, Metadata(f, "step_in_epoch") + ",", ""), new[] { "only part of the training position" }),
         ["dropout state without dropout"] = (f => EditHeader(f, "\"format\":\"pt\"", "\"format\":\"pt\",\"dropout_state\":\"1,2,3,4\""),
             new[] { "the metadata has a dropout random state but network \"tiny\" has no dropout" }),

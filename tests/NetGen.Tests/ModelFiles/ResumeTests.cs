@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using NetGen.Tests.Data;
 using NetGen.Tests.EndToEnd;
@@ -149,5 +150,39 @@ public class ResumeTests : IDisposable
             TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = Epochs, Resume = checkpoint.Position });
             AssertSameState(straight, resumed, "resumed from the open file");
         }
+    }
+
+    [Fact]
+    public void A_saved_position_holds_the_batch_size_of_its_steps()
+    {
+        using INetwork first = NetworkTestKit.Create("tiny", 1);
+        ImageDataset data = SyntheticData(first, 101);
+        Checkpoint saved = ModelFile.ReadMetadata(StopAndSave(first, data, stopAfter: 5));
+
+        Assert.Equal(first.Defaults.BatchSize, saved.Position!.BatchSize);
+        Assert.Equal((1, 5), (saved.Position.Epoch, saved.Position.StepInEpoch));
+    }
+
+    [Fact]
+    public void Mid_epoch_a_run_continues_only_with_its_batch_size_and_at_an_epochs_start_with_any()
+    {
+        using INetwork probe = NetworkTestKit.Create("tiny", 1);
+        ImageDataset data = SyntheticData(probe, 101);
+        int batch = probe.Defaults.BatchSize, other = batch / 2;
+        string path;
+        using (INetwork first = NetworkTestKit.Create("tiny", 1)) path = StopAndSave(first, data, stopAfter: 3);
+
+        using INetwork resumed = NetworkTestKit.Create("tiny", 1);
+        TrainingPosition position = ModelFile.Load(path, resumed).Position!;
+        var e = Assert.Throws<ArgumentException>(() =>
+            TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = Epochs, BatchSize = other, Resume = position }));
+        Assert.StartsWith($"The resume position is step 3 of epoch 1 in batches of {batch}; it continues only in batches of {batch}, not {other}", e.Message);
+        Assert.Equal(3, resumed.Step); // nothing trained
+
+        // At an epoch's start no step of it is taken: any batch size continues it.
+        var boundary = position with { StepInEpoch = 0 };
+        IReadOnlyList<EpochResult> results = TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = 1, BatchSize = other, Resume = boundary });
+        Assert.Equal((data.Count + other - 1) / other, results[0].Steps);
+        Assert.Equal(other, results[0].Position.BatchSize);
     }
 }
