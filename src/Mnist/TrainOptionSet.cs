@@ -32,7 +32,7 @@ internal sealed class TrainOptionSet
     private readonly Option<int?> _seed = WholeNumber("--seed", "N",
         "Seed of initialization and shuffling. Default: nets.json's training.seed. Not with --resume (the checkpoint's run continues).", int.MinValue);
     private readonly Option<int?> _threads = WholeNumber("--threads", "N",
-        $"Threads for training and evaluation, 1 to {MaxThreads}. Default 1, or with --resume the saved run's count. A seed and a thread count always give the same result.",
+        $"Threads for training and evaluation, 1 to {MaxThreads}. Default 1, or with --resume the saved run's count. The thread count does not change the result: a seed gives the same weights with any count.",
         1, MaxThreads);
     private readonly Option<string?> _save = new("--save")
     {

@@ -78,18 +78,20 @@ internal static class CoreEmitter
         w.Line("// Training batch buffers, [MaxBatchSize, width] each: a layer's output y (what the next layer reads) and dLoss/dy");
         w.Line("// (a dense layer's becomes dLoss/d(pre-activation) dz in place); where needed, pre-activations z and dropout masks.");
         foreach (LayerPlan layer in plan.Layers)
-            w.Line($"private readonly float[] {string.Join(", ", layer.Buffers.Select(b => b.Field))}; // {layer.BufferNote}");
+        {
+            foreach (var typed in layer.Buffers.GroupBy(b => b.Type))
+                w.Line($"private readonly {typed.Key}[] {string.Join(", ", typed.Select(b => b.Field))}; // {(typed.Key == "float" ? layer.BufferNote : "nonzero values listed per row")}");
+        }
         foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitFields(w, layer);
         if (plan.Loss.UsesTargets) w.Line("private readonly float[] _targets; // [B, OutputSize], labels turned into targets, or a copy of the targets for the threads");
         if (plan.HasDropout) w.Line("private readonly RandomSource _dropoutRandom;");
         w.Line();
-        w.Line("// Training on several threads (null with one): the pool, the other threads' gradients, the batch copied where they can read it.");
+        w.Line("// Training on several threads (null with one): the pool, and the batch copied where they can read it.");
         w.Line("private readonly WorkerPool? _workers;");
-        foreach (TensorPlan tensor in plan.Tensors) w.Line($"private readonly float[][]? {tensor.GradientShards};");
         w.Line("private readonly float[]? _batchInputs;");
         if (!plan.Loss.UsesTargets) w.Line("private readonly int[]? _batchLabels;");
         w.Line("private readonly double[] _shardLoss;");
-        w.Line("private readonly Action<int> _trainShard, _reduceShard, _optimizerShard;");
+        w.Line("private readonly Action<int> _passRows, _sumGradients, _optimizerShard;");
         w.Line("private int _batchRows;");
         w.Line();
         w.Line("private readonly NamedTensor[] _parameters, _optimizerState;");
@@ -108,18 +110,17 @@ internal static class CoreEmitter
         w.Line("LearningRate = DefaultLearningRate;");
         foreach (LayerPlan layer in plan.Layers)
             foreach (BufferPlan buffer in layer.Buffers)
-                w.Line($"{buffer.Field} = new float[MaxBatchSize * {buffer.Width}];");
+                w.Line($"{buffer.Field} = new {buffer.Type}[MaxBatchSize * {buffer.Width}];");
         if (plan.Loss.UsesTargets) w.Line("_targets = new float[MaxBatchSize * OutputSize];");
         if (plan.HasDropout) w.Line($"_dropoutRandom = new RandomSource(Seed, stream: {DropoutStream});");
         w.Line("_shardLoss = new double[threads];");
-        w.Line("_trainShard = TrainShardOnWorker;");
-        w.Line("_reduceShard = ReduceShard;");
+        w.Line("_passRows = PassRowsOnWorker;");
+        w.Line("_sumGradients = SumGradientsOnWorker;");
         w.Line("_optimizerShard = OptimizerShard;");
         w.Open("if (threads > 1)");
         w.Line("_workers = new WorkerPool(threads);");
         w.Line("_batchInputs = new float[MaxBatchSize * InputSize];");
         if (!plan.Loss.UsesTargets) w.Line("_batchLabels = new int[MaxBatchSize];");
-        foreach (TensorPlan tensor in plan.Tensors) w.Line($"{tensor.GradientShards} = Shards.Create(threads - 1, {tensor.Length});");
         w.Close();
         w.Line("Initialize(new RandomSource(Seed));");
         foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Property is not null))

@@ -1,11 +1,12 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Plan;
 
 namespace NetGen.Generator.Emit;
 
 /// <summary>
-/// Prints the core's training pass: the batch checks, the split of the batch between threads, and one shard's forward
-/// pass, loss and backward pass, layer by layer as the plan orders them.
+/// Prints the core's training pass: the batch checks; one share of the rows through the layers and back (forward pass, loss,
+/// backward pass, layer by layer as the plan orders them); and one share of every tensor's gradient, summed over the rows.
 /// </summary>
 internal static class TrainingEmitter
 {
@@ -45,8 +46,8 @@ internal static class TrainingEmitter
             w.Line();
         }
         EmitBackpropagate(w, plan);
-        EmitShard(w, plan);
-        EmitReduce(w, plan);
+        EmitPassRows(w, plan);
+        EmitSumGradients(w, plan);
         if (plan.HasDropout) EmitRandomDraws(w, plan);
     }
 
@@ -58,53 +59,56 @@ internal static class TrainingEmitter
         string perRow = targets ? " * OutputSize" : "";
         string count = targets ? "(rows * OutputSize)" : "rows";
         w.Line("/// <summary>");
-        w.Line("/// The batch's forward and backward pass on Threads threads: each takes a fixed, contiguous share of the rows into");
-        w.Line("/// its own gradients, which are then summed in thread order, so a seed and a thread count always give the same result.");
+        w.Line("/// The batch's forward and backward pass on Threads threads, in two parts. First each thread takes a fixed, contiguous");
+        w.Line("/// share of the rows through the layers and back (every row's values and gradients depend on that row alone); then each");
+        w.Line("/// takes a share of every tensor and sums its gradient over all the rows, in row order. So the gradients are the same");
+        w.Line("/// whatever the thread count, and a seed always gives the same weights.");
         w.Line("/// </summary>");
         w.Open($"private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int rows)");
         if (plan.HasDropout) w.Line("DrawDropoutMasks(rows); // on this thread, in a fixed order, whatever the thread count");
         foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitBatchPreparation(w, layer);
-        w.Line($"if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / {count});");
+        w.Open("if (_workers is null)");
+        w.Line("double sum = PassRows(inputs, targets, 0, rows, rows);");
+        w.Line("SumGradients(inputs, rows, 0, 1);");
+        w.Line($"return (float)(sum / {count});");
+        w.Close();
         w.Line("inputs.CopyTo(_batchInputs);");
         w.Line($"targets.CopyTo({batchTargets});");
         w.Line("_batchRows = rows;");
-        w.Line("_workers.Run(_trainShard);");
-        w.Line("_workers.Run(_reduceShard);");
+        w.Line("_workers.Run(_passRows);");
+        w.Line("_workers.Run(_sumGradients);");
         w.Line("double loss = 0;");
         w.Line("foreach (double part in _shardLoss) loss += part;");
         w.Line($"return (float)(loss / {count});");
         w.Close();
         w.Line();
-        w.Open("private void TrainShardOnWorker(int shard)");
+        w.Open("private void PassRowsOnWorker(int shard)");
         w.Line("int rows = _batchRows;");
         w.Line("var (lo, hi) = Shards.Range(rows, shard, Threads);");
-        w.Open("if (hi == lo && shard > 0)");
-        w.Line("_shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out");
-        w.Line("return;");
-        w.Close();
-        w.Line($"var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);");
+        w.Line("var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);");
         w.Line($"var targets = new ReadOnlySpan<{targetType}>({batchTargets}, 0, rows{perRow});");
-        w.Line("_shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);");
+        w.Line("// A share without rows (more threads than rows) has nothing to do.");
+        w.Line("_shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows);");
         w.Close();
+        w.Line();
+        w.Line("private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize), _batchRows, shard, Threads);");
         w.Line();
     }
 
-    private static void EmitShard(SourceWriter w, NetworkPlan plan)
+    private static void EmitPassRows(SourceWriter w, NetworkPlan plan)
     {
         string targetType = plan.Loss.UsesTargets ? "float" : "int";
         string perRow = plan.Loss.UsesTargets ? " * OutputSize" : "";
         w.Line("/// <summary>");
-        w.Line("/// Forward pass, loss and backward pass of rows [lo, hi) of the batch into the gradients of one thread (thread 0's are");
-        w.Line("/// the network's own); returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.");
+        w.Line("/// Forward pass, loss and backward pass of rows [lo, hi) of the batch: each layer's outputs and dLoss/d(outputs), row by");
+        w.Line("/// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.");
         w.Line("/// </summary>");
-        w.Open($"private double TrainShard(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int lo, int hi, int totalRows, int shard)");
+        w.Open($"private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int lo, int hi, int totalRows)");
         w.Line("int n = hi - lo;");
         w.Line($"ReadOnlySpan<float> {Planner.NetworkInput} = inputs.Slice(lo * InputSize, n * InputSize);");
         foreach (LayerPlan layer in plan.Layers)
             foreach (BufferPlan buffer in layer.Buffers)
-                w.Line($"var {buffer.Name} = new Span<float>({buffer.Field}, lo * {buffer.Width}, n * {buffer.Width});");
-        foreach (TensorPlan tensor in plan.Tensors)
-            w.Line($"float[] {tensor.GradientLocal} = shard == 0 ? {tensor.Gradient} : {tensor.GradientShards}![shard - 1];");
+                w.Line($"var {buffer.Name} = new Span<{buffer.Type}>({buffer.Field}, lo * {buffer.Width}, n * {buffer.Width});");
         foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitTrainingForward(w, layer);
         LayerFlow output = plan.Layers.Last(l => l.Flow.IsOutput).Flow;
         w.Line($"double loss = {plan.Loss.KernelName}({output.Output}, targets.Slice(lo{perRow}, n{perRow}), {output.Gradient}, n, totalRows);");
@@ -114,11 +118,19 @@ internal static class TrainingEmitter
         w.Line();
     }
 
-    private static void EmitReduce(SourceWriter w, NetworkPlan plan)
+    private static void EmitSumGradients(SourceWriter w, NetworkPlan plan)
     {
-        w.Line("/// <summary>Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.</summary>");
-        w.Open("private void ReduceShard(int shard)");
-        foreach (TensorPlan tensor in plan.Tensors) w.Line($"Shards.Sum({tensor.Gradient}, {tensor.GradientShards}!, shard, Threads, _batchRows);");
+        w.Line("/// <summary>");
+        w.Line("/// The gradients of the mean loss: share <paramref name=\"shard\"/> of <paramref name=\"shards\"/> of every tensor, each value");
+        w.Line("/// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left.");
+        w.Line("/// </summary>");
+        w.Open("private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards)");
+        w.Line($"ReadOnlySpan<float> {Planner.NetworkInput} = inputs.Slice(0, rows * InputSize);");
+        var used = new HashSet<string>(plan.Layers.SelectMany(l => l.Unit.WeightGradientBuffers(l)));
+        foreach (LayerPlan layer in plan.Layers)
+            foreach (BufferPlan buffer in layer.Buffers.Where(b => used.Contains(b.Name)))
+                w.Line($"var {buffer.Name} = new ReadOnlySpan<{buffer.Type}>({buffer.Field}, 0, rows * {buffer.Width});");
+        foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitWeightGradients(w, layer);
         w.Close();
         w.Line();
     }

@@ -146,6 +146,10 @@ internal sealed class Conv2dLayer : LayerUnit
             z = camel + "Z";
             buffers.Add(new BufferPlan(z, @out));
         }
+        // The input's nonzero values, listed by the forward pass and read again by the weight gradient.
+        buffers.Add(new BufferPlan(camel + "Channel", pascal + "In", "int"));
+        buffers.Add(new BufferPlan(camel + "Value", pascal + "In"));
+        buffers.Add(new BufferPlan(camel + "Count", $"{pascal}InH * {pascal}InW", "int"));
         bool pass = conv.Activation switch
         {
             Activation.Identity => false,
@@ -212,21 +216,22 @@ internal sealed class Conv2dLayer : LayerUnit
     public override void EmitTrainingForward(SourceWriter w, LayerPlan plan)
     {
         var p = (Conv2dPlan)plan;
-        w.Line(ForwardCall(p, p.Flow.Input, p.Flow.Output, p.PreActivation ?? ""));
+        w.Line(ForwardCall(p, p.Flow.Input, p.Flow.Output, p.PreActivation ?? "", $"{p.ListChannel}, {p.ListValue}, {p.ListCount}"));
     }
 
     public override void EmitInferenceForward(SourceWriter w, LayerPlan plan)
     {
         var p = (Conv2dPlan)plan;
-        w.Line(ForwardCall(p, p.Flow.InferenceInput, p.Flow.InferenceOutput, "default"));
+        w.Line(ForwardCall(p, p.Flow.InferenceInput, p.Flow.InferenceOutput, "default", "default, default, default"));
     }
 
-    private static string ForwardCall(Conv2dPlan p, string x, string y, string z)
+    private static string ForwardCall(Conv2dPlan p, string x, string y, string z, string lists)
     {
         var args = new List<string> { x, p.Weight.Field };
         if (p.Bias is { } bias) args.Add(bias.Field);
         args.Add(y);
         if (p.PreActivation is not null) args.Add(z);
+        args.Add(lists);
         args.Add("n");
         return $"{p.Pascal}Forward({string.Join(", ", args)});";
     }
@@ -236,13 +241,21 @@ internal sealed class Conv2dLayer : LayerUnit
         var p = (Conv2dPlan)plan;
         LayerFlow flow = p.Flow;
         if (p.ActivationPass) w.Line($"{p.Pascal}ActivationBackward({flow.Gradient}, {(p.PassReadsOutput ? flow.Output : p.PreActivation)}, n * {p.Out});");
-        var args = new List<string> { flow.Input, flow.Gradient };
-        if (p.Transposed is { } transposed) args.Add(transposed);
-        args.Add(p.Weight.GradientLocal);
-        if (p.Bias is { } bias) args.Add(bias.GradientLocal);
-        if (flow.InputGradient is { } dx) args.Add(dx);
-        args.Add("n");
-        w.Line($"{p.Pascal}Backward({string.Join(", ", args)});");
+        if (flow.InputGradient is not { } dx) return;
+        w.Line($"{p.Pascal}InputGradient({(p.MaskInputGradient ? flow.Input + ", " : "")}{flow.Gradient}, {p.Transposed}, {dx}, n);");
+    }
+
+    public override void EmitWeightGradients(SourceWriter w, LayerPlan plan)
+    {
+        var p = (Conv2dPlan)plan;
+        w.Line($"{p.Pascal}WeightGradient({p.Flow.Gradient}, {p.ListChannel}, {p.ListValue}, {p.ListCount}, {p.Weight.Gradient}"
+            + $"{(p.Bias is { } bias ? ", " + bias.Gradient : "")}, rows, shard, shards);");
+    }
+
+    public override IEnumerable<string> WeightGradientBuffers(LayerPlan plan)
+    {
+        var p = (Conv2dPlan)plan;
+        return new[] { p.Flow.Gradient, p.ListChannel, p.ListValue, p.ListCount };
     }
 
     public override void EmitKernels(SourceWriter w, LayerPlan plan)
@@ -250,6 +263,7 @@ internal sealed class Conv2dLayer : LayerUnit
         var p = (Conv2dPlan)plan;
         ConvKernels.EmitForward(w, p);
         if (p.ActivationPass) ActivationCode.EmitPass(w, p.Name, p.Pascal, p.Activation, p.AlphaConstant, p.PassReadsOutput);
-        ConvKernels.EmitBackward(w, p);
+        if (p.Flow.NeedsInputGradient) ConvKernels.EmitInputGradient(w, p);
+        ConvKernels.EmitWeightGradient(w, p);
     }
 }

@@ -1,3 +1,4 @@
+using NetGen.Generator.Emit;
 using NetGen.Generator.Language;
 using NetGen.Generator.Plan;
 
@@ -46,6 +47,13 @@ internal sealed record Conv2dPlan(
 
     /// <summary>The field of the weight transposed to <c>[out, kh, kw, in]</c> for the input gradient, made once per batch; or null.</summary>
     public string? Transposed => Flow.NeedsInputGradient ? Weight.Field + "T" : null;
+
+    /// <summary>The buffers where the forward pass lists the input's nonzero values per row, for the weight gradient.</summary>
+    public string ListChannel => Identifiers.Camel(Name) + "Channel";
+
+    public string ListValue => Identifiers.Camel(Name) + "Value";
+
+    public string ListCount => Identifiers.Camel(Name) + "Count";
 
     // The names of its constants.
     public string InC => Pascal + "InC";

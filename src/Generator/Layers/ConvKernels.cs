@@ -25,7 +25,10 @@ internal static class ConvKernels
         w.Line($"// x: {ImageText(p.Input, p.InputLayout)}, w: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}] (kh, kw, in, out)"
             + $"{(p.HasBias ? $", b: [{p.Output.Channels}]" : "")}, y: {ImageText(p.Output, RowLayout.ChannelsLast)}"
             + (keepZ ? $", z: empty, or like y to keep the pre-activations for training" : ""));
-        string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, int rows";
+        w.Line("// channel, value, count: each input pixel's nonzero channels and their values, listed per row and kept for the weight gradient;"
+            + " or empty (Forward), listed one row at a time");
+        string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, "
+            + "Span<int> channel, Span<float> value, Span<int> count, int rows";
         w.Open($"private static void {p.Pascal}Forward({parameters})");
         w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
         if (p.HasBias) w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);");
@@ -106,54 +109,67 @@ internal static class ConvKernels
         w.Line();
     }
 
-    public static void EmitBackward(SourceWriter w, Conv2dPlan p)
+    public static void EmitInputGradient(SourceWriter w, Conv2dPlan p)
     {
-        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient, bias = p.HasBias;
-        w.Line($"/// <summary>{p.Name} backward: writes dW{(bias ? ", db" : "")}{(dx ? $" and dx{(mask ? " (0 where x is 0: relu'(x))" : "")}" : " (the network input needs no gradient)")} from dz, pixel by pixel.</summary>");
-        w.Line($"// x: {ImageText(p.Input, p.InputLayout)}, dz: {ImageText(p.Output, RowLayout.ChannelsLast)} (dLoss/d(pre-activation)), "
-            + $"dw: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}]"
-            + (bias ? $", db: [{p.Output.Channels}]" : "")
-            + (dx ? $", wt: W as [{p.Output.Channels}, {p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}] (out, kh, kw, in), dx: like x" : ""));
-        string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz"
-            + (dx ? ", float[] wt" : "")
-            + ", float[] dw"
-            + (bias ? ", float[] db" : "")
-            + (dx ? ", Span<float> dx" : "")
-            + ", int rows";
-        w.Open($"private static void {p.Pascal}Backward({parameters})");
-        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
-        w.Line("Array.Clear(dw);");
-        if (bias)
-        {
-            w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
-            w.Line("Array.Clear(db);");
-        }
-        if (dx)
-        {
-            w.Line("ref float wt0 = ref MemoryMarshal.GetArrayDataReference(wt);");
-            w.Line($"dx.Slice(0, rows * {p.In}).Clear();");
-            w.Line($"Span<int> outputs = stackalloc int[{p.OutC}]; // a pixel's output channels with a nonzero gradient");
-            w.Line("ref int outputs0 = ref MemoryMarshal.GetReference(outputs);");
-        }
-        EmitListScratch(w, p);
-        BlockedSums.Blocks blocks = new(p.Output.Channels, p.OutC);
-        blocks.EmitConstants(w);
+        bool mask = p.MaskInputGradient;
+        w.Line($"/// <summary>{p.Name} input gradient: writes dx{(mask ? " (0 where x is 0: relu'(x))" : "")} from dz, row by row.</summary>");
+        w.Line($"// dz: {ImageText(p.Output, RowLayout.ChannelsLast)} (dLoss/d(pre-activation)), "
+            + $"wt: W as [{p.Output.Channels}, {p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}] (out, kh, kw, in), dx: {ImageText(p.Input, RowLayout.ChannelsLast)}"
+            + (mask ? ", x: like dx (a ReLU's outputs)" : ""));
+        string parameters = (mask ? "ReadOnlySpan<float> x, " : "") + "ReadOnlySpan<float> dz, float[] wt, Span<float> dx, int rows";
+        w.Open($"private static void {p.Pascal}InputGradient({parameters})");
+        w.Line("ref float wt0 = ref MemoryMarshal.GetArrayDataReference(wt);");
+        w.Line($"dx.Slice(0, rows * {p.In}).Clear();");
+        w.Line($"Span<int> outputs = stackalloc int[{p.OutC}]; // a pixel's output channels with a nonzero gradient");
+        w.Line("ref int outputs0 = ref MemoryMarshal.GetReference(outputs);");
         w.Open("for (int r = 0; r < rows; r++)");
-        EmitListRow(w, p);
         w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {p.Out}, {p.Out}));");
-        if (dx) w.Line($"ref float dx0 = ref MemoryMarshal.GetReference(dx.Slice(r * {p.In}, {p.In}));");
+        w.Line($"ref float dx0 = ref MemoryMarshal.GetReference(dx.Slice(r * {p.In}, {p.In}));");
         EmitPixelLoops(w, p, () =>
         {
             w.Line($"ref float gp = ref Unsafe.Add(ref dz0, (oh * {p.OutW} + ow) * {p.OutC});");
-            if (bias)
-            {
-                w.Line("int ob = 0;");
-                w.Open(Loops.Vector("ob", p.OutC));
-                w.Line("Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)ob) + Vector.LoadUnsafe(ref gp, (nuint)ob), ref db0, (nuint)ob);");
-                w.Close();
-                w.Line($"for (; ob < {p.OutC}; ob++) Unsafe.Add(ref db0, ob) += Unsafe.Add(ref gp, ob);");
-            }
-            w.Line("// dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under the kernel");
+            EmitInputGradientPixel(w, p);
+        });
+        if (mask)
+        {
+            w.Line("// relu'(x) = 0 where the input is 0");
+            w.Line($"ref float xm = ref MemoryMarshal.GetReference(x.Slice(r * {p.In}, {p.In}));");
+            w.Line("int m = 0;");
+            w.Open(Loops.Vector("m", p.In));
+            w.Line("var zero = Vector.Equals(Vector.LoadUnsafe(ref xm, (nuint)m), Vector<float>.Zero);");
+            w.Line("Vector.StoreUnsafe(Vector.ConditionalSelect(zero, Vector<float>.Zero, Vector.LoadUnsafe(ref dx0, (nuint)m)), ref dx0, (nuint)m);");
+            w.Close();
+            w.Line($"for (; m < {p.In}; m++) if (Unsafe.Add(ref xm, m) == 0f) Unsafe.Add(ref dx0, m) = 0f;");
+        }
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    public static void EmitWeightGradient(SourceWriter w, Conv2dPlan p)
+    {
+        bool bias = p.HasBias;
+        w.Line($"/// <summary>{p.Name} weight gradient: dW[kh, kw, c, :] = sum over the rows and output pixels of x[under (kh, kw), c] dz[pixel, :], "
+            + $"for share <paramref name=\"shard\"/> of the kernel positions (kh, kw){(bias ? ", and db = the sum of dz over the rows and pixels for its share of the outputs" : "")}.</summary>");
+        w.Line($"// dz: {ImageText(p.Output, RowLayout.ChannelsLast)} (dLoss/d(pre-activation)); channel, value, count: the input's nonzero values as the forward pass listed them; "
+            + $"dw: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}]{(bias ? $", db: [{p.Output.Channels}]" : "")}");
+        string parameters = "ReadOnlySpan<float> dz, ReadOnlySpan<int> channel, ReadOnlySpan<float> value, ReadOnlySpan<int> count, float[] dw"
+            + (bias ? ", float[] db" : "") + ", int rows, int shard, int shards";
+        w.Open($"private static void {p.Pascal}WeightGradient({parameters})");
+        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
+        w.Line($"var (firstPosition, endPosition) = Shards.Range({p.KH} * {p.KW}, shard, shards); // this share's kernel positions kh * {p.KW} + kw");
+        w.Line($"dw.AsSpan(firstPosition * {p.InC} * {p.OutC}, (endPosition - firstPosition) * {p.InC} * {p.OutC}).Clear();");
+        BlockedSums.Blocks blocks = new(p.Output.Channels, p.OutC);
+        blocks.EmitConstants(w);
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line($"ref int channel0 = ref MemoryMarshal.GetReference(channel.Slice(r * {p.In}, {p.In}));");
+        w.Line($"ref float value0 = ref MemoryMarshal.GetReference(value.Slice(r * {p.In}, {p.In}));");
+        w.Line($"ref int count0 = ref MemoryMarshal.GetReference(count.Slice(r * {p.InH} * {p.InW}, {p.InH} * {p.InW}));");
+        w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {p.Out}, {p.Out}));");
+        EmitPixelLoops(w, p, () =>
+        {
+            w.Line($"ref float gp = ref Unsafe.Add(ref dz0, (oh * {p.OutW} + ow) * {p.OutC});");
+            w.Line("// dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under this share's kernel positions");
             w.Open("if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 registers; portable Vector<float> rows otherwise");
             blocks.Each(w, (start, vectors) =>
             {
@@ -165,7 +181,7 @@ internal static class ConvKernels
                     w.Line($"var xv = Vector256.Create({value});");
                     for (int j = 0; j < vectors; j++)
                         w.Line($"Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(xv, g{j}, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes})), ref {row}, {j * BlockedSums.Lanes});");
-                }, target: "dw0");
+                }, target: "dw0", shared: true);
                 w.Close();
             });
             if (blocks.HasTail)
@@ -173,7 +189,7 @@ internal static class ConvKernels
                 w.Open($"for (int o = vectorized; o < {p.OutC}; o++)");
                 w.Line("float g = Unsafe.Add(ref gp, o);");
                 w.Line("if (g == 0f) continue;");
-                EmitTaps(w, p, "o", (value, row) => w.Line($"{row} += {value} * g;"), scalar: true, target: "dw0");
+                EmitTaps(w, p, "o", (value, row) => w.Line($"{row} += {value} * g;"), scalar: true, target: "dw0", shared: true);
                 w.Close();
             }
             w.Close();
@@ -186,23 +202,11 @@ internal static class ConvKernels
                 w.Line($"Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref gp, (nuint)o), Vector.LoadUnsafe(ref {row}, (nuint)o)), ref {row}, (nuint)o);");
                 w.Close();
                 w.Line($"for (; o < {p.OutC}; o++) Unsafe.Add(ref {row}, o) += {value} * Unsafe.Add(ref gp, o);");
-            }, target: "dw0");
+            }, target: "dw0", shared: true);
             w.Close();
-            if (dx) EmitInputGradient(w, p);
         });
-        if (dx && mask)
-        {
-            w.Line("// relu'(x) = 0 where the input is 0");
-            w.Line($"ref float xm = ref MemoryMarshal.GetReference(x.Slice(r * {p.In}, {p.In}));");
-            w.Line("int m = 0;");
-            w.Open(Loops.Vector("m", p.In));
-            w.Line("var zero = Vector.Equals(Vector.LoadUnsafe(ref xm, (nuint)m), Vector<float>.Zero);");
-            w.Line("Vector.StoreUnsafe(Vector.ConditionalSelect(zero, Vector<float>.Zero, Vector.LoadUnsafe(ref dx0, (nuint)m)), ref dx0, (nuint)m);");
-            w.Close();
-            w.Line($"for (; m < {p.In}; m++) if (Unsafe.Add(ref xm, m) == 0f) Unsafe.Add(ref dx0, m) = 0f;");
-        }
         w.Close();
-        EmitReturnScratch(w, p);
+        if (bias) DenseKernels.EmitBiasGradient(w, p.OutC, $"rows * {p.OutH} * {p.OutW}");
         w.Close();
         w.Line();
     }
@@ -211,7 +215,7 @@ internal static class ConvKernels
     /// dx: for each output channel with a nonzero gradient at the pixel (listed without a branch), its filter times that gradient
     /// is added to the input rows under the kernel, a contiguous run of kernel columns x input channels per kernel row.
     /// </summary>
-    private static void EmitInputGradient(SourceWriter w, Conv2dPlan p)
+    private static void EmitInputGradientPixel(SourceWriter w, Conv2dPlan p)
     {
         w.Line("// dx[under the kernel] += dz[pixel, o] W[o] for every output channel o with a nonzero gradient (ReLU zeros send nothing back)");
         w.Line("int listedOutputs = 0;");
@@ -255,11 +259,17 @@ internal static class ConvKernels
     /// (of <paramref name="target"/>, offset by <paramref name="start"/> output channels) it multiplies; with
     /// <paramref name="scalar"/>, the row's one element instead.
     /// </summary>
-    private static void EmitTaps(SourceWriter w, Conv2dPlan p, string start, Action<string, string> body, bool scalar = false, string target = "w0")
+    private static void EmitTaps(SourceWriter w, Conv2dPlan p, string start, Action<string, string> body, bool scalar = false, string target = "w0",
+        bool shared = false)
     {
         string offset = start == "0" ? "" : $" + {start}";
         w.Open("for (int kh = kh0; kh < kh1; kh++)");
         w.Open("for (int kw = kw0; kw < kw1; kw++)");
+        if (shared)
+        {
+            w.Line($"int position = kh * {p.KW} + kw;");
+            w.Line("if (position < firstPosition || position >= endPosition) continue; // another share's");
+        }
         w.Line($"int pixel = (top + kh) * {p.InW} + left + kw;");
         if (p.Input.Channels == 1)
         {
@@ -298,38 +308,47 @@ internal static class ConvKernels
         w.Close();
     }
 
-    /// <summary>The arrays the nonzero input values are listed in: on the stack for small images, rented otherwise.</summary>
+    /// <summary>
+    /// Where the forward pass lists the nonzero input values: the spans given (a row each, kept for the weight gradient), or for
+    /// <c>Forward</c> (empty spans) one row's arrays, on the stack for small images and rented otherwise.
+    /// </summary>
     private static void EmitListScratch(SourceWriter w, Conv2dPlan p)
     {
-        w.Line("// Each input pixel's nonzero channels and their values, listed once per image and read under every kernel position.");
+        w.Line("bool keep = !count.IsEmpty;");
         if (OnStack(p))
         {
-            w.Line($"Span<int> channel = stackalloc int[{p.In}], count = stackalloc int[{p.InH} * {p.InW}];");
-            w.Line($"Span<float> value = stackalloc float[{p.In}];");
+            w.Line($"Span<int> channels = keep ? channel : stackalloc int[{p.In}], counts = keep ? count : stackalloc int[{p.InH} * {p.InW}];");
+            w.Line($"Span<float> values = keep ? value : stackalloc float[{p.In}];");
         }
         else
         {
-            w.Line($"int[] channelArray = ArrayPool<int>.Shared.Rent({p.In}), countArray = ArrayPool<int>.Shared.Rent({p.InH} * {p.InW});");
-            w.Line($"float[] valueArray = ArrayPool<float>.Shared.Rent({p.In});");
-            w.Line("Span<int> channel = channelArray, count = countArray;");
-            w.Line("Span<float> value = valueArray;");
+            w.Line($"int[]? channelArray = keep ? null : ArrayPool<int>.Shared.Rent({p.In}), countArray = keep ? null : ArrayPool<int>.Shared.Rent({p.InH} * {p.InW});");
+            w.Line($"float[]? valueArray = keep ? null : ArrayPool<float>.Shared.Rent({p.In});");
+            w.Line("Span<int> channels = keep ? channel : channelArray, counts = keep ? count : countArray;");
+            w.Line("Span<float> values = keep ? value : valueArray;");
         }
-        w.Line("ref int channel0 = ref MemoryMarshal.GetReference(channel), count0 = ref MemoryMarshal.GetReference(count);");
-        w.Line("ref float value0 = ref MemoryMarshal.GetReference(value);");
     }
 
+    /// <summary>Lists row r's nonzero input values (into its own part of the lists when they are kept), and points channel0, value0, count0 at them.</summary>
     private static void EmitListRow(SourceWriter w, Conv2dPlan p)
     {
         string first = p.InputLayout == RowLayout.ChannelsFirst && p.Input.Channels > 1 ? "true" : "false";
-        w.Line($"Images.ListNonzero(x.Slice(r * {p.In}, {p.In}), {p.InH} * {p.InW}, {p.InC}, channelsFirst: {first}, channel, value, count);");
+        w.Line("int listRow = keep ? r : 0;");
+        w.Line($"Span<int> channelRow = channels.Slice(listRow * {p.In}, {p.In}), countRow = counts.Slice(listRow * {p.InH} * {p.InW}, {p.InH} * {p.InW});");
+        w.Line($"Span<float> valueRow = values.Slice(listRow * {p.In}, {p.In});");
+        w.Line($"Images.ListNonzero(x.Slice(r * {p.In}, {p.In}), {p.InH} * {p.InW}, {p.InC}, channelsFirst: {first}, channelRow, valueRow, countRow);");
+        w.Line("ref int channel0 = ref MemoryMarshal.GetReference(channelRow), count0 = ref MemoryMarshal.GetReference(countRow);");
+        w.Line("ref float value0 = ref MemoryMarshal.GetReference(valueRow);");
     }
 
     private static void EmitReturnScratch(SourceWriter w, Conv2dPlan p)
     {
         if (OnStack(p)) return;
-        w.Line("ArrayPool<int>.Shared.Return(channelArray);");
-        w.Line("ArrayPool<int>.Shared.Return(countArray);");
-        w.Line("ArrayPool<float>.Shared.Return(valueArray);");
+        w.Open("if (!keep)");
+        w.Line("ArrayPool<int>.Shared.Return(channelArray!);");
+        w.Line("ArrayPool<int>.Shared.Return(countArray!);");
+        w.Line("ArrayPool<float>.Shared.Return(valueArray!);");
+        w.Close();
     }
 
     private static bool OnStack(Conv2dPlan p) => p.Input.Size <= Limits.ListedImageOnStack;

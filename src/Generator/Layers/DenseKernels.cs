@@ -120,77 +120,40 @@ internal static class DenseKernels
         w.Line("return;");
     }
 
-    public static void EmitBackward(SourceWriter w, DensePlan p)
+    public static void EmitInputGradient(SourceWriter w, DensePlan p)
     {
         string @in = p.In, @out = p.Out;
-        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient, bias = p.HasBias;
-        w.Line($"/// <summary>{p.Name} backward: writes dW = x^T dz{(bias ? " and db = sum of dz rows" : "")}{(dx ? $", and writes dx = (dz W^T){(mask ? " * relu'(x)" : "")}" : " (the network input needs no gradient)")}.</summary>");
-        w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w and dw: [{p.Inputs}, {p.Units}]{(bias ? $", db: [{p.Units}]" : "")}{(dx ? $", dx: [rows, {p.Inputs}]" : "")}");
-        string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz"
-            + (dx ? ", float[] w" : "")
-            + ", float[] dw"
-            + (bias ? ", float[] db" : "")
-            + (dx ? ", Span<float> dx" : "")
-            + ", int rows";
-        w.Open($"private static void {p.Pascal}Backward({parameters})");
-        if (dx) w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
-        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
-        if (bias) w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
+        bool mask = p.MaskInputGradient;
+        w.Line($"/// <summary>{p.Name} input gradient: writes dx = (dz W^T){(mask ? " * relu'(x)" : "")}, row by row.</summary>");
+        w.Line($"// dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w: [{p.Inputs}, {p.Units}], dx: [rows, {p.Inputs}]{(mask ? $", x: [rows, {p.Inputs}] (a ReLU's outputs)" : "")}");
+        string parameters = (mask ? "ReadOnlySpan<float> x, " : "") + "ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows";
+        w.Open($"private static void {p.Pascal}InputGradient({parameters})");
+        w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
         w.Open("if (Vector256.IsHardwareAccelerated)");
-        EmitBlockedBackward(w, p);
+        EmitBlockedInputGradient(w, p);
         w.Close();
-        w.Line("// Portable kernel: Vector<float> of any width, accumulating into cleared gradients.");
-        w.Line("Array.Clear(dw);");
-        if (bias) w.Line("Array.Clear(db);");
+        w.Line("// Portable kernel: Vector<float> of any width.");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        if (mask) w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
         w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {@out}, {@out}));");
-        if (dx) w.Line($"Span<float> dxr = dx.Slice(r * {@in}, {@in});");
-        if (bias)
-        {
-            w.Line("int b = 0;");
-            w.Open(Loops.Vector("b", @out));
-            w.Line("Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)b) + Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);");
-            w.Close();
-            w.Line($"for (; b < {@out}; b++) Unsafe.Add(ref db0, b) += Unsafe.Add(ref dz0, b);");
-        }
+        w.Line($"Span<float> dxr = dx.Slice(r * {@in}, {@in});");
         w.Open($"for (int i = 0; i < {@in}; i++)");
-        w.Line("float xi = xr[i];");
-        if (!dx)
+        if (mask)
         {
-            w.Line("if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient");
-        }
-        else if (mask)
-        {
-            w.Open("if (xi == 0f)");
-            w.Line("dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW");
+            w.Open("if (xr[i] == 0f)");
+            w.Line("dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0");
             w.Line("continue;");
             w.Close();
         }
-        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
-        if (dx) w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
-        w.Line("var xv = new Vector<float>(xi);");
-        if (dx) w.Line("var acc = Vector<float>.Zero;");
+        w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        w.Line("var acc = Vector<float>.Zero;");
         w.Line("int o = 0;");
         w.Open(Loops.Vector("o", @out));
-        w.Line("var g = Vector.LoadUnsafe(ref dz0, (nuint)o);");
-        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz");
-        if (dx) w.Line("acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);");
+        w.Line("acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);");
         w.Close();
-        if (dx)
-        {
-            w.Line("float sum = Vector.Sum(acc);");
-            w.Open($"for (; o < {@out}; o++)");
-            w.Line("float g = Unsafe.Add(ref dz0, o);");
-            w.Line("Unsafe.Add(ref dwi, o) += xi * g;");
-            w.Line("sum += Unsafe.Add(ref wi, o) * g;");
-            w.Close();
-            w.Line(mask ? "dxr[i] = sum; // relu'(x) = 1 here, since x > 0" : "dxr[i] = sum;");
-        }
-        else
-        {
-            w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);");
-        }
+        w.Line("float sum = Vector.Sum(acc);");
+        w.Line($"for (; o < {@out}; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);");
+        w.Line(mask ? "dxr[i] = sum; // relu'(x) = 1 here, since x > 0" : "dxr[i] = sum;");
         w.Close();
         w.Close();
         w.Close();
@@ -198,42 +161,41 @@ internal static class DenseKernels
     }
 
     /// <summary>
-    /// The blocked backward body. For each input i: list the rows where x[r, i] is nonzero (without branches), then per
-    /// block of outputs <c>dW[i, block] = sum over them of x[r, i] dz[r, block]</c> in registers, stored once; and, when
-    /// the input needs a gradient, <c>dx[r, i] = dz[r, :] . W[i, :]</c> with W's block held in registers (only the listed
-    /// rows after a ReLU, whose derivative is 0 where x is). Writes dW, db and dx (no clearing needed). Ends with <c>return;</c>.
+    /// The blocked input gradient: for each input i, W's row i in registers a block at a time, <c>dx[r, i] = dz[r, :] . W[i, :]</c>
+    /// for every row (after a ReLU only the rows where x[r, i] is nonzero, listed without branches: relu'(x) is 0 elsewhere).
+    /// Ends with <c>return;</c>.
     /// </summary>
-    private static void EmitBlockedBackward(SourceWriter w, DensePlan p)
+    private static void EmitBlockedInputGradient(SourceWriter w, DensePlan p)
     {
         string @in = p.In, @out = p.Out;
-        bool dx = p.Flow.NeedsInputGradient, mask = p.MaskInputGradient;
+        bool mask = p.MaskInputGradient;
         BlockedSums.Blocks blocks = new(p.Units, @out);
         blocks.EmitConstants(w);
-        w.Line($"const int listedOnStack = {ListedRowsOnStack};");
-        w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
         w.Line("ref float dz0 = ref MemoryMarshal.GetReference(dz);");
-        if (dx) w.Line("ref float dx0 = ref MemoryMarshal.GetReference(dx);");
-        w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
-        w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
-        w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
+        w.Line("ref float dx0 = ref MemoryMarshal.GetReference(dx);");
+        if (mask)
+        {
+            w.Line($"const int listedOnStack = {ListedRowsOnStack};");
+            w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
+            w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
+            w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
+            w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
+        }
         w.Open($"for (int i = 0; i < {@in}; i++)");
-        w.Line("int n = 0;");
+        if (mask) w.Line("int n = 0;");
         w.Open("for (int r = 0; r < rows; r++)");
-        w.Line("Unsafe.Add(ref nz0, n) = r;");
-        w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
-        if (dx) w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) = 0f;");
+        if (mask)
+        {
+            w.Line("Unsafe.Add(ref nz0, n) = r;");
+            w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
+        }
+        w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) = 0f;");
         w.Close();
-        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
-        if (dx) w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
         // The rows whose dx the block adds to: the listed ones after a ReLU, all of them otherwise.
         string dxLoop = mask ? "for (int k = 0; k < n; k++)" : "for (int r = 0; r < rows; r++)";
         blocks.Each(w, (start, vectors) =>
         {
-            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
-            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
-            for (int j = 0; j < vectors; j++)
-                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
-            if (!dx) return;
             for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = Vector256.LoadUnsafe(ref wi, (nuint)({start} + {j * BlockedSums.Lanes}));");
             w.Open(dxLoop);
             if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
@@ -245,6 +207,98 @@ internal static class DenseKernels
         });
         if (blocks.HasTail)
         {
+            w.Open(dxLoop);
+            if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
+            w.Line("float s = 0f;");
+            w.Line($"for (int o = vectorized; o < {@out}; o++) s += Unsafe.Add(ref dz0, r * {@out} + o) * Unsafe.Add(ref wi, o);");
+            w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += s;");
+            w.Close();
+        }
+        w.Close();
+        if (mask) w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
+        w.Line("return;");
+    }
+
+    public static void EmitWeightGradient(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        bool bias = p.HasBias;
+        w.Line($"/// <summary>{p.Name} weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name=\"shard\"/> of the inputs i{(bias ? ", and db = the sum of dz's rows for its share of the outputs" : "")}.</summary>");
+        w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), dw: [{p.Inputs}, {p.Units}]{(bias ? $", db: [{p.Units}]" : "")}");
+        string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw" + (bias ? ", float[] db" : "") + ", int rows, int shard, int shards";
+        w.Open($"private static void {p.Pascal}WeightGradient({parameters})");
+        w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
+        w.Line($"var (first, end) = Shards.Range({@in}, shard, shards); // this share's inputs: rows of dW");
+        w.Open("if (Vector256.IsHardwareAccelerated)");
+        EmitBlockedWeightGradient(w, p);
+        w.Close();
+        w.Open("else");
+        w.Line("// Portable kernel: Vector<float> of any width, accumulating row by row into the cleared share.");
+        w.Line($"dw.AsSpan(first * {@out}, (end - first) * {@out}).Clear();");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {@out}, {@out}));");
+        w.Open("for (int i = first; i < end; i++)");
+        w.Line("float xi = xr[i];");
+        w.Line("if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient");
+        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
+        w.Line("var xv = new Vector<float>(xi);");
+        w.Line("int o = 0;");
+        w.Open(Loops.Vector("o", @out));
+        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref dz0, (nuint)o), Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz");
+        w.Close();
+        w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);");
+        w.Close();
+        w.Close();
+        w.Close();
+        if (bias) EmitBiasGradient(w, @out);
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary><c>db[o] = sum over the rows of dz[r, o]</c>, in row order, for this share of the outputs (rows of <paramref name="out"/> values; an image's pixels are rows too).</summary>
+    internal static void EmitBiasGradient(SourceWriter w, string @out, string rows = "rows")
+    {
+        w.Line($"var (firstOutput, endOutput) = Shards.Range({@out}, shard, shards); // this share of db");
+        w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
+        w.Line("db.AsSpan(firstOutput, endOutput - firstOutput).Clear();");
+        w.Open($"for (int r = 0; r < {rows}; r++)");
+        w.Line($"ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * {@out}, {@out}));");
+        w.Line("for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);");
+        w.Close();
+    }
+
+    /// <summary>
+    /// The blocked weight gradient: for each input i of the share, list the rows where x[r, i] is nonzero (without branches),
+    /// then per block of outputs <c>dW[i, block] = sum over them of x[r, i] dz[r, block]</c> in registers, stored once.
+    /// </summary>
+    private static void EmitBlockedWeightGradient(SourceWriter w, DensePlan p)
+    {
+        string @in = p.In, @out = p.Out;
+        BlockedSums.Blocks blocks = new(p.Units, @out);
+        blocks.EmitConstants(w);
+        w.Line($"const int listedOnStack = {ListedRowsOnStack};");
+        w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
+        w.Line("ref float dz0 = ref MemoryMarshal.GetReference(dz);");
+        w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
+        w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
+        w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
+        w.Open("for (int i = first; i < end; i++)");
+        w.Line("int n = 0;");
+        w.Open("for (int r = 0; r < rows; r++)");
+        w.Line("Unsafe.Add(ref nz0, n) = r;");
+        w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
+        w.Close();
+        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
+        blocks.Each(w, (start, vectors) =>
+        {
+            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
+            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
+            for (int j = 0; j < vectors; j++)
+                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
+        });
+        if (blocks.HasTail)
+        {
             w.Open($"for (int o = vectorized; o < {@out}; o++)");
             w.Line("float s = 0f;");
             w.Open("for (int k = 0; k < n; k++)");
@@ -253,27 +307,8 @@ internal static class DenseKernels
             w.Close();
             w.Line("Unsafe.Add(ref dwi, o) = s;");
             w.Close();
-            if (dx)
-            {
-                w.Open(dxLoop);
-                if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
-                w.Line("float s = 0f;");
-                w.Line($"for (int o = vectorized; o < {@out}; o++) s += Unsafe.Add(ref dz0, r * {@out} + o) * Unsafe.Add(ref wi, o);");
-                w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += s;");
-                w.Close();
-            }
         }
         w.Close();
         w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
-        if (p.HasBias)
-        {
-            w.Line("Array.Clear(db);");
-            w.Open("for (int r = 0; r < rows; r++)");
-            w.Open($"for (int o = 0; o < {@out}; o++)");
-            w.Line($"Unsafe.Add(ref db0, o) += Unsafe.Add(ref dz0, r * {@out} + o);");
-            w.Close();
-            w.Close();
-        }
-        w.Line("return;");
     }
 }

@@ -179,20 +179,24 @@ internal sealed class DenseLayer : LayerUnit
         var p = (DensePlan)plan;
         LayerFlow flow = p.Flow;
         if (p.ActivationPass) w.Line($"{p.Pascal}ActivationBackward({flow.Gradient}, {(p.PassReadsOutput ? flow.Output : p.PreActivation)}, n * {p.Out});");
-        var args = new List<string> { flow.Input, flow.Gradient };
-        if (flow.NeedsInputGradient) args.Add(p.Weight.Field);
-        args.Add(p.Weight.GradientLocal);
-        if (p.Bias is { } bias) args.Add(bias.GradientLocal);
-        if (flow.InputGradient is { } dx) args.Add(dx);
-        args.Add("n");
-        w.Line($"{p.Pascal}Backward({string.Join(", ", args)});");
+        if (flow.InputGradient is not { } dx) return;
+        w.Line($"{p.Pascal}InputGradient({(p.MaskInputGradient ? flow.Input + ", " : "")}{flow.Gradient}, {p.Weight.Field}, {dx}, n);");
     }
+
+    public override void EmitWeightGradients(SourceWriter w, LayerPlan plan)
+    {
+        var p = (DensePlan)plan;
+        w.Line($"{p.Pascal}WeightGradient({p.Flow.Input}, {p.Flow.Gradient}, {p.Weight.Gradient}{(p.Bias is { } bias ? ", " + bias.Gradient : "")}, rows, shard, shards);");
+    }
+
+    public override IEnumerable<string> WeightGradientBuffers(LayerPlan plan) => new[] { plan.Flow.Input, plan.Flow.Gradient };
 
     public override void EmitKernels(SourceWriter w, LayerPlan plan)
     {
         var p = (DensePlan)plan;
         DenseKernels.EmitForward(w, p);
         if (p.ActivationPass) ActivationCode.EmitPass(w, p.Name, p.Pascal, p.Activation, p.AlphaConstant, p.PassReadsOutput);
-        DenseKernels.EmitBackward(w, p);
+        if (p.Flow.NeedsInputGradient) DenseKernels.EmitInputGradient(w, p);
+        DenseKernels.EmitWeightGradient(w, p);
     }
 }

@@ -116,8 +116,22 @@ internal abstract class LayerUnit
     /// <summary>The layer's forward call(s) in a shard of the training pass (<c>n</c> rows).</summary>
     public abstract void EmitTrainingForward(SourceWriter w, LayerPlan plan);
 
-    /// <summary>The layer's backward call(s) in a shard of the training pass, after the layer after it wrote its gradient.</summary>
+    /// <summary>
+    /// The layer's backward call(s) in a share of the rows, after the layer after it wrote its gradient: dLoss/d(its input),
+    /// row by row (its weight gradients come later, in <see cref="EmitWeightGradients"/>).
+    /// </summary>
     public abstract void EmitTrainingBackward(SourceWriter w, LayerPlan plan);
+
+    /// <summary>
+    /// The layer's part of <c>SumGradients</c>: its tensors' gradients over all <c>rows</c> rows of the batch, for share
+    /// <c>shard</c> of <c>shards</c> of each tensor, from the buffers <see cref="WeightGradientBuffers"/> names.
+    /// </summary>
+    public virtual void EmitWeightGradients(SourceWriter w, LayerPlan plan)
+    {
+    }
+
+    /// <summary>The batch buffers (of any layer) the layer's weight gradients read.</summary>
+    public virtual System.Collections.Generic.IEnumerable<string> WeightGradientBuffers(LayerPlan plan) => System.Array.Empty<string>();
 
     /// <summary>The layer's call in <c>Forward</c> on a chunk of <c>n</c> rows (nothing for a layer that only trains).</summary>
     public abstract void EmitInferenceForward(SourceWriter w, LayerPlan plan);

@@ -6,7 +6,8 @@ namespace NetGen.Generator.Plan;
 /// </summary>
 /// <param name="Name">The local, e.g. <c>fc1Y</c>; the field is <c>_fc1Y</c>.</param>
 /// <param name="Width">The constant holding a row's width, e.g. <c>Fc1Out</c>.</param>
-internal sealed record BufferPlan(string Name, string Width)
+/// <param name="Type">The element type: <c>float</c>, or <c>int</c> for lists of indices.</param>
+internal sealed record BufferPlan(string Name, string Width, string Type = "float")
 {
     public string Field => "_" + Name;
 }

@@ -37,11 +37,6 @@ internal sealed record TensorPlan(
     public string? LayoutField => Layout is null ? null : char.ToUpperInvariant(Field[1]) + Field.Substring(2) + "Layout";
 
     public string Gradient => Field + "Grad";
-
-    /// <summary>The local of the gradient a shard writes into (the network's own, or a thread's).</summary>
-    public string GradientLocal => Field.Substring(1) + "Grad";
-
-    public string GradientShards => Field + "GradShards";
 }
 
 /// <summary>

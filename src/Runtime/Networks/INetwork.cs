@@ -37,8 +37,9 @@ public interface INetwork : IDisposable
     int MaxBatchSize { get; }
 
     /// <summary>
-    /// Threads that train it (set at construction): each computes the gradients of a fixed share of every batch,
-    /// summed in a fixed order, so a seed and a thread count always give the same weights.
+    /// Threads that train it (set at construction): each takes a fixed share of every batch's rows through the layers, then
+    /// a share of every tensor's gradient, summed over all the rows in row order; so the thread count does not change the
+    /// result, and a seed always gives the same weights.
     /// </summary>
     int Threads { get; }
 

@@ -176,16 +176,12 @@ namespace NetGen.Generated
         private readonly float[] _fc1Y, _fc1DZ; // [B, 7], y = relu(z)
         private readonly float[] _fc2Y, _fc2DZ; // [B, 3], y = z
 
-        // Training on several threads (null with one): the pool, the other threads' gradients, the batch copied where they can read it.
+        // Training on several threads (null with one): the pool, and the batch copied where they can read it.
         private readonly WorkerPool? _workers;
-        private readonly float[][]? _fc1WGradShards;
-        private readonly float[][]? _fc1BGradShards;
-        private readonly float[][]? _fc2WGradShards;
-        private readonly float[][]? _fc2BGradShards;
         private readonly float[]? _batchInputs;
         private readonly int[]? _batchLabels;
         private readonly double[] _shardLoss;
-        private readonly Action<int> _trainShard, _reduceShard, _optimizerShard;
+        private readonly Action<int> _passRows, _sumGradients, _optimizerShard;
         private int _batchRows;
 
         private readonly NamedTensor[] _parameters, _optimizerState;
@@ -206,18 +202,14 @@ namespace NetGen.Generated
             _fc2Y = new float[MaxBatchSize * Fc2Out];
             _fc2DZ = new float[MaxBatchSize * Fc2Out];
             _shardLoss = new double[threads];
-            _trainShard = TrainShardOnWorker;
-            _reduceShard = ReduceShard;
+            _passRows = PassRowsOnWorker;
+            _sumGradients = SumGradientsOnWorker;
             _optimizerShard = OptimizerShard;
             if (threads > 1)
             {
                 _workers = new WorkerPool(threads);
                 _batchInputs = new float[MaxBatchSize * InputSize];
                 _batchLabels = new int[MaxBatchSize];
-                _fc1WGradShards = Shards.Create(threads - 1, Fc1In * Fc1Out);
-                _fc1BGradShards = Shards.Create(threads - 1, Fc1Out);
-                _fc2WGradShards = Shards.Create(threads - 1, Fc2In * Fc2Out);
-                _fc2BGradShards = Shards.Create(threads - 1, Fc2Out);
             }
             Initialize(new RandomSource(Seed));
             Fc1Weight = new DenseMatrix(Fc1Out, Fc1In, _fc1W);
@@ -266,41 +258,47 @@ namespace NetGen.Generated
         }
 
         /// <summary>
-        /// The batch's forward and backward pass on Threads threads: each takes a fixed, contiguous share of the rows into
-        /// its own gradients, which are then summed in thread order, so a seed and a thread count always give the same result.
+        /// The batch's forward and backward pass on Threads threads, in two parts. First each thread takes a fixed, contiguous
+        /// share of the rows through the layers and back (every row's values and gradients depend on that row alone); then each
+        /// takes a share of every tensor and sums its gradient over all the rows, in row order. So the gradients are the same
+        /// whatever the thread count, and a seed always gives the same weights.
         /// </summary>
         private float Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int rows)
         {
-            if (_workers is null) return (float)(TrainShard(inputs, targets, 0, rows, rows, 0) / rows);
+            if (_workers is null)
+            {
+                double sum = PassRows(inputs, targets, 0, rows, rows);
+                SumGradients(inputs, rows, 0, 1);
+                return (float)(sum / rows);
+            }
             inputs.CopyTo(_batchInputs);
             targets.CopyTo(_batchLabels);
             _batchRows = rows;
-            _workers.Run(_trainShard);
-            _workers.Run(_reduceShard);
+            _workers.Run(_passRows);
+            _workers.Run(_sumGradients);
             double loss = 0;
             foreach (double part in _shardLoss) loss += part;
             return (float)(loss / rows);
         }
 
-        private void TrainShardOnWorker(int shard)
+        private void PassRowsOnWorker(int shard)
         {
             int rows = _batchRows;
             var (lo, hi) = Shards.Range(rows, shard, Threads);
-            if (hi == lo && shard > 0)
-            {
-                _shardLoss[shard] = 0; // a share without rows (more threads than rows) adds nothing: ReduceShard leaves it out
-                return;
-            }
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<int>(_batchLabels, 0, rows);
-            _shardLoss[shard] = TrainShard(inputs, targets, lo, hi, rows, shard);
+            // A share without rows (more threads than rows) has nothing to do.
+            _shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows);
         }
 
+        private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize),
+            _batchRows, shard, Threads);
+
         /// <summary>
-        /// Forward pass, loss and backward pass of rows [lo, hi) of the batch into the gradients of one thread (thread 0's are
-        /// the network's own); returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
+        /// Forward pass, loss and backward pass of rows [lo, hi) of the batch: each layer's outputs and dLoss/d(outputs), row by
+        /// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
         /// </summary>
-        private double TrainShard(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows, int shard)
+        private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows)
         {
             int n = hi - lo;
             ReadOnlySpan<float> x = inputs.Slice(lo * InputSize, n * InputSize);
@@ -308,27 +306,25 @@ namespace NetGen.Generated
             var fc1DZ = new Span<float>(_fc1DZ, lo * Fc1Out, n * Fc1Out);
             var fc2Y = new Span<float>(_fc2Y, lo * Fc2Out, n * Fc2Out);
             var fc2DZ = new Span<float>(_fc2DZ, lo * Fc2Out, n * Fc2Out);
-            float[] fc1WGrad = shard == 0 ? _fc1WGrad : _fc1WGradShards![shard - 1];
-            float[] fc1BGrad = shard == 0 ? _fc1BGrad : _fc1BGradShards![shard - 1];
-            float[] fc2WGrad = shard == 0 ? _fc2WGrad : _fc2WGradShards![shard - 1];
-            float[] fc2BGrad = shard == 0 ? _fc2BGrad : _fc2BGradShards![shard - 1];
             Fc1Forward(x, _fc1W, _fc1B, fc1Y, n);
             Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
             double loss = CrossEntropy(fc2Y, targets.Slice(lo, n), fc2DZ, n, totalRows);
-            Fc2Backward(fc1Y, fc2DZ, _fc2W, fc2WGrad, fc2BGrad, fc1DZ, n);
-            Fc1Backward(x, fc1DZ, fc1WGrad, fc1BGrad, n);
+            Fc2InputGradient(fc1Y, fc2DZ, _fc2W, fc1DZ, n);
             return loss;
         }
 
         /// <summary>
-        /// Adds the other threads' gradients into the network's, over this thread's share of each tensor, in thread order.
+        /// The gradients of the mean loss: share <paramref name="shard"/> of <paramref name="shards"/> of every tensor, each value
+        /// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left.
         /// </summary>
-        private void ReduceShard(int shard)
+        private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards)
         {
-            Shards.Sum(_fc1WGrad, _fc1WGradShards!, shard, Threads, _batchRows);
-            Shards.Sum(_fc1BGrad, _fc1BGradShards!, shard, Threads, _batchRows);
-            Shards.Sum(_fc2WGrad, _fc2WGradShards!, shard, Threads, _batchRows);
-            Shards.Sum(_fc2BGrad, _fc2BGradShards!, shard, Threads, _batchRows);
+            ReadOnlySpan<float> x = inputs.Slice(0, rows * InputSize);
+            var fc1Y = new ReadOnlySpan<float>(_fc1Y, 0, rows * Fc1Out);
+            var fc1DZ = new ReadOnlySpan<float>(_fc1DZ, 0, rows * Fc1Out);
+            var fc2DZ = new ReadOnlySpan<float>(_fc2DZ, 0, rows * Fc2Out);
+            Fc1WeightGradient(x, fc1DZ, _fc1WGrad, _fc1BGrad, rows, shard, shards);
+            Fc2WeightGradient(fc1Y, fc2DZ, _fc2WGrad, _fc2BGrad, rows, shard, shards);
         }
 
         /// <summary>
@@ -451,12 +447,16 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc1 backward: writes dW = x^T dz and db = sum of dz rows (the network input needs no gradient).</summary>
-        // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), w and dw: [5, 7], db: [7]
-        private static void Fc1Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows)
+        /// <summary>
+        /// fc1 weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name="shard"/> of the inputs i, and db
+        /// = the sum of dz's rows for its share of the outputs.
+        /// </summary>
+        // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), dw: [5, 7], db: [7]
+        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+            int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
-            ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+            var (first, end) = Shards.Range(Fc1In, shard, shards); // this share's inputs: rows of dW
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc1Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
@@ -466,7 +466,7 @@ namespace NetGen.Generated
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
-                for (int i = 0; i < Fc1In; i++)
+                for (int i = first; i < end; i++)
                 {
                     int n = 0;
                     for (int r = 0; r < rows; r++)
@@ -487,44 +487,38 @@ namespace NetGen.Generated
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                Array.Clear(db);
+            }
+            else
+            {
+                // Portable kernel: Vector<float> of any width, accumulating row by row into the cleared share.
+                dw.AsSpan(first * Fc1Out, (end - first) * Fc1Out).Clear();
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int o = 0; o < Fc1Out; o++)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc1Out, Fc1Out));
+                    for (int i = first; i < end; i++)
                     {
-                        Unsafe.Add(ref db0, o) += Unsafe.Add(ref dz0, r * Fc1Out + o);
+                        float xi = xr[i];
+                        if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc1Out);
+                        var xv = new Vector<float>(xi);
+                        int o = 0;
+                        for (; o <= Fc1Out - Vector<float>.Count; o += Vector<float>.Count)
+                        {
+                            Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz
+                        }
+                        for (; o < Fc1Out; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);
                     }
                 }
-                return;
             }
-            // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
-            Array.Clear(dw);
-            Array.Clear(db);
+            var (firstOutput, endOutput) = Shards.Range(Fc1Out, shard, shards); // this share of db
+            ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+            db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
             for (int r = 0; r < rows; r++)
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc1In, Fc1In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc1Out, Fc1Out));
-                int b = 0;
-                for (; b <= Fc1Out - Vector<float>.Count; b += Vector<float>.Count)
-                {
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)b) + Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
-                }
-                for (; b < Fc1Out; b++) Unsafe.Add(ref db0, b) += Unsafe.Add(ref dz0, b);
-                for (int i = 0; i < Fc1In; i++)
-                {
-                    float xi = xr[i];
-                    if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient
-                    ref float dwi = ref Unsafe.Add(ref dw0, i * Fc1Out);
-                    var xv = new Vector<float>(xi);
-                    int o = 0;
-                    for (; o <= Fc1Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
-                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
-                            (nuint)o); // dW[i] += x[i] dz
-                    }
-                    for (; o < Fc1Out; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);
-                }
+                ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc1Out, Fc1Out));
+                for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
             }
         }
 
@@ -586,21 +580,18 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc2 backward: writes dW = x^T dz and db = sum of dz rows, and writes dx = (dz W^T) * relu'(x).</summary>
-        // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w and dw: [7, 3], db: [3], dx: [rows, 7]
-        private static void Fc2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, float[] dw, float[] db, Span<float> dx,
-            int rows)
+        /// <summary>fc2 input gradient: writes dx = (dz W^T) * relu'(x), row by row.</summary>
+        // dz: [rows, 3] (dLoss/d(pre-activation)), w: [7, 3], dx: [rows, 7], x: [rows, 7] (a ReLU's outputs)
+        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
-            ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
-            ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc2Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
-                const int listedOnStack = 1024;
-                ref float x0 = ref MemoryMarshal.GetReference(x);
                 ref float dz0 = ref MemoryMarshal.GetReference(dz);
                 ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                const int listedOnStack = 1024;
+                ref float x0 = ref MemoryMarshal.GetReference(x);
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
@@ -613,8 +604,73 @@ namespace NetGen.Generated
                         n += Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                         Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
                     }
-                    ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                    for (int k = 0; k < n; k++)
+                    {
+                        int r = Unsafe.Add(ref nz0, k);
+                        float s = 0f;
+                        for (int o = vectorized; o < Fc2Out; o++) s += Unsafe.Add(ref dz0, r * Fc2Out + o) * Unsafe.Add(ref wi, o);
+                        Unsafe.Add(ref dx0, r * Fc2In + i) += s;
+                    }
+                }
+                if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+                return;
+            }
+            // Portable kernel: Vector<float> of any width.
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
+                for (int i = 0; i < Fc2In; i++)
+                {
+                    if (xr[i] == 0f)
+                    {
+                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0
+                        continue;
+                    }
+                    ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                    var acc = Vector<float>.Zero;
+                    int o = 0;
+                    for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                    {
+                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
+                    }
+                    float sum = Vector.Sum(acc);
+                    for (; o < Fc2Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
+                }
+            }
+        }
+
+        /// <summary>
+        /// fc2 weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name="shard"/> of the inputs i, and db
+        /// = the sum of dz's rows for its share of the outputs.
+        /// </summary>
+        // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), dw: [7, 3], db: [3]
+        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+            int shards)
+        {
+            ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
+            var (first, end) = Shards.Range(Fc2In, shard, shards); // this share's inputs: rows of dW
+            if (Vector256.IsHardwareAccelerated)
+            {
+                const int vectorized = Fc2Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
+                const int listedOnStack = 1024;
+                ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz);
+                int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
+                Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
+                ref int nz0 = ref MemoryMarshal.GetReference(listed);
+                for (int i = first; i < end; i++)
+                {
+                    int n = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Unsafe.Add(ref nz0, n) = r;
+                        n += Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
+                    }
+                    ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
                     for (int o = vectorized; o < Fc2Out; o++)
                     {
                         float s = 0f;
@@ -625,68 +681,40 @@ namespace NetGen.Generated
                         }
                         Unsafe.Add(ref dwi, o) = s;
                     }
-                    for (int k = 0; k < n; k++)
-                    {
-                        int r = Unsafe.Add(ref nz0, k);
-                        float s = 0f;
-                        for (int o = vectorized; o < Fc2Out; o++) s += Unsafe.Add(ref dz0, r * Fc2Out + o) * Unsafe.Add(ref wi, o);
-                        Unsafe.Add(ref dx0, r * Fc2In + i) += s;
-                    }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                Array.Clear(db);
+            }
+            else
+            {
+                // Portable kernel: Vector<float> of any width, accumulating row by row into the cleared share.
+                dw.AsSpan(first * Fc2Out, (end - first) * Fc2Out).Clear();
                 for (int r = 0; r < rows; r++)
                 {
-                    for (int o = 0; o < Fc2Out; o++)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                    for (int i = first; i < end; i++)
                     {
-                        Unsafe.Add(ref db0, o) += Unsafe.Add(ref dz0, r * Fc2Out + o);
+                        float xi = xr[i];
+                        if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
+                        var xv = new Vector<float>(xi);
+                        int o = 0;
+                        for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                        {
+                            Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz
+                        }
+                        for (; o < Fc2Out; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);
                     }
                 }
-                return;
             }
-            // Portable kernel: Vector<float> of any width, accumulating into cleared gradients.
-            Array.Clear(dw);
-            Array.Clear(db);
+            var (firstOutput, endOutput) = Shards.Range(Fc2Out, shard, shards); // this share of db
+            ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+            db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
             for (int r = 0; r < rows; r++)
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
-                Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
-                int b = 0;
-                for (; b <= Fc2Out - Vector<float>.Count; b += Vector<float>.Count)
-                {
-                    Vector.StoreUnsafe(Vector.LoadUnsafe(ref db0, (nuint)b) + Vector.LoadUnsafe(ref dz0, (nuint)b), ref db0, (nuint)b);
-                }
-                for (; b < Fc2Out; b++) Unsafe.Add(ref db0, b) += Unsafe.Add(ref dz0, b);
-                for (int i = 0; i < Fc2In; i++)
-                {
-                    float xi = xr[i];
-                    if (xi == 0f)
-                    {
-                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW
-                        continue;
-                    }
-                    ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
-                    var xv = new Vector<float>(xi);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
-                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
-                            (nuint)o); // dW[i] += x[i] dz
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
-                    }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc2Out; o++)
-                    {
-                        float g = Unsafe.Add(ref dz0, o);
-                        Unsafe.Add(ref dwi, o) += xi * g;
-                        sum += Unsafe.Add(ref wi, o) * g;
-                    }
-                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
-                }
+                ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
             }
         }
 
