@@ -68,8 +68,8 @@ internal static class TrainingEmitter
         if (plan.HasDropout) w.Line("DrawDropoutMasks(rows); // on this thread, in a fixed order, whatever the thread count");
         foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitBatchPreparation(w, layer);
         w.Open("if (_workers is null)");
-        w.Line("double sum = PassRows(inputs, targets, 0, rows, rows);");
-        w.Line("SumGradients(inputs, rows, 0, 1);");
+        w.Line("double sum = PassRows(inputs, targets, 0, rows, rows, wholeBatch: true);");
+        w.Line("SumGradients(inputs, rows, 0, 1, wholeBatch: true);");
         w.Line($"return (float)(sum / {count});");
         w.Close();
         w.Line("inputs.CopyTo(_batchInputs);");
@@ -88,10 +88,10 @@ internal static class TrainingEmitter
         w.Line("var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);");
         w.Line($"var targets = new ReadOnlySpan<{targetType}>({batchTargets}, 0, rows{perRow});");
         w.Line("// A share without rows (more threads than rows) has nothing to do.");
-        w.Line("_shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows);");
+        w.Line("_shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows, wholeBatch: false);");
         w.Close();
         w.Line();
-        w.Line("private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize), _batchRows, shard, Threads);");
+        w.Line("private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize), _batchRows, shard, Threads, wholeBatch: false);");
         w.Line();
     }
 
@@ -101,9 +101,10 @@ internal static class TrainingEmitter
         string perRow = plan.Loss.UsesTargets ? " * OutputSize" : "";
         w.Line("/// <summary>");
         w.Line("/// Forward pass, loss and backward pass of rows [lo, hi) of the batch: each layer's outputs and dLoss/d(outputs), row by");
-        w.Line("/// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.");
+        w.Line("/// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch. With the whole batch (one");
+        w.Line("/// thread), a layer's input gradient pass may sum its weight gradients too: the same sums in the same order, one pass fewer.");
         w.Line("/// </summary>");
-        w.Open($"private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int lo, int hi, int totalRows)");
+        w.Open($"private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<{targetType}> targets, int lo, int hi, int totalRows, bool wholeBatch)");
         w.Line("int n = hi - lo;");
         w.Line($"ReadOnlySpan<float> {Planner.NetworkInput} = inputs.Slice(lo * InputSize, n * InputSize);");
         foreach (LayerPlan layer in plan.Layers)
@@ -122,9 +123,10 @@ internal static class TrainingEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// The gradients of the mean loss: share <paramref name=\"shard\"/> of <paramref name=\"shards\"/> of every tensor, each value");
-        w.Line("/// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left.");
+        w.Line("/// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left (but");
+        w.Line("/// those PassRows summed already, when it had the whole batch).");
         w.Line("/// </summary>");
-        w.Open("private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards)");
+        w.Open("private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards, bool wholeBatch)");
         w.Line($"ReadOnlySpan<float> {Planner.NetworkInput} = inputs.Slice(0, rows * InputSize);");
         var used = new HashSet<string>(plan.Layers.SelectMany(l => l.Unit.WeightGradientBuffers(l)));
         foreach (LayerPlan layer in plan.Layers)

@@ -34,9 +34,10 @@ internal static class SpecWords
         ("zeros", Initializer.Zeros));
 
     /// <summary>The layer types, in the order the schema's <c>layer</c> alternatives list them; a layer without a type is dense.</summary>
-    public const string DenseLayer = "dense", DropoutLayer = "dropout", ActivationLayer = "activation", Conv2dLayer = "conv2d";
+    public const string DenseLayer = "dense", DropoutLayer = "dropout", ActivationLayer = "activation", Conv2dLayer = "conv2d",
+        MaxPool2dLayer = "max_pool2d", AvgPool2dLayer = "avg_pool2d";
 
-    public static readonly string[] LayerTypes = { DenseLayer, DropoutLayer, ActivationLayer, Conv2dLayer };
+    public static readonly string[] LayerTypes = { DenseLayer, DropoutLayer, ActivationLayer, Conv2dLayer, MaxPool2dLayer, AvgPool2dLayer };
 
     /// <summary>The word of <c>"padding"</c> that keeps an image's size (stride 1).</summary>
     public const string SamePadding = "same";
@@ -45,6 +46,7 @@ internal static class SpecWords
     public static readonly string[] NetworkProperties = { "input", "layers", "shape", "activation", "loss", "optimizer", "training" };
     public static readonly string[] DenseProperties = { "type", "name", "units", "activation", "alpha", "bias", "init" };
     public static readonly string[] DropoutProperties = { "type", "rate" };
+    public static readonly string[] Pool2dProperties = { "type", "size", "stride" };
     public static readonly string[] ActivationProperties = { "type", "activation", "alpha" };
     public static readonly string[] Conv2dProperties = { "type", "name", "filters", "kernel", "stride", "padding", "activation", "alpha", "bias", "init" };
     public static readonly string[] AdamProperties = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" };

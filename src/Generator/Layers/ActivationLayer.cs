@@ -56,7 +56,7 @@ internal sealed class ActivationLayer : LayerUnit
     public override Activation OutputActivation(LayerSpec spec) => ((ActivationLayerSpec)spec).Activation;
 
     /// <summary>A ReLU's backward pass writes a zero gradient wherever its input is 0.</summary>
-    public override bool MasksZeroInputs(LayerSpec spec) => ((ActivationLayerSpec)spec).Activation == Activation.Relu;
+    public override bool MasksZeroInputs(LayerSpec spec, bool outputMasked) => ((ActivationLayerSpec)spec).Activation == Activation.Relu;
 
     public override string GradientSuffix => "DY";
 

@@ -100,7 +100,7 @@ internal sealed class Conv2dLayer : LayerUnit
 
     public override Activation OutputActivation(LayerSpec spec) => ((Conv2dLayerSpec)spec).Activation;
 
-    public override bool MasksZeroInputs(LayerSpec spec) => true;
+    public override bool MasksZeroInputs(LayerSpec spec, bool outputMasked) => true;
 
     public override RowLayout OutputLayout(LayerSpec spec, RowLayout input) => RowLayout.ChannelsLast;
 

@@ -123,33 +123,53 @@ internal static class DenseKernels
     public static void EmitInputGradient(SourceWriter w, DensePlan p)
     {
         string @in = p.In, @out = p.Out;
-        bool mask = p.MaskInputGradient;
-        w.Line($"/// <summary>{p.Name} input gradient: writes dx = (dz W^T){(mask ? " * relu'(x)" : "")}, row by row.</summary>");
-        w.Line($"// dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w: [{p.Inputs}, {p.Units}], dx: [rows, {p.Inputs}]{(mask ? $", x: [rows, {p.Inputs}] (a ReLU's outputs)" : "")}");
-        string parameters = (mask ? "ReadOnlySpan<float> x, " : "") + "ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows";
+        bool mask = p.MaskInputGradient, bias = p.HasBias;
+        w.Line($"/// <summary>");
+        w.Line($"/// {p.Name} input gradient: writes dx = (dz W^T){(mask ? " * relu'(x)" : "")}, row by row. Given dw{(bias ? " and db" : "")} (one thread, the whole batch), it");
+        w.Line($"/// also writes the weight gradient{(bias ? "s" : "")} in the same pass, as {p.Pascal}WeightGradient would: the same sums in the same order.");
+        w.Line($"/// </summary>");
+        w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w: [{p.Inputs}, {p.Units}], dx: [rows, {p.Inputs}]"
+            + $", dw: null or like w{(bias ? $", db: null or [{p.Units}]" : "")}");
+        string parameters = $"ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw{(bias ? ", float[]? db" : "")}, int rows";
         w.Open($"private static void {p.Pascal}InputGradient({parameters})");
         w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
+        w.Line("bool weights = dw is not null;");
         w.Open("if (Vector256.IsHardwareAccelerated)");
         EmitBlockedInputGradient(w, p);
         w.Close();
+        w.Open("else");
         w.Line("// Portable kernel: Vector<float> of any width.");
+        w.Line("if (weights) Array.Clear(dw!);");
         w.Open("for (int r = 0; r < rows; r++)");
-        if (mask) w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
+        w.Line($"ReadOnlySpan<float> xr = x.Slice(r * {@in}, {@in});");
         w.Line($"ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * {@out}, {@out}));");
         w.Line($"Span<float> dxr = dx.Slice(r * {@in}, {@in});");
         w.Open($"for (int i = 0; i < {@in}; i++)");
+        w.Line("float xi = xr[i];");
         if (mask)
         {
-            w.Open("if (xr[i] == 0f)");
-            w.Line("dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0");
+            w.Open("if (xi == 0f)");
+            w.Line("dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW");
             w.Line("continue;");
             w.Close();
         }
         w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
         w.Line("var acc = Vector<float>.Zero;");
         w.Line("int o = 0;");
+        w.Open("if (weights && xi != 0f)");
+        w.Line($"ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * {@out});");
+        w.Line("var xv = new Vector<float>(xi);");
+        w.Open(Loops.Vector("o", @out));
+        w.Line("var g = Vector.LoadUnsafe(ref dz0, (nuint)o);");
+        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz");
+        w.Line("acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);");
+        w.Close();
+        w.Line($"for (int t = o; t < {@out}; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);");
+        w.Close();
+        w.Open("else");
         w.Open(Loops.Vector("o", @out));
         w.Line("acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);");
+        w.Close();
         w.Close();
         w.Line("float sum = Vector.Sum(acc);");
         w.Line($"for (; o < {@out}; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);");
@@ -157,13 +177,20 @@ internal static class DenseKernels
         w.Close();
         w.Close();
         w.Close();
+        if (bias)
+        {
+            w.Open("if (db is not null)");
+            EmitBiasGradient(w, @out, shares: false);
+            w.Close();
+        }
+        w.Close();
         w.Line();
     }
 
     /// <summary>
-    /// The blocked input gradient: for each input i, W's row i in registers a block at a time, <c>dx[r, i] = dz[r, :] . W[i, :]</c>
-    /// for every row (after a ReLU only the rows where x[r, i] is nonzero, listed without branches: relu'(x) is 0 elsewhere).
-    /// Ends with <c>return;</c>.
+    /// The blocked input gradient: for each input i, list the rows where x[r, i] is nonzero (without branches); with dw, sum
+    /// <c>dW[i, block]</c> over them in registers first (as the weight gradient kernel does); then, W's row i in registers a block
+    /// at a time, <c>dx[r, i] = dz[r, :] . W[i, :]</c> for every row (after a ReLU only the listed rows: relu'(x) is 0 elsewhere).
     /// </summary>
     private static void EmitBlockedInputGradient(SourceWriter w, DensePlan p)
     {
@@ -171,27 +198,26 @@ internal static class DenseKernels
         bool mask = p.MaskInputGradient;
         BlockedSums.Blocks blocks = new(p.Units, @out);
         blocks.EmitConstants(w);
+        w.Line($"const int listedOnStack = {ListedRowsOnStack};");
+        w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
         w.Line("ref float dz0 = ref MemoryMarshal.GetReference(dz);");
         w.Line("ref float dx0 = ref MemoryMarshal.GetReference(dx);");
-        if (mask)
-        {
-            w.Line($"const int listedOnStack = {ListedRowsOnStack};");
-            w.Line("ref float x0 = ref MemoryMarshal.GetReference(x);");
-            w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
-            w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
-            w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
-        }
+        w.Line("ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();");
+        w.Line("int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;");
+        w.Line("Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;");
+        w.Line("ref int nz0 = ref MemoryMarshal.GetReference(listed);");
         w.Open($"for (int i = 0; i < {@in}; i++)");
-        if (mask) w.Line("int n = 0;");
+        w.Line("int n = 0;");
         w.Open("for (int r = 0; r < rows; r++)");
-        if (mask)
-        {
-            w.Line("Unsafe.Add(ref nz0, n) = r;");
-            w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
-        }
+        w.Line("Unsafe.Add(ref nz0, n) = r;");
+        w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
         w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) = 0f;");
         w.Close();
         w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
+        w.Open("if (weights)");
+        w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
+        EmitWeightBlocks(w, p, blocks);
+        w.Close();
         // The rows whose dx the block adds to: the listed ones after a ReLU, all of them otherwise.
         string dxLoop = mask ? "for (int k = 0; k < n; k++)" : "for (int r = 0; r < rows; r++)";
         blocks.Each(w, (start, vectors) =>
@@ -215,8 +241,34 @@ internal static class DenseKernels
             w.Close();
         }
         w.Close();
-        if (mask) w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
-        w.Line("return;");
+        w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
+    }
+
+    /// <summary>
+    /// <c>dW[i, block] = sum over the listed rows of x[r, i] dz[r, block]</c>, a block of outputs in registers at a time, stored
+    /// once (into <c>dwi</c>, row i of dW); single outputs for the tail. Shared by both kernels that write dW.
+    /// </summary>
+    private static void EmitWeightBlocks(SourceWriter w, DensePlan p, BlockedSums.Blocks blocks)
+    {
+        string @in = p.In, @out = p.Out;
+        blocks.Each(w, (start, vectors) =>
+        {
+            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
+            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
+            for (int j = 0; j < vectors; j++)
+                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
+        });
+        if (blocks.HasTail)
+        {
+            w.Open($"for (int o = vectorized; o < {@out}; o++)");
+            w.Line("float s = 0f;");
+            w.Open("for (int k = 0; k < n; k++)");
+            w.Line("int r = Unsafe.Add(ref nz0, k);");
+            w.Line($"s += Unsafe.Add(ref x0, r * {@in} + i) * Unsafe.Add(ref dz0, r * {@out} + o);");
+            w.Close();
+            w.Line("Unsafe.Add(ref dwi, o) = s;");
+            w.Close();
+        }
     }
 
     public static void EmitWeightGradient(SourceWriter w, DensePlan p)
@@ -257,9 +309,9 @@ internal static class DenseKernels
     }
 
     /// <summary><c>db[o] = sum over the rows of dz[r, o]</c>, in row order, for this share of the outputs (rows of <paramref name="out"/> values; an image's pixels are rows too).</summary>
-    internal static void EmitBiasGradient(SourceWriter w, string @out, string rows = "rows")
+    internal static void EmitBiasGradient(SourceWriter w, string @out, string rows = "rows", bool shares = true)
     {
-        w.Line($"var (firstOutput, endOutput) = Shards.Range({@out}, shard, shards); // this share of db");
+        w.Line(shares ? $"var (firstOutput, endOutput) = Shards.Range({@out}, shard, shards); // this share of db" : $"const int firstOutput = 0, endOutput = {@out};");
         w.Line("ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);");
         w.Line("db.AsSpan(firstOutput, endOutput - firstOutput).Clear();");
         w.Open($"for (int r = 0; r < {rows}; r++)");
@@ -290,24 +342,7 @@ internal static class DenseKernels
         w.Line($"n += Unsafe.Add(ref x0, r * {@in} + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch");
         w.Close();
         w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
-        blocks.Each(w, (start, vectors) =>
-        {
-            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
-            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
-            for (int j = 0; j < vectors; j++)
-                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
-        });
-        if (blocks.HasTail)
-        {
-            w.Open($"for (int o = vectorized; o < {@out}; o++)");
-            w.Line("float s = 0f;");
-            w.Open("for (int k = 0; k < n; k++)");
-            w.Line("int r = Unsafe.Add(ref nz0, k);");
-            w.Line($"s += Unsafe.Add(ref x0, r * {@in} + i) * Unsafe.Add(ref dz0, r * {@out} + o);");
-            w.Close();
-            w.Line("Unsafe.Add(ref dwi, o) = s;");
-            w.Close();
-        }
+        EmitWeightBlocks(w, p, blocks);
         w.Close();
         w.Line("if (rented is not null) ArrayPool<int>.Shared.Return(rented);");
     }

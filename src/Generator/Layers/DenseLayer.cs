@@ -53,7 +53,7 @@ internal sealed class DenseLayer : LayerUnit
 
     public override Activation OutputActivation(LayerSpec spec) => ((DenseLayerSpec)spec).Activation;
 
-    public override bool MasksZeroInputs(LayerSpec spec) => true;
+    public override bool MasksZeroInputs(LayerSpec spec, bool outputMasked) => true;
 
     public override RowLayout OutputLayout(LayerSpec spec, RowLayout input) => RowLayout.ChannelsFirst;
 
@@ -83,7 +83,7 @@ internal sealed class DenseLayer : LayerUnit
         Shape input = context.Input;
         var dims = new EquatableArray<int>(new[] { dense.Units, inputs });
         var tensors = new List<TensorPlan>();
-        if (input.Spatial && input.Channels > 1 && context.InputLayout == RowLayout.ChannelsLast)
+        if (input.Spatial && input.Channels > 1 && input.Height * input.Width > 1 && context.InputLayout == RowLayout.ChannelsLast)
         {
             // Its input rows hold an image channels last; PyTorch flattens channels first. The weight's rows follow the rows'
             // order, and its layout says where each of PyTorch's [out, c * h * w] values lies, so model files stay PyTorch's.
@@ -180,13 +180,16 @@ internal sealed class DenseLayer : LayerUnit
         LayerFlow flow = p.Flow;
         if (p.ActivationPass) w.Line($"{p.Pascal}ActivationBackward({flow.Gradient}, {(p.PassReadsOutput ? flow.Output : p.PreActivation)}, n * {p.Out});");
         if (flow.InputGradient is not { } dx) return;
-        w.Line($"{p.Pascal}InputGradient({(p.MaskInputGradient ? flow.Input + ", " : "")}{flow.Gradient}, {p.Weight.Field}, {dx}, n);");
+        string weights = $"wholeBatch ? {p.Weight.Gradient} : null" + (p.Bias is { } bias ? $", wholeBatch ? {bias.Gradient} : null" : "");
+        w.Line($"{p.Pascal}InputGradient({flow.Input}, {flow.Gradient}, {p.Weight.Field}, {dx}, {weights}, n);");
     }
 
+    /// <summary>A layer with an input gradient sums its weight gradients in that pass when it has the whole batch (one thread).</summary>
     public override void EmitWeightGradients(SourceWriter w, LayerPlan plan)
     {
         var p = (DensePlan)plan;
-        w.Line($"{p.Pascal}WeightGradient({p.Flow.Input}, {p.Flow.Gradient}, {p.Weight.Gradient}{(p.Bias is { } bias ? ", " + bias.Gradient : "")}, rows, shard, shards);");
+        string call = $"{p.Pascal}WeightGradient({p.Flow.Input}, {p.Flow.Gradient}, {p.Weight.Gradient}{(p.Bias is { } bias ? ", " + bias.Gradient : "")}, rows, shard, shards);";
+        w.Line(p.Flow.NeedsInputGradient ? "if (!wholeBatch) " + call : call);
     }
 
     public override IEnumerable<string> WeightGradientBuffers(LayerPlan plan) => new[] { plan.Flow.Input, plan.Flow.Gradient };

@@ -69,7 +69,11 @@ internal abstract class LayerUnit
     /// Whether the layer, when its input is a ReLU's output, writes a zero gradient wherever that input is 0, so the ReLU
     /// before needs no pass of its own.
     /// </summary>
-    public virtual bool MasksZeroInputs(LayerSpec spec) => false;
+    /// <param name="outputMasked">Whether the layer reading this one's output gives a zero gradient wherever that output is 0.</param>
+    public virtual bool MasksZeroInputs(LayerSpec spec, bool outputMasked) => false;
+
+    /// <summary>Whether the layer's output has its input's activation (a max or mean of ReLU outputs is 0 only where they all are).</summary>
+    public virtual bool KeepsInputActivation(LayerSpec spec) => false;
 
     /// <summary>The layout of the layer's output rows, given its input's.</summary>
     public virtual RowLayout OutputLayout(LayerSpec spec, RowLayout input) => input;

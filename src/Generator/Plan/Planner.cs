@@ -49,9 +49,24 @@ internal static class Planner
         for (int i = 1; i < count; i++) parametersBefore[i] = parametersBefore[i - 1] || stages[i - 1].Unit.HasParameters(stages[i - 1].Spec);
 
         // ReLUs whose zeros the layer reading them turns into zero gradients anyway.
+        // A layer that keeps its input's activation (pooling: the max or mean of ReLU outputs is 0 only where they all are)
+        // passes the fact on.
         var reluOutput = new bool[count];
         for (int i = 0; i < count; i++)
-            reluOutput[i] = owner[i] != i ? reluOutput[owner[i]] : stages[i].Unit.OutputActivation(stages[i].Spec) == Activation.Relu;
+        {
+            reluOutput[i] = owner[i] != i ? reluOutput[owner[i]]
+                : stages[i].Unit.KeepsInputActivation(stages[i].Spec) ? i > 0 && reluOutput[owner[i - 1]]
+                : stages[i].Unit.OutputActivation(stages[i].Spec) == Activation.Relu;
+        }
+        // From the last layer back: whether the layer reading each layer's rows gives a zero gradient wherever they are 0.
+        var consumerMasks = new bool[count];
+        var masksZeros = new bool[count];
+        for (int i = count - 1; i >= 0; i--)
+        {
+            int consumer = NextOwner(stages, i);
+            consumerMasks[i] = consumer >= 0 && reluOutput[i] && masksZeros[consumer];
+            masksZeros[i] = stages[i].Unit.MasksZeroInputs(stages[i].Spec, consumerMasks[i]);
+        }
 
         var flows = new LayerFlow[count];
         var layers = new List<LayerPlan>();
@@ -82,9 +97,7 @@ internal static class Planner
                     IsOutput: isOutput);
             }
             flows[i] = flow;
-            int consumer = NextOwner(stages, i);
-            bool consumerMasks = consumer >= 0 && reluOutput[i] && stages[consumer].Unit.MasksZeroInputs(stages[consumer].Spec);
-            var context = new LayerContext(names[i], inputShape[i], flow, before >= 0 && reluOutput[before], consumerMasks, owner[i] != i ? names[owner[i]] : null,
+            var context = new LayerContext(names[i], inputShape[i], flow, before >= 0 && reluOutput[before], consumerMasks[i], owner[i] != i ? names[owner[i]] : null,
                 inputLayout[i]);
             layers.Add(stage.Unit.Plan(stage.Spec, context));
         }

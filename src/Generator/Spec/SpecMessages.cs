@@ -28,6 +28,9 @@ internal static class SpecMessages
     public static string KernelTooLarge(string what, Size2 window, int height, int width, Padding2 padding) =>
         $"a {window} {what} is larger than the {height}x{width} input (padding {padding}); make it smaller or pad the input";
 
+    public static string WindowTooLarge(Size2 window, int height, int width) =>
+        $"a {window} pooling window is larger than the {height}x{width} input; make it smaller";
+
     public const string InputForms = "a whole number (a flat row) or [channels, height, width] (an image)";
     public const string ExpectedShape = "a string such as \"784-128-64-10\"";
     public const string ShapeSizeMissing = "a size is missing";
@@ -78,7 +81,7 @@ internal static class SpecMessages
     public static string DropoutAfterDropout(string where) => $"{where} is a dropout layer right after another one; merge them into one dropout layer";
 
     public static string DropoutFirst(string where) =>
-        $"{where} is a dropout layer before any dense or conv2d layer; NetGen drops a layer's outputs, not the network's inputs, so put it after a dense or conv2d layer";
+        $"{where} is a dropout layer before any dense, conv2d or pooling layer; NetGen drops a layer's outputs, not the network's inputs, so put it after one";
 
     public static string DropoutLast(string where) =>
         $"{where} is a dropout layer at the end; the loss needs the output layer's values, so put dropout between dense layers";

@@ -93,6 +93,7 @@ public sealed class TensorLayout
             while (product < size && d < _dims.Length) product *= _dims[d++];
             if (product != size) return false;
         }
+        while (d < _dims.Length && _dims[d] == 1) d++; // trailing axes of 1 split nothing
         return d == _dims.Length;
     }
 

@@ -317,8 +317,8 @@ namespace NetGen.Generated
         {
             if (_workers is null)
             {
-                double sum = PassRows(inputs, targets, 0, rows, rows);
-                SumGradients(inputs, rows, 0, 1);
+                double sum = PassRows(inputs, targets, 0, rows, rows, wholeBatch: true);
+                SumGradients(inputs, rows, 0, 1, wholeBatch: true);
                 return (float)(sum / rows);
             }
             inputs.CopyTo(_batchInputs);
@@ -338,17 +338,18 @@ namespace NetGen.Generated
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<int>(_batchLabels, 0, rows);
             // A share without rows (more threads than rows) has nothing to do.
-            _shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows);
+            _shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows, wholeBatch: false);
         }
 
         private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize),
-            _batchRows, shard, Threads);
+            _batchRows, shard, Threads, wholeBatch: false);
 
         /// <summary>
         /// Forward pass, loss and backward pass of rows [lo, hi) of the batch: each layer's outputs and dLoss/d(outputs), row by
-        /// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
+        /// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch. With the whole batch (one
+        /// thread), a layer's input gradient pass may sum its weight gradients too: the same sums in the same order, one pass fewer.
         /// </summary>
-        private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows)
+        private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows, bool wholeBatch)
         {
             int n = hi - lo;
             ReadOnlySpan<float> x = inputs.Slice(lo * InputSize, n * InputSize);
@@ -366,18 +367,19 @@ namespace NetGen.Generated
             Fc3Forward(fc2Y, _fc3W, _fc3B, fc3Y, fc3Z, n);
             Fc4Forward(fc3Y, _fc4W, _fc4B, fc4Y, n);
             double loss = CrossEntropy(fc4Y, targets.Slice(lo, n), fc4DZ, n, totalRows);
-            Fc4InputGradient(fc4DZ, _fc4W, fc3DZ, n);
+            Fc4InputGradient(fc3Y, fc4DZ, _fc4W, fc3DZ, wholeBatch ? _fc4WGrad : null, wholeBatch ? _fc4BGrad : null, n);
             Fc3ActivationBackward(fc3DZ, fc3Z, n * Fc3Out);
-            Fc3InputGradient(fc2Y, fc3DZ, _fc3W, fc2DZ, n);
-            Fc2InputGradient(fc1Y, fc2DZ, _fc2W, fc1DZ, n);
+            Fc3InputGradient(fc2Y, fc3DZ, _fc3W, fc2DZ, wholeBatch ? _fc3WGrad : null, wholeBatch ? _fc3BGrad : null, n);
+            Fc2InputGradient(fc1Y, fc2DZ, _fc2W, fc1DZ, wholeBatch ? _fc2WGrad : null, wholeBatch ? _fc2BGrad : null, n);
             return loss;
         }
 
         /// <summary>
         /// The gradients of the mean loss: share <paramref name="shard"/> of <paramref name="shards"/> of every tensor, each value
-        /// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left.
+        /// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left (but
+        /// those PassRows summed already, when it had the whole batch).
         /// </summary>
-        private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards)
+        private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards, bool wholeBatch)
         {
             ReadOnlySpan<float> x = inputs.Slice(0, rows * InputSize);
             var fc1Y = new ReadOnlySpan<float>(_fc1Y, 0, rows * Fc1Out);
@@ -388,9 +390,9 @@ namespace NetGen.Generated
             var fc3DZ = new ReadOnlySpan<float>(_fc3DZ, 0, rows * Fc3Out);
             var fc4DZ = new ReadOnlySpan<float>(_fc4DZ, 0, rows * Fc4Out);
             Fc1WeightGradient(x, fc1DZ, _fc1WGrad, _fc1BGrad, rows, shard, shards);
-            Fc2WeightGradient(fc1Y, fc2DZ, _fc2WGrad, _fc2BGrad, rows, shard, shards);
-            Fc3WeightGradient(fc2Y, fc3DZ, _fc3WGrad, _fc3BGrad, rows, shard, shards);
-            Fc4WeightGradient(fc3Y, fc4DZ, _fc4WGrad, _fc4BGrad, rows, shard, shards);
+            if (!wholeBatch) Fc2WeightGradient(fc1Y, fc2DZ, _fc2WGrad, _fc2BGrad, rows, shard, shards);
+            if (!wholeBatch) Fc3WeightGradient(fc2Y, fc3DZ, _fc3WGrad, _fc3BGrad, rows, shard, shards);
+            if (!wholeBatch) Fc4WeightGradient(fc3Y, fc4DZ, _fc4WGrad, _fc4BGrad, rows, shard, shards);
         }
 
         /// <summary>
@@ -659,18 +661,24 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc2 input gradient: writes dx = (dz W^T) * relu'(x), row by row.</summary>
-        // dz: [rows, 6] (dLoss/d(pre-activation)), w: [7, 6], dx: [rows, 7], x: [rows, 7] (a ReLU's outputs)
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
+        /// <summary>
+        /// fc2 input gradient: writes dx = (dz W^T) * relu'(x), row by row. Given dw and db (one thread, the whole batch), it
+        /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
+        /// </summary>
+        // x: [rows, 7], dz: [rows, 6] (dLoss/d(pre-activation)), w: [7, 6], dx: [rows, 7], dw: null or like w, db: null or [6]
+        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+            float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
+            bool weights = dw is not null;
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc2Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
-                ref float dz0 = ref MemoryMarshal.GetReference(dz);
-                ref float dx0 = ref MemoryMarshal.GetReference(dx);
                 const int listedOnStack = 1024;
                 ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz);
+                ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
@@ -684,6 +692,20 @@ namespace NetGen.Generated
                         Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
                     }
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                    if (weights)
+                    {
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
+                        for (int o = vectorized; o < Fc2Out; o++)
+                        {
+                            float s = 0f;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                s += Unsafe.Add(ref x0, r * Fc2In + i) * Unsafe.Add(ref dz0, r * Fc2Out + o);
+                            }
+                            Unsafe.Add(ref dwi, o) = s;
+                        }
+                    }
                     for (int k = 0; k < n; k++)
                     {
                         int r = Unsafe.Add(ref nz0, k);
@@ -693,31 +715,63 @@ namespace NetGen.Generated
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                return;
             }
-            // Portable kernel: Vector<float> of any width.
-            for (int r = 0; r < rows; r++)
+            else
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
-                Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
-                for (int i = 0; i < Fc2In; i++)
+                // Portable kernel: Vector<float> of any width.
+                if (weights) Array.Clear(dw!);
+                for (int r = 0; r < rows; r++)
                 {
-                    if (xr[i] == 0f)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                    Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
+                    for (int i = 0; i < Fc2In; i++)
                     {
-                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0
-                        continue;
+                        float xi = xr[i];
+                        if (xi == 0f)
+                        {
+                            dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW
+                            continue;
+                        }
+                        ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                        var acc = Vector<float>.Zero;
+                        int o = 0;
+                        if (weights && xi != 0f)
+                        {
+                            ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * Fc2Out);
+                            var xv = new Vector<float>(xi);
+                            for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
+                                Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
+                                    (nuint)o); // dW[i] += x[i] dz
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
+                            }
+                            for (int t = o; t < Fc2Out; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);
+                        }
+                        else
+                        {
+                            for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                    acc);
+                            }
+                        }
+                        float sum = Vector.Sum(acc);
+                        for (; o < Fc2Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                        dxr[i] = sum; // relu'(x) = 1 here, since x > 0
                     }
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
-                    }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc2Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
-                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
+                }
+            }
+            if (db is not null)
+            {
+                const int firstOutput = 0, endOutput = Fc2Out;
+                ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+                db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                    for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
                 }
             }
         }
@@ -879,18 +933,24 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc3 input gradient: writes dx = (dz W^T) * relu'(x), row by row.</summary>
-        // dz: [rows, 5] (dLoss/d(pre-activation)), w: [6, 5], dx: [rows, 6], x: [rows, 6] (a ReLU's outputs)
-        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
+        /// <summary>
+        /// fc3 input gradient: writes dx = (dz W^T) * relu'(x), row by row. Given dw and db (one thread, the whole batch), it
+        /// also writes the weight gradients in the same pass, as Fc3WeightGradient would: the same sums in the same order.
+        /// </summary>
+        // x: [rows, 6], dz: [rows, 5] (dLoss/d(pre-activation)), w: [6, 5], dx: [rows, 6], dw: null or like w, db: null or [5]
+        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+            float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
+            bool weights = dw is not null;
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc3Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
-                ref float dz0 = ref MemoryMarshal.GetReference(dz);
-                ref float dx0 = ref MemoryMarshal.GetReference(dx);
                 const int listedOnStack = 1024;
                 ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz);
+                ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
@@ -904,6 +964,20 @@ namespace NetGen.Generated
                         Unsafe.Add(ref dx0, r * Fc3In + i) = 0f;
                     }
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
+                    if (weights)
+                    {
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc3Out);
+                        for (int o = vectorized; o < Fc3Out; o++)
+                        {
+                            float s = 0f;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                s += Unsafe.Add(ref x0, r * Fc3In + i) * Unsafe.Add(ref dz0, r * Fc3Out + o);
+                            }
+                            Unsafe.Add(ref dwi, o) = s;
+                        }
+                    }
                     for (int k = 0; k < n; k++)
                     {
                         int r = Unsafe.Add(ref nz0, k);
@@ -913,31 +987,63 @@ namespace NetGen.Generated
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                return;
             }
-            // Portable kernel: Vector<float> of any width.
-            for (int r = 0; r < rows; r++)
+            else
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
-                Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
-                for (int i = 0; i < Fc3In; i++)
+                // Portable kernel: Vector<float> of any width.
+                if (weights) Array.Clear(dw!);
+                for (int r = 0; r < rows; r++)
                 {
-                    if (xr[i] == 0f)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
+                    Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
+                    for (int i = 0; i < Fc3In; i++)
                     {
-                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0
-                        continue;
+                        float xi = xr[i];
+                        if (xi == 0f)
+                        {
+                            dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW
+                            continue;
+                        }
+                        ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
+                        var acc = Vector<float>.Zero;
+                        int o = 0;
+                        if (weights && xi != 0f)
+                        {
+                            ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * Fc3Out);
+                            var xv = new Vector<float>(xi);
+                            for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
+                                Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
+                                    (nuint)o); // dW[i] += x[i] dz
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
+                            }
+                            for (int t = o; t < Fc3Out; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);
+                        }
+                        else
+                        {
+                            for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                    acc);
+                            }
+                        }
+                        float sum = Vector.Sum(acc);
+                        for (; o < Fc3Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                        dxr[i] = sum; // relu'(x) = 1 here, since x > 0
                     }
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
-                    }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc3Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
-                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
+                }
+            }
+            if (db is not null)
+            {
+                const int firstOutput = 0, endOutput = Fc3Out;
+                ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+                db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
+                    for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
                 }
             }
         }
@@ -1075,23 +1181,51 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc4 input gradient: writes dx = (dz W^T), row by row.</summary>
-        // dz: [rows, 3] (dLoss/d(pre-activation)), w: [5, 3], dx: [rows, 5]
-        private static void Fc4InputGradient(ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
+        /// <summary>
+        /// fc4 input gradient: writes dx = (dz W^T), row by row. Given dw and db (one thread, the whole batch), it
+        /// also writes the weight gradients in the same pass, as Fc4WeightGradient would: the same sums in the same order.
+        /// </summary>
+        // x: [rows, 5], dz: [rows, 3] (dLoss/d(pre-activation)), w: [5, 3], dx: [rows, 5], dw: null or like w, db: null or [3]
+        private static void Fc4InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+            float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
+            bool weights = dw is not null;
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc4Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
+                const int listedOnStack = 1024;
+                ref float x0 = ref MemoryMarshal.GetReference(x);
                 ref float dz0 = ref MemoryMarshal.GetReference(dz);
                 ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();
+                int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
+                Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
+                ref int nz0 = ref MemoryMarshal.GetReference(listed);
                 for (int i = 0; i < Fc4In; i++)
                 {
+                    int n = 0;
                     for (int r = 0; r < rows; r++)
                     {
+                        Unsafe.Add(ref nz0, n) = r;
+                        n += Unsafe.Add(ref x0, r * Fc4In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                         Unsafe.Add(ref dx0, r * Fc4In + i) = 0f;
                     }
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc4Out);
+                    if (weights)
+                    {
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc4Out);
+                        for (int o = vectorized; o < Fc4Out; o++)
+                        {
+                            float s = 0f;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                s += Unsafe.Add(ref x0, r * Fc4In + i) * Unsafe.Add(ref dz0, r * Fc4Out + o);
+                            }
+                            Unsafe.Add(ref dwi, o) = s;
+                        }
+                    }
                     for (int r = 0; r < rows; r++)
                     {
                         float s = 0f;
@@ -1099,25 +1233,59 @@ namespace NetGen.Generated
                         Unsafe.Add(ref dx0, r * Fc4In + i) += s;
                     }
                 }
-                return;
+                if (rented is not null) ArrayPool<int>.Shared.Return(rented);
             }
-            // Portable kernel: Vector<float> of any width.
-            for (int r = 0; r < rows; r++)
+            else
             {
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc4Out, Fc4Out));
-                Span<float> dxr = dx.Slice(r * Fc4In, Fc4In);
-                for (int i = 0; i < Fc4In; i++)
+                // Portable kernel: Vector<float> of any width.
+                if (weights) Array.Clear(dw!);
+                for (int r = 0; r < rows; r++)
                 {
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc4Out);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc4Out - Vector<float>.Count; o += Vector<float>.Count)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc4In, Fc4In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc4Out, Fc4Out));
+                    Span<float> dxr = dx.Slice(r * Fc4In, Fc4In);
+                    for (int i = 0; i < Fc4In; i++)
                     {
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
+                        float xi = xr[i];
+                        ref float wi = ref Unsafe.Add(ref w0, i * Fc4Out);
+                        var acc = Vector<float>.Zero;
+                        int o = 0;
+                        if (weights && xi != 0f)
+                        {
+                            ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * Fc4Out);
+                            var xv = new Vector<float>(xi);
+                            for (; o <= Fc4Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
+                                Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
+                                    (nuint)o); // dW[i] += x[i] dz
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
+                            }
+                            for (int t = o; t < Fc4Out; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);
+                        }
+                        else
+                        {
+                            for (; o <= Fc4Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                    acc);
+                            }
+                        }
+                        float sum = Vector.Sum(acc);
+                        for (; o < Fc4Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                        dxr[i] = sum;
                     }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc4Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
-                    dxr[i] = sum;
+                }
+            }
+            if (db is not null)
+            {
+                const int firstOutput = 0, endOutput = Fc4Out;
+                ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+                db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc4Out, Fc4Out));
+                    for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
                 }
             }
         }

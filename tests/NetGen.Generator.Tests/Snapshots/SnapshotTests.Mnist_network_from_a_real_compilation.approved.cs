@@ -290,8 +290,8 @@ namespace NetGen.Generated
         {
             if (_workers is null)
             {
-                double sum = PassRows(inputs, targets, 0, rows, rows);
-                SumGradients(inputs, rows, 0, 1);
+                double sum = PassRows(inputs, targets, 0, rows, rows, wholeBatch: true);
+                SumGradients(inputs, rows, 0, 1, wholeBatch: true);
                 return (float)(sum / rows);
             }
             inputs.CopyTo(_batchInputs);
@@ -311,17 +311,18 @@ namespace NetGen.Generated
             var inputs = new ReadOnlySpan<float>(_batchInputs, 0, rows * InputSize);
             var targets = new ReadOnlySpan<int>(_batchLabels, 0, rows);
             // A share without rows (more threads than rows) has nothing to do.
-            _shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows);
+            _shardLoss[shard] = hi == lo ? 0 : PassRows(inputs, targets, lo, hi, rows, wholeBatch: false);
         }
 
         private void SumGradientsOnWorker(int shard) => SumGradients(new ReadOnlySpan<float>(_batchInputs, 0, _batchRows * InputSize),
-            _batchRows, shard, Threads);
+            _batchRows, shard, Threads, wholeBatch: false);
 
         /// <summary>
         /// Forward pass, loss and backward pass of rows [lo, hi) of the batch: each layer's outputs and dLoss/d(outputs), row by
-        /// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch.
+        /// row; returns the sum of the rows' losses. The loss gradient is scaled for the whole batch. With the whole batch (one
+        /// thread), a layer's input gradient pass may sum its weight gradients too: the same sums in the same order, one pass fewer.
         /// </summary>
-        private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows)
+        private double PassRows(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, int lo, int hi, int totalRows, bool wholeBatch)
         {
             int n = hi - lo;
             ReadOnlySpan<float> x = inputs.Slice(lo * InputSize, n * InputSize);
@@ -335,16 +336,17 @@ namespace NetGen.Generated
             Fc2Forward(fc1Y, _fc2W, _fc2B, fc2Y, n);
             Fc3Forward(fc2Y, _fc3W, _fc3B, fc3Y, n);
             double loss = CrossEntropy(fc3Y, targets.Slice(lo, n), fc3DZ, n, totalRows);
-            Fc3InputGradient(fc2Y, fc3DZ, _fc3W, fc2DZ, n);
-            Fc2InputGradient(fc1Y, fc2DZ, _fc2W, fc1DZ, n);
+            Fc3InputGradient(fc2Y, fc3DZ, _fc3W, fc2DZ, wholeBatch ? _fc3WGrad : null, wholeBatch ? _fc3BGrad : null, n);
+            Fc2InputGradient(fc1Y, fc2DZ, _fc2W, fc1DZ, wholeBatch ? _fc2WGrad : null, wholeBatch ? _fc2BGrad : null, n);
             return loss;
         }
 
         /// <summary>
         /// The gradients of the mean loss: share <paramref name="shard"/> of <paramref name="shards"/> of every tensor, each value
-        /// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left.
+        /// summed over the batch's rows in row order from the layers' inputs and dLoss/d(pre-activation) that PassRows left (but
+        /// those PassRows summed already, when it had the whole batch).
         /// </summary>
-        private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards)
+        private void SumGradients(ReadOnlySpan<float> inputs, int rows, int shard, int shards, bool wholeBatch)
         {
             ReadOnlySpan<float> x = inputs.Slice(0, rows * InputSize);
             var fc1Y = new ReadOnlySpan<float>(_fc1Y, 0, rows * Fc1Out);
@@ -353,8 +355,8 @@ namespace NetGen.Generated
             var fc2DZ = new ReadOnlySpan<float>(_fc2DZ, 0, rows * Fc2Out);
             var fc3DZ = new ReadOnlySpan<float>(_fc3DZ, 0, rows * Fc3Out);
             Fc1WeightGradient(x, fc1DZ, _fc1WGrad, _fc1BGrad, rows, shard, shards);
-            Fc2WeightGradient(fc1Y, fc2DZ, _fc2WGrad, _fc2BGrad, rows, shard, shards);
-            Fc3WeightGradient(fc2Y, fc3DZ, _fc3WGrad, _fc3BGrad, rows, shard, shards);
+            if (!wholeBatch) Fc2WeightGradient(fc1Y, fc2DZ, _fc2WGrad, _fc2BGrad, rows, shard, shards);
+            if (!wholeBatch) Fc3WeightGradient(fc2Y, fc3DZ, _fc3WGrad, _fc3BGrad, rows, shard, shards);
         }
 
         /// <summary>
@@ -687,17 +689,23 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc2 input gradient: writes dx = (dz W^T) * relu'(x), row by row.</summary>
-        // dz: [rows, 64] (dLoss/d(pre-activation)), w: [128, 64], dx: [rows, 128], x: [rows, 128] (a ReLU's outputs)
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
+        /// <summary>
+        /// fc2 input gradient: writes dx = (dz W^T) * relu'(x), row by row. Given dw and db (one thread, the whole batch), it
+        /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
+        /// </summary>
+        // x: [rows, 128], dz: [rows, 64] (dLoss/d(pre-activation)), w: [128, 64], dx: [rows, 128], dw: null or like w, db: null or [64]
+        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+            float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
+            bool weights = dw is not null;
             if (Vector256.IsHardwareAccelerated)
             {
-                ref float dz0 = ref MemoryMarshal.GetReference(dz);
-                ref float dx0 = ref MemoryMarshal.GetReference(dx);
                 const int listedOnStack = 1024;
                 ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz);
+                ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
@@ -711,6 +719,43 @@ namespace NetGen.Generated
                         Unsafe.Add(ref dx0, r * Fc2In + i) = 0f;
                     }
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                    if (weights)
+                    {
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
+                        {
+                            const int o = 0;
+                            var a0 = Vector256<float>.Zero;
+                            var a1 = Vector256<float>.Zero;
+                            var a2 = Vector256<float>.Zero;
+                            var a3 = Vector256<float>.Zero;
+                            var a4 = Vector256<float>.Zero;
+                            var a5 = Vector256<float>.Zero;
+                            var a6 = Vector256<float>.Zero;
+                            var a7 = Vector256<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc2In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
+                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
+                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
+                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
+                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
+                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
+                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
+                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                            }
+                            Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                            Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
+                            Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
+                            Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
+                            Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
+                            Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
+                            Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
+                            Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                        }
+                    }
                     {
                         const int o = 0;
                         var wv0 = Vector256.LoadUnsafe(ref wi, (nuint)(o + 0));
@@ -738,31 +783,63 @@ namespace NetGen.Generated
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                return;
             }
-            // Portable kernel: Vector<float> of any width.
-            for (int r = 0; r < rows; r++)
+            else
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
-                Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
-                for (int i = 0; i < Fc2In; i++)
+                // Portable kernel: Vector<float> of any width.
+                if (weights) Array.Clear(dw!);
+                for (int r = 0; r < rows; r++)
                 {
-                    if (xr[i] == 0f)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc2In, Fc2In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                    Span<float> dxr = dx.Slice(r * Fc2In, Fc2In);
+                    for (int i = 0; i < Fc2In; i++)
                     {
-                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0
-                        continue;
+                        float xi = xr[i];
+                        if (xi == 0f)
+                        {
+                            dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW
+                            continue;
+                        }
+                        ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
+                        var acc = Vector<float>.Zero;
+                        int o = 0;
+                        if (weights && xi != 0f)
+                        {
+                            ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * Fc2Out);
+                            var xv = new Vector<float>(xi);
+                            for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
+                                Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
+                                    (nuint)o); // dW[i] += x[i] dz
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
+                            }
+                            for (int t = o; t < Fc2Out; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);
+                        }
+                        else
+                        {
+                            for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                    acc);
+                            }
+                        }
+                        float sum = Vector.Sum(acc);
+                        for (; o < Fc2Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                        dxr[i] = sum; // relu'(x) = 1 here, since x > 0
                     }
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
-                    }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc2Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
-                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
+                }
+            }
+            if (db is not null)
+            {
+                const int firstOutput = 0, endOutput = Fc2Out;
+                ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+                db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc2Out, Fc2Out));
+                    for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
                 }
             }
         }
@@ -934,18 +1011,24 @@ namespace NetGen.Generated
             }
         }
 
-        /// <summary>fc3 input gradient: writes dx = (dz W^T) * relu'(x), row by row.</summary>
-        // dz: [rows, 10] (dLoss/d(pre-activation)), w: [64, 10], dx: [rows, 64], x: [rows, 64] (a ReLU's outputs)
-        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, int rows)
+        /// <summary>
+        /// fc3 input gradient: writes dx = (dz W^T) * relu'(x), row by row. Given dw and db (one thread, the whole batch), it
+        /// also writes the weight gradients in the same pass, as Fc3WeightGradient would: the same sums in the same order.
+        /// </summary>
+        // x: [rows, 64], dz: [rows, 10] (dLoss/d(pre-activation)), w: [64, 10], dx: [rows, 64], dw: null or like w, db: null or [10]
+        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+            float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
+            bool weights = dw is not null;
             if (Vector256.IsHardwareAccelerated)
             {
                 const int vectorized = Fc3Out / 8 * 8; // outputs in whole Vector256s; the rest one at a time
-                ref float dz0 = ref MemoryMarshal.GetReference(dz);
-                ref float dx0 = ref MemoryMarshal.GetReference(dx);
                 const int listedOnStack = 1024;
                 ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float dz0 = ref MemoryMarshal.GetReference(dz);
+                ref float dx0 = ref MemoryMarshal.GetReference(dx);
+                ref float dw0 = ref weights ? ref MemoryMarshal.GetArrayDataReference(dw!) : ref Unsafe.NullRef<float>();
                 int[]? rented = rows > listedOnStack ? ArrayPool<int>.Shared.Rent(rows) : null;
                 Span<int> listed = rented is null ? stackalloc int[listedOnStack] : rented;
                 ref int nz0 = ref MemoryMarshal.GetReference(listed);
@@ -959,6 +1042,32 @@ namespace NetGen.Generated
                         Unsafe.Add(ref dx0, r * Fc3In + i) = 0f;
                     }
                     ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
+                    if (weights)
+                    {
+                        ref float dwi = ref Unsafe.Add(ref dw0, i * Fc3Out);
+                        {
+                            const int o = 0;
+                            var a0 = Vector256<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc3In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc3Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
+                            }
+                            Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                        }
+                        for (int o = vectorized; o < Fc3Out; o++)
+                        {
+                            float s = 0f;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                s += Unsafe.Add(ref x0, r * Fc3In + i) * Unsafe.Add(ref dz0, r * Fc3Out + o);
+                            }
+                            Unsafe.Add(ref dwi, o) = s;
+                        }
+                    }
                     {
                         const int o = 0;
                         var wv0 = Vector256.LoadUnsafe(ref wi, (nuint)(o + 0));
@@ -979,31 +1088,63 @@ namespace NetGen.Generated
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
-                return;
             }
-            // Portable kernel: Vector<float> of any width.
-            for (int r = 0; r < rows; r++)
+            else
             {
-                ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
-                ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
-                Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
-                for (int i = 0; i < Fc3In; i++)
+                // Portable kernel: Vector<float> of any width.
+                if (weights) Array.Clear(dw!);
+                for (int r = 0; r < rows; r++)
                 {
-                    if (xr[i] == 0f)
+                    ReadOnlySpan<float> xr = x.Slice(r * Fc3In, Fc3In);
+                    ref float dz0 = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
+                    Span<float> dxr = dx.Slice(r * Fc3In, Fc3In);
+                    for (int i = 0; i < Fc3In; i++)
                     {
-                        dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0
-                        continue;
+                        float xi = xr[i];
+                        if (xi == 0f)
+                        {
+                            dxr[i] = 0f; // relu'(x) = 0 where the ReLU output is 0, and x = 0 adds nothing to dW
+                            continue;
+                        }
+                        ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
+                        var acc = Vector<float>.Zero;
+                        int o = 0;
+                        if (weights && xi != 0f)
+                        {
+                            ref float dwi = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dw!), i * Fc3Out);
+                            var xv = new Vector<float>(xi);
+                            for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                var g = Vector.LoadUnsafe(ref dz0, (nuint)o);
+                                Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, g, Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi,
+                                    (nuint)o); // dW[i] += x[i] dz
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), g, acc);
+                            }
+                            for (int t = o; t < Fc3Out; t++) Unsafe.Add(ref dwi, t) += xi * Unsafe.Add(ref dz0, t);
+                        }
+                        else
+                        {
+                            for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
+                            {
+                                acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o),
+                                    acc);
+                            }
+                        }
+                        float sum = Vector.Sum(acc);
+                        for (; o < Fc3Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
+                        dxr[i] = sum; // relu'(x) = 1 here, since x > 0
                     }
-                    ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out);
-                    var acc = Vector<float>.Zero;
-                    int o = 0;
-                    for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
-                    {
-                        acc = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref dz0, (nuint)o), acc);
-                    }
-                    float sum = Vector.Sum(acc);
-                    for (; o < Fc3Out; o++) sum += Unsafe.Add(ref wi, o) * Unsafe.Add(ref dz0, o);
-                    dxr[i] = sum; // relu'(x) = 1 here, since x > 0
+                }
+            }
+            if (db is not null)
+            {
+                const int firstOutput = 0, endOutput = Fc3Out;
+                ref float db0 = ref MemoryMarshal.GetArrayDataReference(db);
+                db.AsSpan(firstOutput, endOutput - firstOutput).Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float dzr = ref MemoryMarshal.GetReference(dz.Slice(r * Fc3Out, Fc3Out));
+                    for (int o = firstOutput; o < endOutput; o++) Unsafe.Add(ref db0, o) += Unsafe.Add(ref dzr, o);
                 }
             }
         }

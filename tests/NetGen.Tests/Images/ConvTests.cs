@@ -21,7 +21,7 @@ public sealed class ConvTests
     /// <summary>The elements whose perturbation moves a pre-activation across a kink (not differentiable there) may be skipped: at most 1 in 100.</summary>
     private const double MostSkipped = 0.01;
 
-    public static TheoryData<string> Networks() => new() { "convsmall", "convchannels", "convwide", "convdropout" };
+    public static TheoryData<string> Networks() => new() { "convsmall", "convchannels", "convwide", "convdropout", "pooling", "poolfirst", "pooloverlap" };
 
     internal static INetwork Create(string name, int? seed = null, int threads = 1) => name switch
     {
@@ -29,6 +29,9 @@ public sealed class ConvTests
         "convchannels" => new ConvChannelsNet(seed, threads: threads),
         "convwide" => new ConvWideNet(seed, threads: threads),
         "convdropout" => new ConvDropoutNet(seed, threads: threads),
+        "pooling" => new PoolingNet(seed, threads: threads),
+        "poolfirst" => new PoolFirstNet(seed, threads: threads),
+        "pooloverlap" => new PoolOverlapNet(seed, threads: threads),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -54,12 +57,33 @@ public sealed class ConvTests
             ConvOp.Square("conv2", 1, 0),
             new ActivationOp(Act.Relu),
             new DenseOp("fc1")),
+        "pooling" => ImageReference.From(network, (2, 9, 8),
+            ConvOp.Square("conv1", 1, 1, Act.Relu),
+            new MaxPoolOp(2, 2, 2, 2),
+            ConvOp.Square("conv2", 1, 0, Act.Relu),
+            new AvgPoolOp(2, 1, 1, 1),
+            new DenseOp("fc1")),
+        "poolfirst" => ImageReference.From(network, (3, 6, 6),
+            new MaxPoolOp(3, 3, 2, 2),
+            new DenseOp("fc1", Act.Relu),
+            new DenseOp("fc2")),
+        "pooloverlap" => ImageReference.From(network, (1, 9, 9),
+            ConvOp.Square("conv1", 1, 0, Act.Relu),
+            new AvgPoolOp(3, 3, 2, 2),
+            ConvOp.Square("conv2", 1, 0, Act.Relu),
+            new MaxPoolOp(2, 2, 1, 1),
+            new DropoutOp(0.2),
+            new DenseOp("fc1")),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     /// <summary>The dropout masks of the network's next training call (convdropout: conv1's 8 x 4 x 4 outputs at rate 0.3).</summary>
-    private static List<double[]>? Masks(string name, INetwork network, int rows) =>
-        name == "convdropout" ? ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.3, 8 * 4 * 4)) : null;
+    private static List<double[]>? Masks(string name, INetwork network, int rows) => name switch
+    {
+        "convdropout" => ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.3, 8 * 4 * 4)),
+        "pooloverlap" => ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.2, 10 * 1 * 1)),
+        _ => null,
+    };
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -85,6 +109,9 @@ public sealed class ConvTests
     [InlineData("convchannels", 1, 21)]
     [InlineData("convwide", 1, 31)]
     [InlineData("convdropout", 1, 41)]
+    [InlineData("pooling", 1, 51)]
+    [InlineData("poolfirst", 1, 61)]
+    [InlineData("pooloverlap", 1, 71)]
     public void EveryGradientElement_MatchesCentralDifferences(string name, int seed, int dataSeed)
     {
         INetwork net = Create(name, seed);

@@ -13,3 +13,15 @@ public partial class ConvWideNet;
 
 [Network("convdropout")]
 public partial class ConvDropoutNet;
+
+[Network("pooling")]
+public partial class PoolingNet;
+
+[Network("poolfirst")]
+public partial class PoolFirstNet;
+
+[Network("pooloverlap")]
+public partial class PoolOverlapNet;
+
+[Network("pooltie")]
+public partial class PoolTieNet;

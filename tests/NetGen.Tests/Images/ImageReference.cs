@@ -22,6 +22,12 @@ internal sealed record DenseOp(string Name, ReferenceActivation Activation = Ref
 /// <summary>An activation of its own.</summary>
 internal sealed record ActivationOp(ReferenceActivation Activation, double Alpha = 0.01) : ImageOp;
 
+/// <summary>PyTorch's <c>nn.MaxPool2d</c> (no padding): the largest value of each window, the first on ties.</summary>
+internal sealed record MaxPoolOp(int KH, int KW, int SH, int SW) : ImageOp;
+
+/// <summary>PyTorch's <c>nn.AvgPool2d</c> (no padding): the mean of each window.</summary>
+internal sealed record AvgPoolOp(int KH, int KW, int SH, int SW) : ImageOp;
+
 /// <summary>Dropout in training: the values times a mask replayed from the network's dropout stream.</summary>
 internal sealed record DropoutOp(double Rate) : ImageOp;
 
@@ -106,6 +112,14 @@ internal sealed class ImageReference
                     batch = batch.Select(b => Activate(b, activation.Activation, activation.Alpha)).ToArray();
                     relu = activation.Activation == ReferenceActivation.Relu;
                     break;
+                case MaxPoolOp max:
+                    batch = batch.Select(b => Pool(b, max.KH, max.KW, max.SH, max.SW, maximum: true)).ToArray();
+                    relu = previousRelu;
+                    break;
+                case AvgPoolOp avg:
+                    batch = batch.Select(b => Pool(b, avg.KH, avg.KW, avg.SH, avg.SW, maximum: false)).ToArray();
+                    relu = previousRelu;
+                    break;
                 case DropoutOp:
                     relu = previousRelu;
                     if (dropout is null) break; // inference: dropout passes its input on
@@ -181,6 +195,39 @@ internal sealed class ImageReference
                         }
                     }
                     y[o, oh, ow] = sum;
+                }
+            }
+        }
+        return y;
+    }
+
+    private Image Pool(Image x, int kh, int kw, int sh, int sw, bool maximum)
+    {
+        int outH = (x.H - kh) / sh + 1, outW = (x.W - kw) / sw + 1;
+        var y = new Image(x.C, outH, outW, new double[x.C * outH * outW]);
+        for (int c = 0; c < x.C; c++)
+        {
+            for (int oh = 0; oh < outH; oh++)
+            {
+                for (int ow = 0; ow < outW; ow++)
+                {
+                    double best = double.NegativeInfinity, sum = 0;
+                    int taken = -1;
+                    for (int i = 0; i < kh; i++)
+                    {
+                        for (int j = 0; j < kw; j++)
+                        {
+                            double v = x[c, oh * sh + i, ow * sw + j];
+                            sum += v;
+                            if (v > best)
+                            {
+                                best = v;
+                                taken = i * kw + j;
+                            }
+                        }
+                    }
+                    if (maximum) _pattern.Append((char)('a' + taken));
+                    y[c, oh, ow] = maximum ? best : sum / (kh * kw);
                 }
             }
         }
