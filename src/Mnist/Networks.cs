@@ -10,7 +10,7 @@ internal static class Networks
     public const string Default = "mnist";
 
     /// <summary>Every valid <c>--net</c> value.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mnist"];
+    public static IReadOnlyList<string> Names { get; } = ["mnist", "mnist_cnn"];
 
     /// <summary>A fresh network; null values come from its spec.</summary>
     /// <exception cref="UsageException">No such network, or a batch size (--batch-size) too large for its buffers or for the memory.</exception>
@@ -21,6 +21,7 @@ internal static class Networks
             return name switch
             {
                 "mnist" => new MnistNet(seed, maxBatchSize, threads),
+                "mnist_cnn" => new MnistCnn(seed, maxBatchSize, threads),
                 _ => throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}"),
             };
         }
