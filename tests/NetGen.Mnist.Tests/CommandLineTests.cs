@@ -106,7 +106,7 @@ public sealed class CommandLineTests
     [InlineData("--threads", "0", "error: --threads needs a whole number from 1 to 256; got '0'")]
     [InlineData("--threads", "1000", "error: --threads needs a whole number from 1 to 256; got '1000'")]
     [InlineData("--epochs", null, "error: required argument missing for option: '--epochs'")]
-    [InlineData("--net", "other", "error: --net needs a network of nets.json: 'mnist'; got 'other'")]
+    [InlineData("--net", "other", "error: --net needs a network of nets.json: 'mnist', 'mnist_cnn'; got 'other'")]
     public void Bad_values_are_one_error_line(string option, string? value, string line)
     {
         string[] given = value is null ? [option] : [option, value];
@@ -147,7 +147,7 @@ public sealed class CommandLineTests
     public void Unknown_network_is_an_error_listing_the_valid_ones(string name, params string[] args)
     {
         RunResult run = AssertUsageError(args, args[0].StartsWith('-') ? "netgen-mnist" : $"netgen-mnist {args[0]}");
-        Assert.Equal($"error: --net needs a network of nets.json: 'mnist'; got '{name}'", run.ErrorLines[0]);
+        Assert.Equal($"error: --net needs a network of nets.json: 'mnist', 'mnist_cnn'; got '{name}'", run.ErrorLines[0]);
     }
 
     [Fact]
