@@ -97,7 +97,7 @@ internal static class ActivationCode
         string source = readsOutput ? "y" : "z";
         w.Line($"/// <summary>{name}: turns dLoss/dy into dLoss/dz in place: d = d * {SpecWords.Activations.Of(activation)}'({source}).</summary>");
         w.Line($"// d, {source}: [count]");
-        w.Open($"private static void {pascal}ActivationBackward(Span<float> d, ReadOnlySpan<float> {source}, int count)");
+        w.Open($"internal static void {pascal}ActivationBackward(Span<float> d, ReadOnlySpan<float> {source}, int count)");
         w.Line("d = d.Slice(0, count);");
         w.Open("for (int k = 0; k < d.Length; k++)");
         w.Line(Derivative(activation, alpha, "d[k]", "y", "z"));

@@ -111,7 +111,7 @@ internal sealed class ActivationLayer : LayerUnit
         string word = SpecWords.Activations.Of(p.Activation), size = p.Flow.Width;
         w.Line($"/// <summary>{p.Name} forward: y = {ActivationCode.Formula(p.Activation, p.Alpha, "x")}, value by value.</summary>");
         w.Line($"// x, y: [rows, {p.Width}]");
-        w.Open($"private static void {p.Pascal}Forward(ReadOnlySpan<float> x, Span<float> y, int rows)");
+        w.Open($"internal static void {p.Pascal}Forward(ReadOnlySpan<float> x, Span<float> y, int rows)");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"Span<float> yr = y.Slice(r * {size}, {size});");
         w.Line($"x.Slice(r * {size}, {size}).CopyTo(yr);");
@@ -123,7 +123,7 @@ internal sealed class ActivationLayer : LayerUnit
         if (!p.Flow.NeedsInputGradient) return;
         w.Line($"/// <summary>{p.Name} backward: dx = dy * {word}'(x).</summary>");
         w.Line("// x, dy, dx: [count]");
-        w.Open($"private static void {p.Pascal}Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)");
+        w.Open($"internal static void {p.Pascal}Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)");
         w.Open("for (int k = 0; k < count; k++)");
         w.Line("float g = dy[k];");
         w.Line(ActivationCode.Derivative(p.Activation, p.AlphaConstant, "g", "x", "x"));

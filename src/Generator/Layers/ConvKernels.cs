@@ -29,7 +29,7 @@ internal static class ConvKernels
             + " or empty (Forward), listed one row at a time");
         string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, "
             + "Span<int> channel, Span<float> value, Span<int> count, int rows";
-        w.Open($"private static void {p.Pascal}Forward({parameters})");
+        w.Open($"internal static void {p.Pascal}Forward({parameters})");
         w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
         if (p.HasBias) w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);");
         EmitListScratch(w, p);
@@ -47,12 +47,23 @@ internal static class ConvKernels
             {
                 for (int j = 0; j < vectors; j++)
                     w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * BlockedSums.Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
-                EmitTaps(w, p, start, (value, row) =>
+                // Few output vectors: a second set of sums for every other listed value, so two chains of multiply-adds run at once.
+                bool pairs = p.Input.Channels > 1 && vectors <= BlockedSums.BlockVectors / 2;
+                if (pairs)
                 {
-                    w.Line($"var xv = Vector256.Create({value});");
+                    for (int j = 0; j < vectors; j++) w.Line($"var e{j} = Vector256<float>.Zero;");
+                }
+                Action<string, string> sum(string set, string xv) => (value, row) =>
+                {
+                    w.Line($"var {xv} = Vector256.Create({value});");
                     for (int j = 0; j < vectors; j++)
-                        w.Line($"a{j} = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes}), a{j});");
-                });
+                        w.Line($"{set}{j} = Vector256.MultiplyAddEstimate({xv}, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes}), {set}{j});");
+                };
+                EmitTaps(w, p, start, sum("a", "xv"), second: pairs ? sum("e", "xv2") : null);
+                if (pairs)
+                {
+                    for (int j = 0; j < vectors; j++) w.Line($"a{j} += e{j};");
+                }
                 for (int j = 0; j < vectors; j++)
                 {
                     string stored = !fused ? $"a{j}" : p.Activation switch
@@ -117,7 +128,7 @@ internal static class ConvKernels
             + $"wt: W as [{p.Output.Channels}, {p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}] (out, kh, kw, in), dx: {ImageText(p.Input, RowLayout.ChannelsLast)}"
             + (mask ? ", x: like dx (a ReLU's outputs)" : ""));
         string parameters = (mask ? "ReadOnlySpan<float> x, " : "") + "ReadOnlySpan<float> dz, float[] wt, Span<float> dx, int rows";
-        w.Open($"private static void {p.Pascal}InputGradient({parameters})");
+        w.Open($"internal static void {p.Pascal}InputGradient({parameters})");
         w.Line("ref float wt0 = ref MemoryMarshal.GetArrayDataReference(wt);");
         w.Line($"dx.Slice(0, rows * {p.In}).Clear();");
         w.Line($"Span<int> outputs = stackalloc int[{p.OutC}]; // a pixel's output channels with a nonzero gradient");
@@ -155,7 +166,7 @@ internal static class ConvKernels
             + $"dw: [{p.Kernel.Height}, {p.Kernel.Width}, {p.Input.Channels}, {p.Output.Channels}]{(bias ? $", db: [{p.Output.Channels}]" : "")}");
         string parameters = "ReadOnlySpan<float> dz, ReadOnlySpan<int> channel, ReadOnlySpan<float> value, ReadOnlySpan<int> count, float[] dw"
             + (bias ? ", float[] db" : "") + ", int rows, int shard, int shards";
-        w.Open($"private static void {p.Pascal}WeightGradient({parameters})");
+        w.Open($"internal static void {p.Pascal}WeightGradient({parameters})");
         w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
         w.Line($"var (firstPosition, endPosition) = Shards.Range({p.KH} * {p.KW}, shard, shards); // this share's kernel positions kh * {p.KW} + kw");
         w.Line($"dw.AsSpan(firstPosition * {p.InC} * {p.OutC}, (endPosition - firstPosition) * {p.InC} * {p.OutC}).Clear();");
@@ -259,8 +270,10 @@ internal static class ConvKernels
     /// (of <paramref name="target"/>, offset by <paramref name="start"/> output channels) it multiplies; with
     /// <paramref name="scalar"/>, the row's one element instead.
     /// </summary>
+    /// <param name="second">For two sets of sums: the body for every second listed value, which gets <c>v2</c> and <c>wr2</c>
+    /// (two independent chains of multiply-adds keep both FMA units busy where one chain would wait on the last).</param>
     private static void EmitTaps(SourceWriter w, Conv2dPlan p, string start, Action<string, string> body, bool scalar = false, string target = "w0",
-        bool shared = false)
+        bool shared = false, Action<string, string>? second = null)
     {
         string offset = start == "0" ? "" : $" + {start}";
         w.Open("for (int kh = kh0; kh < kh1; kh++)");
@@ -291,6 +304,25 @@ internal static class ConvKernels
             w.Line($"ref int cp = ref Unsafe.Add(ref channel0, pixel * {p.InC});");
             w.Line($"ref float vp = ref Unsafe.Add(ref value0, pixel * {p.InC});");
             w.Line($"ref float wk = ref Unsafe.Add(ref {target}, (kh * {p.KW} + kw) * {p.InC} * {p.OutC}{offset});");
+            if (second is not null && !scalar)
+            {
+                w.Line("int k = 0;");
+                w.Open("for (; k + 1 < listed; k += 2)");
+                w.Line("float v = Unsafe.Add(ref vp, k), v2 = Unsafe.Add(ref vp, k + 1);");
+                w.Line($"ref float wr = ref Unsafe.Add(ref wk, Unsafe.Add(ref cp, k) * {p.OutC});");
+                w.Line($"ref float wr2 = ref Unsafe.Add(ref wk, Unsafe.Add(ref cp, k + 1) * {p.OutC});");
+                body("v", "wr");
+                second("v2", "wr2");
+                w.Close();
+                w.Open("if (k < listed)");
+                w.Line("float v = Unsafe.Add(ref vp, k);");
+                w.Line($"ref float wr = ref Unsafe.Add(ref wk, Unsafe.Add(ref cp, k) * {p.OutC});");
+                body("v", "wr");
+                w.Close();
+                w.Close();
+                w.Close();
+                return;
+            }
             w.Open("for (int k = 0; k < listed; k++)");
             w.Line("float v = Unsafe.Add(ref vp, k);");
             if (scalar)

@@ -24,7 +24,7 @@ internal static class DenseKernels
         w.Line($"/// <summary>{p.Name} forward: y = {ActivationCode.Formula(p.Activation, p.Alpha, p.HasBias ? "x W + b" : "x W")}, row by row; each nonzero input adds its weight row to the outputs.</summary>");
         w.Line($"// x: [rows, {p.Inputs}], w: [{p.Inputs}, {p.Units}] (row-major [in, out]){(p.HasBias ? $", b: [{p.Units}]" : "")}, y: [rows, {p.Units}]{(keepZ ? $", z: empty, or [rows, {p.Units}] to keep the pre-activations for training" : "")}");
         string parameters = $"ReadOnlySpan<float> x, float[] w{(p.HasBias ? ", float[] b" : "")}, Span<float> y{(keepZ ? ", Span<float> z" : "")}, int rows";
-        w.Open($"private static void {p.Pascal}Forward({parameters})");
+        w.Open($"internal static void {p.Pascal}Forward({parameters})");
         w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
         if (p.BlockedForward)
         {
@@ -131,7 +131,7 @@ internal static class DenseKernels
         w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), w: [{p.Inputs}, {p.Units}], dx: [rows, {p.Inputs}]"
             + $", dw: null or like w{(bias ? $", db: null or [{p.Units}]" : "")}");
         string parameters = $"ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw{(bias ? ", float[]? db" : "")}, int rows";
-        w.Open($"private static void {p.Pascal}InputGradient({parameters})");
+        w.Open($"internal static void {p.Pascal}InputGradient({parameters})");
         w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);");
         w.Line("bool weights = dw is not null;");
         w.Open("if (Vector256.IsHardwareAccelerated)");
@@ -278,7 +278,7 @@ internal static class DenseKernels
         w.Line($"/// <summary>{p.Name} weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name=\"shard\"/> of the inputs i{(bias ? ", and db = the sum of dz's rows for its share of the outputs" : "")}.</summary>");
         w.Line($"// x: [rows, {p.Inputs}], dz: [rows, {p.Units}] (dLoss/d(pre-activation)), dw: [{p.Inputs}, {p.Units}]{(bias ? $", db: [{p.Units}]" : "")}");
         string parameters = "ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw" + (bias ? ", float[] db" : "") + ", int rows, int shard, int shards";
-        w.Open($"private static void {p.Pascal}WeightGradient({parameters})");
+        w.Open($"internal static void {p.Pascal}WeightGradient({parameters})");
         w.Line("ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);");
         w.Line($"var (first, end) = Shards.Range({@in}, shard, shards); // this share's inputs: rows of dW");
         w.Open("if (Vector256.IsHardwareAccelerated)");

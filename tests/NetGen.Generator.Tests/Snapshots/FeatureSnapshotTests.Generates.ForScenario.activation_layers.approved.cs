@@ -477,7 +477,7 @@ namespace NetGen.Generated
 
         /// <summary>act1 forward: y = tanh(x), value by value.</summary>
         // x, y: [rows, 5]
-        private static void Act1Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
+        internal static void Act1Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             for (int r = 0; r < rows; r++)
             {
@@ -494,7 +494,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1 forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 7] (row-major [in, out]), b: [7], y: [rows, 7]
-        private static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -558,7 +558,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1: turns dLoss/dy into dLoss/dz in place: d = d * relu'(y).</summary>
         // d, y: [count]
-        private static void Fc1ActivationBackward(Span<float> d, ReadOnlySpan<float> y, int count)
+        internal static void Fc1ActivationBackward(Span<float> d, ReadOnlySpan<float> y, int count)
         {
             d = d.Slice(0, count);
             for (int k = 0; k < d.Length; k++)
@@ -572,7 +572,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), dw: [5, 7], db: [7]
-        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -644,7 +644,7 @@ namespace NetGen.Generated
 
         /// <summary>act2 forward: y = gelu(x) (tanh approximation), value by value.</summary>
         // x, y: [rows, 7]
-        private static void Act2Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
+        internal static void Act2Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             for (int r = 0; r < rows; r++)
             {
@@ -661,7 +661,7 @@ namespace NetGen.Generated
 
         /// <summary>act2 backward: dx = dy * gelu'(x).</summary>
         // x, dy, dx: [count]
-        private static void Act2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)
+        internal static void Act2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)
         {
             for (int k = 0; k < count; k++)
             {
@@ -673,7 +673,7 @@ namespace NetGen.Generated
 
         /// <summary>act3 forward: y = leaky_relu(x, alpha 0.2), value by value.</summary>
         // x, y: [rows, 7]
-        private static void Act3Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
+        internal static void Act3Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             for (int r = 0; r < rows; r++)
             {
@@ -697,7 +697,7 @@ namespace NetGen.Generated
 
         /// <summary>act3 backward: dx = dy * leaky_relu'(x).</summary>
         // x, dy, dx: [count]
-        private static void Act3Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)
+        internal static void Act3Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int count)
         {
             for (int k = 0; k < count; k++)
             {
@@ -710,7 +710,7 @@ namespace NetGen.Generated
         /// <summary>fc2 forward: y = sigmoid(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 7], w: [7, 3] (row-major [in, out]), b: [3], y: [rows, 3], z: empty, or [rows, 3] to keep the pre-activations for
         // training
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -780,7 +780,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2: turns dLoss/dy into dLoss/dz in place: d = d * sigmoid'(z).</summary>
         // d, z: [count]
-        private static void Fc2ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
+        internal static void Fc2ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
         {
             d = d.Slice(0, count);
             for (int k = 0; k < d.Length; k++)
@@ -794,7 +794,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w: [7, 3], dx: [rows, 7], dw: null or like w, db: null or [3]
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -903,7 +903,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), dw: [7, 3], db: [3]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);

@@ -460,7 +460,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1 forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 7] (row-major [in, out]), b: [7], y: [rows, 7]
-        private static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -527,7 +527,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), dw: [5, 7], db: [7]
-        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -599,7 +599,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2 forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 7], w: [7, 6] (row-major [in, out]), b: [6], y: [rows, 6]
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -666,7 +666,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 7], dz: [rows, 6] (dLoss/d(pre-activation)), w: [7, 6], dx: [rows, 7], dw: null or like w, db: null or [6]
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -781,7 +781,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 7], dz: [rows, 6] (dLoss/d(pre-activation)), dw: [7, 6], db: [6]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -854,7 +854,7 @@ namespace NetGen.Generated
         /// <summary>fc3 forward: y = tanh(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 6], w: [6, 5] (row-major [in, out]), b: [5], y: [rows, 5], z: empty, or [rows, 5] to keep the pre-activations for
         // training
-        private static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
+        internal static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -924,7 +924,7 @@ namespace NetGen.Generated
 
         /// <summary>fc3: turns dLoss/dy into dLoss/dz in place: d = d * tanh'(z).</summary>
         // d, z: [count]
-        private static void Fc3ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
+        internal static void Fc3ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
         {
             d = d.Slice(0, count);
             for (int k = 0; k < d.Length; k++)
@@ -938,7 +938,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc3WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 6], dz: [rows, 5] (dLoss/d(pre-activation)), w: [6, 5], dx: [rows, 6], dw: null or like w, db: null or [5]
-        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -1053,7 +1053,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 6], dz: [rows, 5] (dLoss/d(pre-activation)), dw: [6, 5], db: [5]
-        private static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -1125,7 +1125,7 @@ namespace NetGen.Generated
 
         /// <summary>fc4 forward: y = x W + b, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 3] (row-major [in, out]), b: [3], y: [rows, 3]
-        private static void Fc4Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc4Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -1186,7 +1186,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc4WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 5], dz: [rows, 3] (dLoss/d(pre-activation)), w: [5, 3], dx: [rows, 5], dw: null or like w, db: null or [3]
-        private static void Fc4InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc4InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -1295,7 +1295,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 5], dz: [rows, 3] (dLoss/d(pre-activation)), dw: [5, 3], db: [3]
-        private static void Fc4WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc4WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);

@@ -363,7 +363,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1 forward: y = relu(x W), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 7] (row-major [in, out]), y: [rows, 7]
-        private static void Fc1Forward(ReadOnlySpan<float> x, float[] w, Span<float> y, int rows)
+        internal static void Fc1Forward(ReadOnlySpan<float> x, float[] w, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -428,7 +428,7 @@ namespace NetGen.Generated
         /// fc1 weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name="shard"/> of the inputs i.
         /// </summary>
         // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), dw: [5, 7]
-        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, int rows, int shard, int shards)
+        internal static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, int rows, int shard, int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
             var (first, end) = Shards.Range(Fc1In, shard, shards); // this share's inputs: rows of dW
@@ -491,7 +491,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2 forward: y = x W, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 7], w: [7, 3] (row-major [in, out]), y: [rows, 3]
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, Span<float> y, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -551,7 +551,7 @@ namespace NetGen.Generated
         /// also writes the weight gradient in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w: [7, 3], dx: [rows, 7], dw: null or like w
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -654,7 +654,7 @@ namespace NetGen.Generated
         /// fc2 weight gradient: dW[i, :] = sum over the rows of x[r, i] dz[r, :] for share <paramref name="shard"/> of the inputs i.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), dw: [7, 3]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, int rows, int shard, int shards)
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, int rows, int shard, int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
             var (first, end) = Shards.Range(Fc2In, shard, shards); // this share's inputs: rows of dW

@@ -389,7 +389,7 @@ namespace NetGen.Generated
         /// <summary>fc1 forward: y = softplus(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 7] (row-major [in, out]), b: [7], y: [rows, 7], z: empty, or [rows, 7] to keep the pre-activations for
         // training
-        private static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
+        internal static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, Span<float> z, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -459,7 +459,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1: turns dLoss/dy into dLoss/dz in place: d = d * softplus'(z).</summary>
         // d, z: [count]
-        private static void Fc1ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
+        internal static void Fc1ActivationBackward(Span<float> d, ReadOnlySpan<float> z, int count)
         {
             d = d.Slice(0, count);
             for (int k = 0; k < d.Length; k++)
@@ -473,7 +473,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 5], dz: [rows, 7] (dLoss/d(pre-activation)), dw: [5, 7], db: [7]
-        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -545,7 +545,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2 forward: y = x W + b, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 7], w: [7, 3] (row-major [in, out]), b: [3], y: [rows, 3]
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -606,7 +606,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), w: [7, 3], dx: [rows, 7], dw: null or like w, db: null or [3]
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -715,7 +715,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 7], dz: [rows, 3] (dLoss/d(pre-activation)), dw: [7, 3], db: [3]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);

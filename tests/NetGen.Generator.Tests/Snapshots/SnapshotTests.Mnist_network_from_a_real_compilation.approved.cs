@@ -420,7 +420,7 @@ namespace NetGen.Generated
 
         /// <summary>fc1 forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 784], w: [784, 128] (row-major [in, out]), b: [128], y: [rows, 128]
-        private static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc1Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -510,7 +510,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 784], dz: [rows, 128] (dLoss/d(pre-activation)), dw: [784, 128], db: [128]
-        private static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc1WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -605,7 +605,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2 forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 128], w: [128, 64] (row-major [in, out]), b: [64], y: [rows, 64]
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -694,7 +694,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 128], dz: [rows, 64] (dLoss/d(pre-activation)), w: [128, 64], dx: [rows, 128], dw: null or like w, db: null or [64]
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -849,7 +849,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 128], dz: [rows, 64] (dLoss/d(pre-activation)), dw: [128, 64], db: [64]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -943,7 +943,7 @@ namespace NetGen.Generated
 
         /// <summary>fc3 forward: y = x W + b, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 64], w: [64, 10] (row-major [in, out]), b: [10], y: [rows, 10]
-        private static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -1016,7 +1016,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc3WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 64], dz: [rows, 10] (dLoss/d(pre-activation)), w: [64, 10], dx: [rows, 64], dw: null or like w, db: null or [10]
-        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -1154,7 +1154,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 64], dz: [rows, 10] (dLoss/d(pre-activation)), dw: [64, 10], db: [10]
-        private static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);

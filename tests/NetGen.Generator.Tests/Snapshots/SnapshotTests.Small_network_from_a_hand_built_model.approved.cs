@@ -402,7 +402,7 @@ namespace NetGen.Generated
 
         /// <summary>hidden forward: y = relu(x W + b), row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 3], w: [3, 5] (row-major [in, out]), b: [5], y: [rows, 5]
-        private static void HiddenForward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void HiddenForward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -469,8 +469,8 @@ namespace NetGen.Generated
         /// db = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 3], dz: [rows, 5] (dLoss/d(pre-activation)), dw: [3, 5], db: [5]
-        private static void HiddenWeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
-            int shards)
+        internal static void HiddenWeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows,
+            int shard, int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
             var (first, end) = Shards.Range(HiddenIn, shard, shards); // this share's inputs: rows of dW
@@ -542,7 +542,7 @@ namespace NetGen.Generated
 
         /// <summary>fc2 forward: y = x W + b, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 5], w: [5, 4] (row-major [in, out]), b: [4], y: [rows, 4]
-        private static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc2Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -603,7 +603,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc2WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 5], dz: [rows, 4] (dLoss/d(pre-activation)), w: [5, 4], dx: [rows, 5], dw: null or like w, db: null or [4]
-        private static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -718,7 +718,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 5], dz: [rows, 4] (dLoss/d(pre-activation)), dw: [5, 4], db: [4]
-        private static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc2WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
@@ -790,7 +790,7 @@ namespace NetGen.Generated
 
         /// <summary>fc3 forward: y = x W + b, row by row; each nonzero input adds its weight row to the outputs.</summary>
         // x: [rows, 4], w: [4, 2] (row-major [in, out]), b: [2], y: [rows, 2]
-        private static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
+        internal static void Fc3Forward(ReadOnlySpan<float> x, float[] w, float[] b, Span<float> y, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
@@ -851,7 +851,7 @@ namespace NetGen.Generated
         /// also writes the weight gradients in the same pass, as Fc3WeightGradient would: the same sums in the same order.
         /// </summary>
         // x: [rows, 4], dz: [rows, 2] (dLoss/d(pre-activation)), w: [4, 2], dx: [rows, 4], dw: null or like w, db: null or [2]
-        private static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
+        internal static void Fc3InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] w, Span<float> dx, float[]? dw,
             float[]? db, int rows)
         {
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
@@ -960,7 +960,7 @@ namespace NetGen.Generated
         /// = the sum of dz's rows for its share of the outputs.
         /// </summary>
         // x: [rows, 4], dz: [rows, 2] (dLoss/d(pre-activation)), dw: [4, 2], db: [2]
-        private static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
+        internal static void Fc3WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, float[] dw, float[] db, int rows, int shard,
             int shards)
         {
             ref float dw0 = ref MemoryMarshal.GetArrayDataReference(dw);
