@@ -7,16 +7,24 @@ namespace NetGen;
 
 /// <summary>
 /// Saves and loads a network as one safetensors file: weights and biases in PyTorch's <c>nn.Linear</c>
-/// orientation (<c>fc1.weight</c> <c>[out, in]</c>, row-major, F32 little-endian), the optimizer state
-/// (<c>fc1.weight.exp_avg</c>, ...), and <c>__metadata__</c> with the network, its spec hash, the training
+/// orientation (<c>fc1.weight</c> <c>[out, in]</c>, row-major, F32 little-endian), the buffers (a batch norm's
+/// <c>bn1.running_mean</c>, <c>bn1.running_var</c>, F32) and batch counters (<c>bn1.num_batches_tracked</c>, I64), the
+/// optimizer state (<c>fc1.weight.exp_avg</c>, ...), and <c>__metadata__</c> with the network, its spec hash, the training
 /// position, the optimizer step, the seed and the random states.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The file: an 8-byte little-endian header length N; N bytes of JSON (padded with spaces to a multiple of 8), whose
 /// <c>__metadata__</c> comes first, then one entry per tensor, <c>{"dtype":"F32","shape":[out,in],"data_offsets":[begin,end]}</c>,
-/// the parameters then the optimizer state, each in the network's order; then the tensors' bytes in the same order,
+/// the parameters, the buffers (<see cref="INetwork.Buffers"/>), the batch counters (<see cref="INetwork.BatchCounters"/>) and the
+/// optimizer state, each in the network's order; then the tensors' bytes in the same order,
 /// each <c>[begin, end)</c> relative to the first byte after the header, as the safetensors format describes (what <c>safetensors.torch.load_file</c> reads).
+/// </para>
+/// <para>
+/// Every tensor is F32 but the batch counters, PyTorch's <c>num_batches_tracked</c> of each batch norm: an I64 of shape <c>[]</c>
+/// (8 bytes, little-endian, at an offset that need not be a multiple of 8) whose value is <see cref="INetwork.Step"/>, as
+/// every training step passes each batch norm once. Loading accepts one of shape <c>[]</c> or <c>[1]</c> under a counter's
+/// name, or none (older PyTorch files lack it), and does not use its value; any other I64 tensor, or any other dtype, is refused.
 /// </para>
 /// <para>
 /// The metadata (all values strings, as the format requires): <c>format</c> (<c>pt</c>), <c>network</c>, <c>spec_hash</c>,
@@ -33,7 +41,8 @@ namespace NetGen;
 /// </para>
 /// <para>
 /// A file written by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), ...)</c> of the same architecture:
-/// no metadata, no optimizer state) loads too, for evaluation, prediction or as a starting point of training.
+/// no metadata, no optimizer state; the state_dict holds the buffers and batch counters) loads too, for evaluation,
+/// prediction or as a starting point of training.
 /// </para>
 /// </remarks>
 public static class ModelFile
@@ -107,7 +116,7 @@ public static class ModelFile
     }
 
     /// <summary>Checks the arguments of a save and makes the header; refuses a network holding NaN or infinity.</summary>
-    private static (byte[] Header, List<NamedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position)
+    private static (byte[] Header, List<SavedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (position is not null)
@@ -118,14 +127,14 @@ public static class ModelFile
                 throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
         }
 
-        List<NamedTensor> tensors = SafetensorsWriter.Tensors(network);
+        List<SavedTensor> tensors = SafetensorsWriter.Tensors(network);
         if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
             throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
         return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position)), tensors);
     }
 
     /// <summary>
-    /// Reads <paramref name="path"/> into <paramref name="network"/>: its weights and biases, and, if the file has them,
+    /// Reads <paramref name="path"/> into <paramref name="network"/>: its weights and biases, its buffers, and, if the file has them,
     /// the optimizer state, the step count and the dropout random state. Validates everything first and changes
     /// nothing on failure.
     /// </summary>
@@ -134,11 +143,11 @@ public static class ModelFile
     /// zero and its step count 0. A file without a dropout state leaves <see cref="INetwork.DropoutRandom"/> as it is.
     /// The learning rate is never changed (the file's is <see cref="Checkpoint.LearningRate"/>).
     /// The file is refused if its spec hash or architecture is another network's (the message names the parts that
-    /// differ), if a tensor is missing, unexpected or of another shape, or if it is not a valid safetensors file of F32
-    /// tensors (bad lengths or offsets, overlapping tensors or bytes of no tensor, a header over 100 MB, malformed JSON
-    /// or metadata, NaN or infinite values). A path that names no regular file (a folder, a named pipe, a device) is refused
-    /// without being opened. The header is refused as soon as it lists more tensors than the network has (parameters and
-    /// optimizer state) or more than 1,024 metadata entries, so what the reader holds is bounded by the file's length.
+    /// differ), if a tensor (a parameter or buffer) is missing, unexpected or of another shape, or if it is not a valid safetensors
+    /// file of F32 tensors and I64 batch counters (bad lengths or offsets, overlapping tensors or bytes of no tensor, a header over
+    /// 100 MB, malformed JSON or metadata, NaN or infinite values). A path that names no regular file (a folder, a named pipe, a device) is refused
+    /// without being opened. The header is refused as soon as it lists more tensors than the network has (parameters, buffers,
+    /// batch counters and optimizer state) or more than 1,024 metadata entries, so what the reader holds is bounded by the file's length.
     /// </remarks>
     /// <exception cref="ModelFormatException">The file is unreadable, malformed, or for another architecture.</exception>
     public static Checkpoint Load(string path, INetwork network)

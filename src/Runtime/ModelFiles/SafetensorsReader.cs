@@ -246,12 +246,18 @@ internal sealed class SafetensorsReader
         return Encoding.UTF8.GetString(header, start, (int)reader.BytesConsumed - start);
     }
 
-    /// <summary>The tensors a file for <paramref name="network"/> may hold: its parameters and its optimizer state.</summary>
-    private static int TensorCount(INetwork network) => network.Parameters.Count + network.OptimizerState.Count;
+    /// <summary>The tensors a file for <paramref name="network"/> may hold: its parameters, buffers, batch counters and optimizer state.</summary>
+    private static int TensorCount(INetwork network) =>
+        network.Parameters.Count + network.Buffers.Count + network.BatchCounters.Count + network.OptimizerState.Count;
 
-    private static string TooManyTensors(INetwork? network) => network is null
-        ? $"the header lists more than {MaxTensors} tensors, the most a model file may have"
-        : $"the header lists more tensors than the {TensorCount(network)} of network \"{network.NetworkName}\" (its parameters and optimizer state)";
+    private static string TooManyTensors(INetwork? network)
+    {
+        if (network is null) return $"the header lists more than {MaxTensors} tensors, the most a model file may have";
+        string parts = network.Buffers.Count + network.BatchCounters.Count == 0
+            ? "its parameters and optimizer state"
+            : "its parameters, buffers, batch counters and optimizer state";
+        return $"the header lists more tensors than the {TensorCount(network)} of network \"{network.NetworkName}\" ({parts})";
+    }
 
     /// <summary>Refuses a file made for another architecture, naming the parts that differ.</summary>
     private void CheckArchitecture(IReadOnlyDictionary<string, string> metadata, INetwork network)
@@ -269,14 +275,30 @@ internal sealed class SafetensorsReader
         throw Fail(problem.ToString());
     }
 
+    /// <summary>
+    /// Every tensor is F32, or an I64 scalar (shape <c>[]</c> or <c>[1]</c>), which only a batch counter may be: that its
+    /// name is one is checked against the network (<see cref="MatchTensors"/>).
+    /// </summary>
     private void CheckDTypes(List<TensorEntry> entries)
     {
         foreach (TensorEntry entry in entries)
         {
-            if (entry.DType != "F32")
-                throw Fail($"tensor {Show(entry.Name)} has dtype {Show(entry.DType)}; only F32 (32-bit float) is supported");
+            if (entry.DType == "F32" || IsInt64Scalar(entry)) continue;
+            if (entry.DType == "I64")
+            {
+                throw Fail($"tensor {Show(entry.Name)} has dtype \"I64\" and shape {ShapeText(entry.Shape)}; only F32 (32-bit float) is supported, " +
+                    "and I64 only as a batch norm's num_batches_tracked, one value (shape [])");
+            }
+            throw Fail($"tensor {Show(entry.Name)} has dtype {Show(entry.DType)}; only F32 (32-bit float) is supported");
         }
     }
+
+    /// <summary>An I64 of one value, shape <c>[]</c> (as PyTorch writes <c>num_batches_tracked</c>) or <c>[1]</c>.</summary>
+    private static bool IsInt64Scalar(TensorEntry entry) =>
+        entry.DType == "I64" && (entry.Shape.Length == 0 || (entry.Shape.Length == 1 && entry.Shape[0] == 1));
+
+    /// <summary>The bytes of one value of a tensor whose dtype <see cref="CheckDTypes"/> accepted.</summary>
+    private static int ElementSize(TensorEntry entry) => entry.DType == "I64" ? sizeof(long) : sizeof(float);
 
     /// <summary>
     /// Each tensor's bytes lie inside the data and match its shape; together they cover the data exactly once
@@ -290,16 +312,17 @@ internal sealed class SafetensorsReader
             if (entry.End < entry.Begin) throw Fail($"tensor {Show(entry.Name)}: {offsets} end before they begin");
             if (entry.End > dataLength)
                 throw Fail($"tensor {Show(entry.Name)}: {offsets} run past the end of the data ({dataLength} bytes after the header)");
+            int size = ElementSize(entry);
             long count = 1;
             foreach (long d in entry.Shape)
             {
-                if (d != 0 && count > long.MaxValue / sizeof(float) / d)
+                if (d != 0 && count > long.MaxValue / size / d)
                     throw Fail($"tensor {Show(entry.Name)}: shape {ShapeText(entry.Shape)} is too large");
                 count *= d;
             }
-            if (entry.End - entry.Begin != count * sizeof(float))
+            if (entry.End - entry.Begin != count * size)
             {
-                throw Fail($"tensor {Show(entry.Name)}: shape {ShapeText(entry.Shape)} holds {count} F32 values ({count * sizeof(float)} bytes) " +
+                throw Fail($"tensor {Show(entry.Name)}: shape {ShapeText(entry.Shape)} holds {count} {entry.DType} values ({count * size} bytes) " +
                     $"but {offsets} span {entry.End - entry.Begin} bytes");
             }
         }
@@ -323,18 +346,37 @@ internal sealed class SafetensorsReader
     }
 
     /// <summary>
-    /// Pairs the file's tensors with the network's: every parameter, and either every optimizer state tensor or none,
-    /// each with the same shape; nothing else.
+    /// Pairs the file's tensors with the network's: every parameter and buffer, and either every optimizer state tensor or
+    /// none, each F32 with the same shape; any of the batch counters, each an I64 scalar (its value is not used); nothing
+    /// else. The first list holds the parameters then the buffers.
     /// </summary>
     private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State) MatchTensors(IReadOnlyList<TensorEntry> entries, INetwork network)
     {
         var byName = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
         foreach (TensorEntry entry in entries) byName.Add(entry.Name, entry);
+        IReadOnlyList<string> counters = network.BatchCounters;
+        var counterNames = new HashSet<string>(counters, StringComparer.Ordinal);
+        foreach (TensorEntry entry in entries)
+        {
+            if (entry.DType == "F32" || counterNames.Contains(entry.Name)) continue;
+            string only = counters.Count == 0 ? "" : $", and I64 only for the batch counters of network \"{network.NetworkName}\" ({counters[0]}, ...)";
+            throw Fail($"tensor {Show(entry.Name)} has dtype {Show(entry.DType)}; only F32 (32-bit float) is supported{only}");
+        }
         var problems = new List<string>();
         var parameters = new List<(NamedTensor, long)>();
         var state = new List<(NamedTensor, long)>();
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (NamedTensor tensor in network.Parameters) Match(tensor, parameters, partOfState: false);
+        foreach (NamedTensor tensor in network.Buffers) Match(tensor, parameters, partOfState: false);
+        foreach (string counter in counters)
+        {
+            known.Add(counter);
+            if (byName.TryGetValue(counter, out TensorEntry? entry) && !IsInt64Scalar(entry))
+            {
+                problems.Add($"tensor {counter} is {entry.DType} of shape {ShapeText(entry.Shape)} in the file, but a batch counter " +
+                    $"(num_batches_tracked) of network \"{network.NetworkName}\" is an I64 of shape []");
+            }
+        }
         bool anyState = false;
         foreach (NamedTensor tensor in network.OptimizerState) anyState |= byName.ContainsKey(tensor.Name);
         foreach (NamedTensor tensor in network.OptimizerState)

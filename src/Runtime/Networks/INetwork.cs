@@ -30,7 +30,7 @@ public interface INetwork : IDisposable
     /// </summary>
     int ClassCount { get; }
 
-    /// <summary>Total number of trainable values (weights and biases).</summary>
+    /// <summary>Total number of trainable values (weights and biases): the values of <see cref="Parameters"/>, not of <see cref="Buffers"/>.</summary>
     int ParameterCount { get; }
 
     /// <summary>The largest batch <see cref="TrainStep"/> accepts; buffers are sized for it once.</summary>
@@ -72,6 +72,24 @@ public interface INetwork : IDisposable
 
     /// <summary>The optimizer's per-parameter state by PyTorch name (<c>fc1.weight.exp_avg</c>, ...).</summary>
     IReadOnlyList<NamedTensor> OptimizerState { get; }
+
+    /// <summary>
+    /// State that belongs to the model but is not trained, by PyTorch name: what a PyTorch module keeps with
+    /// <c>register_buffer</c>, such as a batch norm's running statistics (<c>bn1.running_mean</c>, <c>bn1.running_var</c>).
+    /// Each is a <see cref="NamedTensor"/> without gradients. Model files save and load them like <see cref="Parameters"/>
+    /// (by name, shape checked, a file that lacks one is refused), but they are not counted in <see cref="ParameterCount"/>
+    /// and the optimizer does not change them. Empty by default (a network without batch norm).
+    /// </summary>
+    IReadOnlyList<NamedTensor> Buffers => Array.Empty<NamedTensor>();
+
+    /// <summary>
+    /// The names of PyTorch's <c>num_batches_tracked</c> buffers (<c>bn1.num_batches_tracked</c>, ...), one per batch norm
+    /// layer: I64 scalars counting the training batches the layer has seen. Every training step passes each batch norm
+    /// once, so each equals <see cref="Step"/> and the network keeps no array for them: a model file holds each as an
+    /// I64 scalar of value <see cref="Step"/>, and loading accepts it (or its absence) without using its value.
+    /// Empty by default.
+    /// </summary>
+    IReadOnlyList<string> BatchCounters => Array.Empty<string>();
 
     /// <summary>
     /// One optimizer step on a batch: <paramref name="inputs"/> is <c>[rows, InputSize]</c> row-major,
