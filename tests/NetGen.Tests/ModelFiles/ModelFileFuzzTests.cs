@@ -32,12 +32,12 @@ public partial class ModelFileFuzzTests(ITestOutputHelper output)
     private static readonly string[] NumberReplacements =
     {
         "-1", "0", "1", "2", "4", "7", "140", "1.5", "1e3", "1e400", "-0", "99999999999999999999", "9223372036854775807",
-        "18446744073709551615", "2147483648", "\"7\"", "null", "[]", "{}", "true", "[7,5]", "[0,140]",
+        "18446744073709551615", "2147483648", "\"7\"", "null", "[]", "{}", "true", "[7,5]", "[0,140]", "[1]", "[8]",
     };
 
     private static readonly string[] StringReplacements =
     {
-        "\"\"", "\"F16\"", "\"F32\"", "\"BF16\"", "\"fc1.weight\"", "\"fc1.bias\"", "\"__metadata__\"", "\"\\ud800\"", "\"\\u0000\"",
+        "\"\"", "\"F16\"", "\"F32\"", "\"I64\"", "\"bn1.num_batches_tracked\"", "\"bn1.running_var\"", "\"BF16\"", "\"fc1.weight\"", "\"fc1.bias\"", "\"__metadata__\"", "\"\\ud800\"", "\"\\u0000\"",
         "\"épsilon\"", "\"NaN\"", "\"0,0,0,0\"", "\"1,2,3,4\"", "\"-1\"", "\"0\"", "\"1\"", "\"shape\"", "\"dtype\"", "\"data_offsets\"",
         "\"epoch\"", "\"optimizer_step\"", "\"dropout_state\"", "\"spec_hash\"", "\"fc1.weight.exp_avg\"", "1", "[]", "{}", "null",
     };
@@ -185,11 +185,16 @@ public partial class ModelFileFuzzTests(ITestOutputHelper output)
         TrainSomeSteps(tiny, steps: 2);
         using ITestNetwork dropout = NetworkTestKit.Create("dropout", seed: 4);
         TrainSomeSteps(dropout, steps: 2);
+        using var batchNorm = FakeBatchNormNetwork.Small(seed: 8);
+        batchNorm.Step = 300; // the counter's bytes are not all zero
         var bases = new (byte[] File, INetwork Network)[]
         {
             (SavedBytes(tiny, new TrainingPosition(1, 4, TrainingPosition.Start(3).ShuffleState)), NetworkTestKit.Create("tiny", seed: 5)),
             (SavedBytes(dropout, new TrainingPosition(2, 0, TrainingPosition.Start(4).ShuffleState)), NetworkTestKit.Create("dropout", seed: 6)),
             (ReferenceSafetensors.Build(ReferenceSafetensors.StateDict(tiny)), NetworkTestKit.Create("tiny", seed: 7)),
+            // Buffers and I64 batch counters, as NetGen writes them and as PyTorch does (sorted: a counter at an unaligned offset).
+            (SavedBytes(batchNorm, new TrainingPosition(1, 2, TrainingPosition.Start(8).ShuffleState)), FakeBatchNormNetwork.Small(seed: 9)),
+            (ReferenceSafetensors.Build(ReferenceSafetensors.StateDict(batchNorm)), FakeBatchNormNetwork.Small(seed: 10)),
         };
         var random = new Random(20240611);
         var escaped = new List<string>();

@@ -10,8 +10,19 @@ using Xunit;
 
 namespace NetGen.Tests.ModelFiles;
 
-/// <summary>A tensor as a safetensors file holds it: PyTorch shape and row-major values.</summary>
-internal sealed record RawTensor(string Name, long[] Shape, float[] RowMajor, string DType = "F32");
+/// <summary>A tensor as a safetensors file holds it: PyTorch shape and row-major values (or, for another dtype, its bytes).</summary>
+internal sealed record RawTensor(string Name, long[] Shape, float[] RowMajor, string DType = "F32", byte[]? Bytes = null)
+{
+    /// <summary>An I64 tensor of one value, shape [] by default (PyTorch's <c>num_batches_tracked</c>), 8 bytes little-endian.</summary>
+    public static RawTensor Int64(string name, long value, long[]? shape = null)
+    {
+        var bytes = new byte[8];
+        for (int i = 0; i < 8; i++) bytes[i] = (byte)(value >> (8 * i));
+        return new RawTensor(name, shape ?? Array.Empty<long>(), Array.Empty<float>(), "I64", bytes);
+    }
+
+    public long ByteCount => Bytes?.Length ?? 4L * RowMajor.Length;
+}
 
 /// <summary>
 /// A safetensors writer written from the format's description, independently of <see cref="ModelFile"/>: the JSON is
@@ -35,7 +46,7 @@ internal static class ReferenceSafetensors
         var parts = new List<string>();
         foreach (RawTensor t in sorted)
         {
-            long bytes = 4L * t.RowMajor.Length;
+            long bytes = t.ByteCount;
             parts.Add($"\"{t.Name}\":{{\"dtype\":\"{t.DType}\",\"shape\":[{string.Join(",", t.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}");
             offset += bytes;
         }
@@ -49,6 +60,11 @@ internal static class ReferenceSafetensors
         file.AddRange(header);
         foreach (RawTensor t in sorted)
         {
+            if (t.Bytes is not null)
+            {
+                file.AddRange(t.Bytes);
+                continue;
+            }
             foreach (float v in t.RowMajor)
             {
                 int bits = BitConverter.SingleToInt32Bits(v);
@@ -58,9 +74,14 @@ internal static class ReferenceSafetensors
         return file.ToArray();
     }
 
-    /// <summary>The parameters of <paramref name="network"/> as a PyTorch <c>state_dict</c> would hold them, read through the documented indexer.</summary>
+    /// <summary>
+    /// The parameters and buffers of <paramref name="network"/> as a PyTorch <c>state_dict</c> would hold them, read through
+    /// the documented indexer, with its batch counters (I64 scalars of value <see cref="INetwork.Step"/>).
+    /// </summary>
     public static List<RawTensor> StateDict(INetwork network) =>
-        network.Parameters.Select(p => new RawTensor(p.Name, p.Shape.Select(d => (long)d).ToArray(), RowMajor(p))).ToList();
+        network.Parameters.Concat(network.Buffers).Select(p => new RawTensor(p.Name, p.Shape.Select(d => (long)d).ToArray(), RowMajor(p)))
+            .Concat(network.BatchCounters.Select(c => RawTensor.Int64(c, network.Step)))
+            .ToList();
 
     public static float[] RowMajor(NamedTensor tensor)
     {
@@ -133,14 +154,14 @@ internal sealed class NetworkSnapshot
     public NetworkSnapshot(INetwork network)
     {
         _network = network;
-        _values = network.Parameters.Concat(network.OptimizerState).Select(t => t.Values.ToArray()).ToList();
+        _values = network.Parameters.Concat(network.Buffers).Concat(network.OptimizerState).Select(t => t.Values.ToArray()).ToList();
         _step = network.Step;
         _dropout = network.DropoutRandom?.GetState();
     }
 
     public bool Unchanged()
     {
-        var tensors = _network.Parameters.Concat(_network.OptimizerState).ToList();
+        var tensors = _network.Parameters.Concat(_network.Buffers).Concat(_network.OptimizerState).ToList();
         for (int i = 0; i < tensors.Count; i++)
         {
             if (!ModelFileTestKit.SameBits(_values[i], tensors[i].Values)) return false;
@@ -156,11 +177,11 @@ internal static class ModelFileTestKit
     public static bool SameBits(float[] a, float[] b) =>
         a.Length == b.Length && a.Select(BitConverter.SingleToInt32Bits).SequenceEqual(b.Select(BitConverter.SingleToInt32Bits));
 
-    /// <summary>Every parameter and optimizer state tensor, the step count and the dropout state are bit for bit the same.</summary>
+    /// <summary>Every parameter, buffer and optimizer state tensor, the step count and the dropout state are bit for bit the same.</summary>
     public static void AssertSameState(INetwork expected, INetwork actual, string when)
     {
-        var e = expected.Parameters.Concat(expected.OptimizerState).ToList();
-        var a = actual.Parameters.Concat(actual.OptimizerState).ToList();
+        var e = expected.Parameters.Concat(expected.Buffers).Concat(expected.OptimizerState).ToList();
+        var a = actual.Parameters.Concat(actual.Buffers).Concat(actual.OptimizerState).ToList();
         Assert.Equal(e.Select(t => t.Name), a.Select(t => t.Name));
         for (int i = 0; i < e.Count; i++)
         {
