@@ -93,6 +93,10 @@ public sealed class ConsoleProjectBuildTests(ITestOutputHelper log)
         new("dropout-last.nets.json", """{ "networks": { "t49": { "input": 5, "layers": [ { "units": 3 }, { "type": §"dropout", "rate": 0.5 } ] } } }""", "NG2011"),
         new("dropout-twice.nets.json", """{ "networks": { "t50": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5 }, { "type": §"dropout", "rate": 0.1 }, { "units": 3 } ] } } }""", "NG2011"),
 
+        // NG2014: a batch norm layer where it cannot be (points at its "type" value).
+        new("batch-norm-first.nets.json", """{ "networks": { "t75": { "input": 5, "layers": [ { "type": §"batch_norm" }, { "units": 3 } ] } } }""", "NG2014"),
+        new("batch-norm-twice.nets.json", """{ "networks": { "t76": { "input": [1, 4, 4], "layers": [ { "type": "conv2d", "filters": 2, "kernel": 3 }, { "type": "batch_norm" }, { "type": §"batch_norm" }, { "units": 3 } ] } } }""", "NG2014"),
+
         // NG2001 and NG2002 in the new parts of the language.
         new("sgd-without-lr.nets.json", """{ "networks": { "t51": { "shape": "5-3", §"optimizer": { "type": "sgd", "momentum": 0.9 } } } }""", "NG2001"),
         new("dropout-without-rate.nets.json", """{ "networks": { "t52": { "input": 5, "layers": [ { "units": 4 }, §{ "type": "dropout" }, { "units": 3 } ] } } }""", "NG2001"),

@@ -79,6 +79,10 @@ public class DiagnosticTests
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:61")]                  // first
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 }, { "type": "dropout", "rate": 0.5 } ] } } }""", "NG2011@1:77")]                  // last
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "dropout", "rate": 0.5 }, { "type": "dropout", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2011@1:113")] // twice in a row: at the second
+    // Batch norm layers.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "batch_norm" }, { "units": 3 } ] } } }""", "NG2014@1:61")]                                    // first
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "batch_norm" }, { "type": "batch_norm" }, { "units": 3 } ] } } }""", "NG2014@1:103")] // twice in a row: at the second
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "batch_norm", "momentum": 0.2 }, { "units": 3 } ] } } }""", "NG2002@1:91")]     // momentum is fixed at PyTorch's 0.1
     // Activation layers.
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation" }, { "units": 3 } ] } } }""", "NG2001@1:51")] // activation missing: at the layer's brace
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "type": "activation", "activation": "rellu" }, { "units": 3 } ] } } }""", "NG2005@1:89")]

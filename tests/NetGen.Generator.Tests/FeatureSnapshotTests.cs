@@ -35,21 +35,36 @@ public class FeatureSnapshotTests
         { "sgd_nesterov", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 }, "layers_end": [""" },
     };
 
-    /// <summary>A network "f" of 5 inputs and the given layers; a feature may close the layers array to add network properties.</summary>
-    private static string Spec(string layers)
+    /// <summary>Features of image networks: input [2, 6, 6].</summary>
+    public static TheoryData<string, string> ImageFeatures => new()
+    {
+        { "conv_pool", """{ "type": "conv2d", "filters": 4, "kernel": 3, "padding": 1, "activation": "relu" }, { "type": "max_pool2d", "size": 2 }, { "type": "conv2d", "filters": 3, "kernel": [2, 3], "stride": [1, 2], "bias": false }, { "type": "avg_pool2d", "size": [2, 1], "stride": 1 }, { "units": 3 }""" },
+        { "batch_norm", """{ "type": "conv2d", "filters": 4, "kernel": 3, "padding": 1 }, { "type": "batch_norm" }, { "type": "activation", "activation": "relu" }, { "type": "max_pool2d", "size": 2 }, { "units": 5 }, { "type": "batch_norm" }, { "type": "activation", "activation": "relu" }, { "units": 3 }""" },
+    };
+
+    /// <summary>A network "f" of the given input and layers; a feature may close the layers array to add network properties.</summary>
+    private static string Spec(string layers, string input = "5")
     {
         string body = layers.Contains("\"layers_end\": [")
             ? layers.Replace(", \"layers_end\": [", "")
             : layers + " ]";
-        return "{ \"networks\": { \"f\": { \"input\": 5, \"layers\": [ " + body + " } } }";
+        return "{ \"networks\": { \"f\": { \"input\": " + input + ", \"layers\": [ " + body + " } } }";
     }
+
+    [Theory]
+    [MemberData(nameof(ImageFeatures))]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void GeneratesImages(string feature, string layers) => GenerateAndVerify(feature, layers, "[2, 6, 6]");
 
     [Theory]
     [MemberData(nameof(Features))]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public void Generates(string feature, string layers)
+    public void Generates(string feature, string layers) => GenerateAndVerify(feature, layers, "5");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GenerateAndVerify(string feature, string layers, string input)
     {
-        var (result, output) = GeneratorHarness.Run(Spec(layers), "namespace Features; [NetGen.Network(\"f\")] public partial class FeatureNet;");
+        var (result, output) = GeneratorHarness.Run(Spec(layers, input), "namespace Features; [NetGen.Network(\"f\")] public partial class FeatureNet;");
 
         Assert.Empty(result.Diagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();

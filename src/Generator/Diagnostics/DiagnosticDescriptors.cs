@@ -53,6 +53,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerDoesNotFit = Error(
         "NG2013", "Layer does not fit its input", "{0} does not fit its input of {1}: {2}", SpecCategory);
 
+    public static readonly DiagnosticDescriptor MisplacedBatchNorm = Error(
+        "NG2014", "Batch norm layer in the wrong place", "{0}", SpecCategory);
+
     public static readonly DiagnosticDescriptor NetworkNotFound = Error(
         "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
 

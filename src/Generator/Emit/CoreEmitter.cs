@@ -91,10 +91,12 @@ internal static class CoreEmitter
         w.Line("private readonly float[]? _batchInputs;");
         if (!plan.Loss.UsesTargets) w.Line("private readonly int[]? _batchLabels;");
         w.Line("private readonly double[] _shardLoss;");
-        w.Line("private readonly Action<int> _passRows, _sumGradients, _optimizerShard;");
+        var pieces = TrainingEmitter.Pieces(plan);
+        w.Line($"private readonly Action<int> {string.Join(", ", pieces.Select(p => p.Field))}, _sumGradients, _optimizerShard;");
         w.Line("private int _batchRows;");
         w.Line();
         w.Line("private readonly NamedTensor[] _parameters, _optimizerState;");
+        if (ModelBuffers(plan).Any()) w.Line("private readonly NamedTensor[] _buffers;");
         w.Line("private long _step;");
         w.Line("private int _busy; // 1 while a training call runs: two calls at once from two threads are caught, not raced");
         w.Line();
@@ -114,7 +116,8 @@ internal static class CoreEmitter
         if (plan.Loss.UsesTargets) w.Line("_targets = new float[MaxBatchSize * OutputSize];");
         if (plan.HasDropout) w.Line($"_dropoutRandom = new RandomSource(Seed, stream: {DropoutStream});");
         w.Line("_shardLoss = new double[threads];");
-        w.Line("_passRows = PassRowsOnWorker;");
+        foreach (TrainingEmitter.Piece piece in TrainingEmitter.Pieces(plan))
+            w.Line(piece.Meeting is null ? $"{piece.Field} = {piece.Method}OnWorker;" : $"{piece.Field} = shard => {piece.Method}(_batchRows, shard, Threads);");
         w.Line("_sumGradients = SumGradientsOnWorker;");
         w.Line("_optimizerShard = OptimizerShard;");
         w.Open("if (threads > 1)");
@@ -134,6 +137,14 @@ internal static class CoreEmitter
         foreach (TensorPlan tensor in plan.Tensors)
             w.Line($"new NamedTensor(\"{tensor.TorchName}\", new[] {{ {tensor.Shape} }}, {tensor.Field}, {tensor.Gradient}{Layout(tensor)}),");
         w.Close(";");
+        if (ModelBuffers(plan).Any())
+        {
+            w.Line("_buffers = new[]");
+            w.Open();
+            foreach (ModelBufferPlan buffer in ModelBuffers(plan))
+                w.Line($"new NamedTensor(\"{buffer.TorchName}\", new[] {{ {buffer.Shape} }}, {buffer.Field}),");
+            w.Close(";");
+        }
         if (plan.Optimizer.State.Count == 0)
         {
             w.Line("_optimizerState = Array.Empty<NamedTensor>(); // plain SGD keeps no state");
@@ -160,6 +171,12 @@ internal static class CoreEmitter
         w.Line("public long Step { get => _step; set => _step = Checks.Step(value); }");
         w.Line("public IReadOnlyList<NamedTensor> Parameters => _parameters;");
         w.Line("public IReadOnlyList<NamedTensor> OptimizerState => _optimizerState;");
+        if (ModelBuffers(plan).Any())
+        {
+            w.Line("public IReadOnlyList<NamedTensor> Buffers => _buffers;");
+            string counters = string.Join(", ", plan.Layers.SelectMany(l => l.Unit.BatchCounters(l)).Select(c => $"\"{c}\""));
+            w.Line($"public IReadOnlyList<string> BatchCounters {{ get; }} = new[] {{ {counters} }};");
+        }
         if (plan.HasDropout) w.Line("public RandomSource DropoutRandom => _dropoutRandom;");
         foreach (TensorPlan tensor in plan.Tensors.Where(t => t.Property is not null))
             w.Line($"public {(tensor.IsMatrix ? "DenseMatrix" : "DenseVector")} {tensor.Property} {{ get; }}");
@@ -167,6 +184,9 @@ internal static class CoreEmitter
         w.Line("public void Dispose() => _workers?.Dispose();");
         w.Line();
     }
+
+    /// <summary>The layers' model buffers (running statistics), in the layers' order.</summary>
+    internal static IEnumerable<ModelBufferPlan> ModelBuffers(NetworkPlan plan) => plan.Layers.SelectMany(l => l.Unit.ModelBuffers(l));
 
     /// <summary>The NamedTensor constructor's layout argument for a tensor not in the default layout.</summary>
     private static string Layout(TensorPlan tensor) => tensor.LayoutField is null ? "" : $", layout: {tensor.LayoutField}";

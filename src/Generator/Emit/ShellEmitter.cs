@@ -114,6 +114,13 @@ internal static class ShellEmitter
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> Parameters => _core.Parameters;");
         w.Line("/// <inheritdoc/>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> OptimizerState => _core.OptimizerState;");
+        if (CoreEmitter.ModelBuffers(plan).Any())
+        {
+            w.Line("/// <summary>The running mean and variance of the batch-norm layers (PyTorch's buffers), saved in model files with the parameters.</summary>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> Buffers => _core.Buffers;");
+            w.Line("/// <summary>The names of PyTorch's num_batches_tracked counters in model files, one per batch-norm layer; their value is Step.</summary>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<string> BatchCounters => _core.BatchCounters;");
+        }
         if (plan.HasDropout)
         {
             w.Line("/// <summary>Where the dropout masks of ComputeGradients come from (stream 2 of the seed); save and restore its state to repeat a step.</summary>");

@@ -35,9 +35,9 @@ internal static class SpecWords
 
     /// <summary>The layer types, in the order the schema's <c>layer</c> alternatives list them; a layer without a type is dense.</summary>
     public const string DenseLayer = "dense", DropoutLayer = "dropout", ActivationLayer = "activation", Conv2dLayer = "conv2d",
-        MaxPool2dLayer = "max_pool2d", AvgPool2dLayer = "avg_pool2d";
+        MaxPool2dLayer = "max_pool2d", AvgPool2dLayer = "avg_pool2d", BatchNormLayer = "batch_norm";
 
-    public static readonly string[] LayerTypes = { DenseLayer, DropoutLayer, ActivationLayer, Conv2dLayer, MaxPool2dLayer, AvgPool2dLayer };
+    public static readonly string[] LayerTypes = { DenseLayer, DropoutLayer, ActivationLayer, Conv2dLayer, MaxPool2dLayer, AvgPool2dLayer, BatchNormLayer };
 
     /// <summary>The word of <c>"padding"</c> that keeps an image's size (stride 1).</summary>
     public const string SamePadding = "same";
@@ -47,6 +47,7 @@ internal static class SpecWords
     public static readonly string[] DenseProperties = { "type", "name", "units", "activation", "alpha", "bias", "init" };
     public static readonly string[] DropoutProperties = { "type", "rate" };
     public static readonly string[] Pool2dProperties = { "type", "size", "stride" };
+    public static readonly string[] BatchNormProperties = { "type", "name" };
     public static readonly string[] ActivationProperties = { "type", "activation", "alpha" };
     public static readonly string[] Conv2dProperties = { "type", "name", "filters", "kernel", "stride", "padding", "activation", "alpha", "bias", "init" };
     public static readonly string[] AdamProperties = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" };

@@ -137,6 +137,25 @@ internal abstract class LayerUnit
     /// <summary>The batch buffers (of any layer) the layer's weight gradients read.</summary>
     public virtual System.Collections.Generic.IEnumerable<string> WeightGradientBuffers(LayerPlan plan) => System.Array.Empty<string>();
 
+    /// <summary>
+    /// The instance method <c>void M(int rows, int shard, int shards)</c> that must see every row of the batch before the
+    /// layer's training forward pass (batch statistics), run on all threads for share <c>shard</c> of <c>shards</c> once the
+    /// layers before it have passed all the rows; null for a layer that works row by row. The training pass splits there.
+    /// </summary>
+    public virtual string? ForwardMeeting(LayerPlan plan) => null;
+
+    /// <summary>
+    /// As <see cref="ForwardMeeting"/>, for the backward pass: run once the layers after it have sent back all the rows'
+    /// gradients, before the layer's own backward call (sums over the batch that every row's input gradient needs).
+    /// </summary>
+    public virtual string? BackwardMeeting(LayerPlan plan) => null;
+
+    /// <summary>State the layer keeps that is not trained but belongs to the model (PyTorch's buffers: running statistics), saved in model files.</summary>
+    public virtual IEnumerable<ModelBufferPlan> ModelBuffers(LayerPlan plan) => System.Array.Empty<ModelBufferPlan>();
+
+    /// <summary>The names of PyTorch's <c>num_batches_tracked</c> counters the layer has in a state_dict (their value is the step count).</summary>
+    public virtual IEnumerable<string> BatchCounters(LayerPlan plan) => System.Array.Empty<string>();
+
     /// <summary>The layer's call in <c>Forward</c> on a chunk of <c>n</c> rows (nothing for a layer that only trains).</summary>
     public abstract void EmitInferenceForward(SourceWriter w, LayerPlan plan);
 

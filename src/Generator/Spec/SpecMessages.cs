@@ -86,6 +86,12 @@ internal static class SpecMessages
     public static string DropoutLast(string where) =>
         $"{where} is a dropout layer at the end; the loss needs the output layer's values, so put dropout between dense layers";
 
+    public static string BatchNormFirst(string where) =>
+        $"{where} is a batch norm layer before any dense, conv2d or pooling layer; it normalizes a layer's outputs, not the network's inputs (standardize the data instead), so put it after one";
+
+    public static string BatchNormAfterBatchNorm(string where) =>
+        $"{where} is a batch norm layer right after another one, which already gives each channel mean 0 and variance 1; remove one";
+
     public static string BatchTooLarge(long maxBatch, long widest) =>
         $"at most {maxBatch} for this network: a batch buffer of {widest}-wide rows must stay under 2^29 values";
 

@@ -18,6 +18,7 @@ internal static class SpecRules
     {
         CheckNames(network, report);
         CheckDropout(network, report);
+        CheckBatchNorm(network, report);
         if (!network.LayersComplete) return; // the sizes below need every layer
         if (!CheckDense(network, report)) return;
         if (!CheckShapes(network, report, out Shape output, out long parameters, out long widest)) return;
@@ -60,6 +61,30 @@ internal static class SpecRules
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutFirst(where));
                 else if (layer.Index == count - 1)
                     report.Report(DiagnosticDescriptors.MisplacedDropout, anchor, SpecMessages.DropoutLast(where));
+            }
+            previous = layer;
+        }
+    }
+
+    /// <summary>NG2014: batch norm normalizes the outputs of a layer before it (so not the network's inputs), and once is enough.</summary>
+    private static void CheckBatchNorm(ParsedNetwork network, SpecParser report)
+    {
+        bool afterLayer = false;
+        ParsedLayer? previous = null;
+        foreach (ParsedLayer layer in network.Layers)
+        {
+            if (layer.Type == SpecWords.BatchNormLayer)
+            {
+                string where = Capitalized(SpecMessages.Layer(layer.Index));
+                TextSpan anchor = layer.Node.Find("type")!.Value.Span;
+                if (!afterLayer)
+                    report.Report(DiagnosticDescriptors.MisplacedBatchNorm, anchor, SpecMessages.BatchNormFirst(where));
+                else if (previous is { Type: SpecWords.BatchNormLayer } && previous.Index == layer.Index - 1)
+                    report.Report(DiagnosticDescriptors.MisplacedBatchNorm, anchor, SpecMessages.BatchNormAfterBatchNorm(where));
+            }
+            else if (layer.Type is not (SpecWords.DropoutLayer or SpecWords.ActivationLayer))
+            {
+                afterLayer = true;
             }
             previous = layer;
         }

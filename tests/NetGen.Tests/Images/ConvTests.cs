@@ -21,7 +21,7 @@ public sealed class ConvTests
     /// <summary>The elements whose perturbation moves a pre-activation across a kink (not differentiable there) may be skipped: at most 1 in 100.</summary>
     private const double MostSkipped = 0.01;
 
-    public static TheoryData<string> Networks() => new() { "convsmall", "convchannels", "convwide", "convdropout", "pooling", "poolfirst", "pooloverlap" };
+    public static TheoryData<string> Networks() => new() { "convsmall", "convchannels", "convwide", "convdropout", "pooling", "poolfirst", "pooloverlap", "bnconv", "bnflat", "bnchannelsfirst" };
 
     internal static INetwork Create(string name, int? seed = null, int threads = 1) => name switch
     {
@@ -32,6 +32,9 @@ public sealed class ConvTests
         "pooling" => new PoolingNet(seed, threads: threads),
         "poolfirst" => new PoolFirstNet(seed, threads: threads),
         "pooloverlap" => new PoolOverlapNet(seed, threads: threads),
+        "bnconv" => new BnConvNet(seed, threads: threads),
+        "bnflat" => new BnFlatNet(seed, threads: threads),
+        "bnchannelsfirst" => new BnChannelsFirstNet(seed, threads: threads),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -74,6 +77,27 @@ public sealed class ConvTests
             new MaxPoolOp(2, 2, 1, 1),
             new DropoutOp(0.2),
             new DenseOp("fc1")),
+        "bnconv" => ImageReference.From(network, (2, 6, 6),
+            ConvOp.Square("conv1", 1, 1),
+            new BatchNormOp("bn1"),
+            new ActivationOp(Act.Relu),
+            new MaxPoolOp(2, 2, 2, 2),
+            ConvOp.Square("conv2", 1, 0, bias: false),
+            new BatchNormOp("norm"),
+            new ActivationOp(Act.Tanh),
+            new DenseOp("fc1")),
+        "bnflat" => ImageReference.From(network, (5, 1, 1),
+            new DenseOp("fc1"),
+            new BatchNormOp("bn1"),
+            new ActivationOp(Act.Relu),
+            new DropoutOp(0.2),
+            new DenseOp("fc2"),
+            new BatchNormOp("bn2"),
+            new DenseOp("fc3")),
+        "bnchannelsfirst" => ImageReference.From(network, (3, 4, 4),
+            new AvgPoolOp(2, 2, 2, 2),
+            new BatchNormOp("bn1"),
+            new DenseOp("fc1")),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -82,6 +106,7 @@ public sealed class ConvTests
     {
         "convdropout" => ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.3, 8 * 4 * 4)),
         "pooloverlap" => ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.2, 10 * 1 * 1)),
+        "bnflat" => ImageReference.DropoutMasks(network.DropoutRandom!, rows, (0.2, 7)),
         _ => null,
     };
 
@@ -112,6 +137,9 @@ public sealed class ConvTests
     [InlineData("pooling", 1, 51)]
     [InlineData("poolfirst", 1, 61)]
     [InlineData("pooloverlap", 1, 71)]
+    [InlineData("bnconv", 1, 81)]
+    [InlineData("bnflat", 1, 91)]
+    [InlineData("bnchannelsfirst", 1, 101)]
     public void EveryGradientElement_MatchesCentralDifferences(string name, int seed, int dataSeed)
     {
         INetwork net = Create(name, seed);
@@ -120,13 +148,13 @@ public sealed class ConvTests
         int[] labels = RandomLabels(dataSeed + 1, rows, net);
         ImageReference reference = Reference(name, net);
         List<double[]>? masks = Masks(name, net, rows);
-        double loss = ImageReference.CrossEntropy(reference.Forward(inputs, rows, masks), labels);
+        double loss = ImageReference.CrossEntropy(reference.Forward(inputs, rows, masks, training: true), labels);
         string pattern = reference.Pattern;
-        if (name != "convchannels") Assert.True(reference.SawDeadRelu, "no ReLU output of 0 reached a later layer: the masked path would go unchecked");
+        if (name is not ("convchannels" or "bnchannelsfirst")) Assert.True(reference.SawDeadRelu, "no ReLU output of 0 reached a later layer: the masked path would go unchecked");
 
         float generatedLoss = net.ComputeGradients(inputs, labels);
         AssertClose(loss, generatedLoss, 1e-5, "loss");
-        double Loss() => ImageReference.CrossEntropy(reference.Forward(inputs, rows, masks), labels);
+        double Loss() => ImageReference.CrossEntropy(reference.Forward(inputs, rows, masks, training: true), labels);
         int count = 0, skipped = 0;
         foreach (NamedTensor tensor in net.Parameters)
         {
@@ -191,6 +219,7 @@ public sealed class ConvTests
                 float[] expected = one.Parameters[t].Gradients!, actual = net.Parameters[t].Gradients!;
                 Assert.Equal(expected, actual);
             }
+            for (int t = 0; t < one.Buffers.Count; t++) Assert.Equal(one.Buffers[t].Values, net.Buffers[t].Values); // batch norm's running statistics
         }
     }
 

@@ -25,3 +25,15 @@ public partial class PoolOverlapNet;
 
 [Network("pooltie")]
 public partial class PoolTieNet;
+
+[Network("bnconv")]
+public partial class BnConvNet;
+
+[Network("bnflat")]
+public partial class BnFlatNet;
+
+[Network("bnchannelsfirst")]
+public partial class BnChannelsFirstNet;
+
+[Network("cnn_bn")]
+public partial class CnnBnNet;

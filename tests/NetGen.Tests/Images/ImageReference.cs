@@ -28,6 +28,12 @@ internal sealed record MaxPoolOp(int KH, int KW, int SH, int SW) : ImageOp;
 /// <summary>PyTorch's <c>nn.AvgPool2d</c> (no padding): the mean of each window.</summary>
 internal sealed record AvgPoolOp(int KH, int KW, int SH, int SW) : ImageOp;
 
+/// <summary>
+/// PyTorch's <c>nn.BatchNorm2d</c> / <c>nn.BatchNorm1d</c> (eps 1e-5): in training each channel normalized by the batch's mean
+/// and biased variance over all rows and pixels; in evaluation by the running ones.
+/// </summary>
+internal sealed record BatchNormOp(string Name) : ImageOp;
+
 /// <summary>Dropout in training: the values times a mask replayed from the network's dropout stream.</summary>
 internal sealed record DropoutOp(double Rate) : ImageOp;
 
@@ -58,7 +64,7 @@ internal sealed class ImageReference
     public static ImageReference From(INetwork network, (int C, int H, int W) input, params ImageOp[] program)
     {
         var tensors = new Dictionary<string, (int[], double[])>();
-        foreach (NamedTensor tensor in network.Parameters)
+        foreach (NamedTensor tensor in network.Parameters.Concat(network.Buffers))
         {
             var rowMajor = new float[tensor.Values.Length];
             tensor.Layout.ToRowMajor(tensor.Values, rowMajor);
@@ -83,8 +89,10 @@ internal sealed class ImageReference
     /// gives, per dropout op in order, the factors of its values in the order the network draws them (see <see cref="DropoutMasks"/>);
     /// without it, dropout passes its input on (inference).
     /// </summary>
-    public double[][] Forward(float[] inputs, int rows, IReadOnlyList<double[]>? dropout = null)
+    /// <param name="training">Batch norm with the batch's statistics (training) rather than the running ones (evaluation).</param>
+    public double[][] Forward(float[] inputs, int rows, IReadOnlyList<double[]>? dropout = null, bool training = false)
     {
+        Statistics.Clear();
         _pattern.Clear();
         SawDeadRelu = false;
         int size = Input.C * Input.H * Input.W;
@@ -120,6 +128,9 @@ internal sealed class ImageReference
                     batch = batch.Select(b => Pool(b, avg.KH, avg.KW, avg.SH, avg.SW, maximum: false)).ToArray();
                     relu = previousRelu;
                     break;
+                case BatchNormOp norm:
+                    batch = Normalize(batch, norm.Name, training);
+                    break;
                 case DropoutOp:
                     relu = previousRelu;
                     if (dropout is null) break; // inference: dropout passes its input on
@@ -132,6 +143,42 @@ internal sealed class ImageReference
             previousRelu = relu;
         }
         return batch.Select(b => b.Values).ToArray();
+    }
+
+    /// <summary>Each batch norm's batch mean and biased variance per channel in the last forward pass in training mode, by name.</summary>
+    public Dictionary<string, (double[] Mean, double[] Variance)> Statistics { get; } = new();
+
+    public const double BatchNormEpsilon = 1e-5;
+
+    private Image[] Normalize(Image[] batch, string name, bool training)
+    {
+        double[] weight = Tensors[name + ".weight"].Values, bias = Tensors[name + ".bias"].Values;
+        int channels = batch[0].C, pixels = batch[0].H * batch[0].W;
+        var mean = new double[channels];
+        var variance = new double[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            if (training)
+            {
+                var values = batch.SelectMany(b => b.Values.Skip(c * pixels).Take(pixels)).ToArray();
+                mean[c] = values.Average();
+                variance[c] = values.Select(v => (v - mean[c]) * (v - mean[c])).Average(); // biased: divided by N
+            }
+            else
+            {
+                mean[c] = Tensors[name + ".running_mean"].Values[c];
+                variance[c] = Tensors[name + ".running_var"].Values[c];
+            }
+        }
+        if (training) Statistics[name] = (mean, variance);
+        return batch.Select(b =>
+        {
+            var y = new double[b.Values.Length];
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < pixels; p++)
+                    y[c * pixels + p] = (b.Values[c * pixels + p] - mean[c]) / Math.Sqrt(variance[c] + BatchNormEpsilon) * weight[c] + bias[c];
+            return b with { Values = y };
+        }).ToArray();
     }
 
     /// <summary>Mean cross-entropy of the outputs against the labels.</summary>
