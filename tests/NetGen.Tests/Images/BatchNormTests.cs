@@ -125,6 +125,27 @@ public sealed class BatchNormTests : IDisposable
         for (int t = 0; t < net.Parameters.Count; t++) Assert.Equal(net.Parameters[t].Values, loaded.Parameters[t].Values);
     }
 
+    /// <summary>Training steps and evaluation allocate nothing (one thread: this thread's counter is exact).</summary>
+    [Fact]
+    public void Steps_and_evaluation_allocate_nothing()
+    {
+        INetwork net = new BnConvNet(seed: 8);
+        int rows = net.MaxBatchSize;
+        float[] inputs = RandomInputs(800, rows, net.InputSize);
+        int[] labels = RandomLabels(801, rows, net);
+        var logits = new float[rows * net.OutputSize];
+        void Run()
+        {
+            net.TrainStep(inputs, labels);
+            net.Forward(inputs, logits);
+            net.Predict(inputs.AsSpan(0, net.InputSize));
+        }
+        Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     // cnn_bn against PyTorch (Fixtures/pytorch/README.md): conv (no bias), batch norm, ReLU, avg-pool, conv stride 2, batch
     // norm, ReLU, max-pool, dense, batch norm (1d), ReLU, dense.
 

@@ -92,14 +92,16 @@ public sealed class AllocationTests
         ITestNetwork net = Create(name, seed: 1);
         float[] inputs = RandomInputs(802, rows, net.InputSize);
         var logits = new float[rows * net.OutputSize];
+        // One thread: everything runs on the calling thread, whose own counter is exact. (The process-wide one also counts
+        // the test host's threads, which on a loaded machine allocate during every attempt of these longer calls.)
         AssertAllocatesNothing(() =>
         {
             for (int i = 0; i < calls; i++) net.Forward(inputs, logits);
-        });
+        }, processWide: false);
         AssertAllocatesNothing(() =>
         {
             for (int i = 0; i < Calls; i++) net.Predict(inputs.AsSpan(i % rows * net.InputSize, net.InputSize));
-        });
+        }, processWide: false);
     }
 
     /// <summary>
@@ -108,7 +110,8 @@ public sealed class AllocationTests
     /// 25 KB/s here even when no test runs), so each measurement is kept short and gets several attempts:
     /// a call that allocates does so on every one of them.
     /// </summary>
-    private static void AssertAllocatesNothing(Action action, int attempts = 20)
+    /// <param name="processWide">Whether to check every thread's allocations (calls that use worker threads), not only this thread's.</param>
+    private static void AssertAllocatesNothing(Action action, int attempts = 20, bool processWide = true)
     {
         for (int i = 0; i < 2; i++) action();
         long least = long.MaxValue;
@@ -122,6 +125,6 @@ public sealed class AllocationTests
             Assert.Equal(0, threadAfter - threadBefore);
             least = Math.Min(least, after - before);
         }
-        Assert.Equal(0, least);
+        if (processWide) Assert.Equal(0, least);
     }
 }
