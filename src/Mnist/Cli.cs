@@ -192,6 +192,7 @@ public static class Cli
                 $"{ProgramName} train --save model.safetensors --metrics metrics.json --plot curves.png",
                 $"{ProgramName} train --resume model.safetensors --epochs 10 --save model.safetensors   continue a run to 10 epochs in all",
                 $"{ProgramName} train --data ~/datasets/mnist --threads 2",
+                $"{ProgramName} train --net mnist_cnn --train-images 10000 --epochs 1   the first 10,000 training images",
             ],
             [eval] =
             [

@@ -20,6 +20,10 @@ internal static class TrainCommand
             DataFiles.CheckModelExists(settings.Resume, "--resume");
             if (settings.Seed is not null)
                 throw new UsageException("--seed cannot be used with --resume: the saved run continues with its own weights and shuffle order.");
+            // A checkpoint does not record how many images its run trained on, so a count given here could not be checked
+            // against the saved position (mid-epoch, another count would train some images twice and skip others).
+            if (settings.TrainImages is not null)
+                throw new UsageException("--train-images cannot be used with --resume: a checkpoint does not record how many images its run trained on; --resume trains on all the images of --data.");
         }
         // Before anything else: a second run saving to the same file is refused here, not after its first epoch.
         using RunFiles files = RunFiles.Claim(
@@ -28,6 +32,15 @@ internal static class TrainCommand
 
         string directory = DataFiles.Directory(settings.Data);
         var (train, test) = Inputs.Read(directory, () => MnistData.Load(directory), "the MNIST files in it");
+        if (settings.TrainImages is int count)
+        {
+            if (count > train.Count)
+            {
+                throw new UsageException(string.Create(Invariant,
+                    $"--train-images {count}: {MnistData.PathOf(directory, MnistData.TrainImagesName)} holds only {train.Count} images."));
+            }
+            train = train.Take(count);
+        }
 
         using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);

@@ -11,12 +11,18 @@ internal sealed class TrainOptionSet
 {
     public const int MaxThreads = 256;
 
+    /// <summary>The most --train-images can ask for: MNIST's training set.</summary>
+    public const int MaxTrainImages = 60_000;
+
     private readonly Option<string> _net = Cli.NetOption();
     private readonly Option<string?> _data = Cli.DataOption();
     private readonly Option<int?> _epochs = WholeNumber("--epochs", "N",
         "Epochs (passes over the training set) in all; with --resume, the total to reach. Default: nets.json's training.epochs.", 1);
     private readonly Option<int?> _batch = WholeNumber("--batch-size", "N",
         "Images per optimizer step. Default: nets.json's training.batch_size, or with --resume the saved run's (another one is refused mid-epoch).", 1);
+    private readonly Option<int?> _trainImages = WholeNumber("--train-images", "N",
+        $"Train on the first N images of the training set, 1 to {MaxTrainImages} (shuffled every epoch as the whole set is). Default: all. The test set stays whole. Not with --resume.",
+        1, MaxTrainImages);
     private readonly Option<float?> _lr = new("--lr")
     {
         Description = "Learning rate of the optimizer. Default: nets.json's optimizer.lr.",
@@ -57,13 +63,14 @@ internal sealed class TrainOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _net, _data, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics })
+        foreach (Option option in new Option[] { _net, _data, _trainImages, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics })
             command.Options.Add(option);
     }
 
     public TrainSettings Read(ParseResult parse) => new(
         parse.GetValue(_net) ?? Networks.Default,
         parse.GetValue(_data),
+        parse.GetValue(_trainImages),
         parse.GetValue(_epochs),
         parse.GetValue(_batch),
         parse.GetValue(_lr),

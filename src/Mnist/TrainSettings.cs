@@ -4,6 +4,7 @@ namespace NetGen.Mnist;
 internal sealed record TrainSettings(
     string Net,
     string? Data,
+    int? TrainImages,
     int? Epochs,
     int? BatchSize,
     float? LearningRate,

@@ -40,7 +40,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData(new string[] { "--help" }, new[] { "train", "eval", "predict", "--epochs", "Examples:", "Exit codes:" })]
-    [InlineData(new[] { "train", "--help" }, new[] { "--net", "--data", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--save", "--resume", "--plot", "--metrics", "Examples:", "--resume model.safetensors", "Exit codes:" })]
+    [InlineData(new[] { "train", "--help" }, new[] { "--net", "--data", "--train-images", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--save", "--resume", "--plot", "--metrics", "Examples:", "--resume model.safetensors", "Exit codes:" })]
     [InlineData(new[] { "eval", "--help" }, new[] { "--load", "--net", "--data", "--plot", "Examples:", "eval --load model.safetensors" })]
     [InlineData(new[] { "predict", "--help" }, new[] { "--load", "--net", "IMAGE", "Examples:", "predict --load model.safetensors digit.png" })]
     public void Help_of_every_command_lists_its_options_and_examples(string[] args, string[] expected)
@@ -105,6 +105,10 @@ public sealed class CommandLineTests
     [InlineData("--seed", "one", "error: --seed needs a whole number; got 'one'")]
     [InlineData("--threads", "0", "error: --threads needs a whole number from 1 to 256; got '0'")]
     [InlineData("--threads", "1000", "error: --threads needs a whole number from 1 to 256; got '1000'")]
+    [InlineData("--train-images", "0", "error: --train-images needs a whole number from 1 to 60000; got '0'")]
+    [InlineData("--train-images", "60001", "error: --train-images needs a whole number from 1 to 60000; got '60001'")]
+    [InlineData("--train-images", "many", "error: --train-images needs a whole number from 1 to 60000; got 'many'")]
+    [InlineData("--train-images", "1e4", "error: --train-images needs a whole number from 1 to 60000; got '1e4'")]
     [InlineData("--epochs", null, "error: required argument missing for option: '--epochs'")]
     [InlineData("--net", "other", "error: --net needs a network of nets.json: 'mnist', 'mnist_cnn'; got 'other'")]
     public void Bad_values_are_one_error_line(string option, string? value, string line)
@@ -173,6 +177,18 @@ public sealed class CommandLineTests
         RunResult run = App.Run("train", "--resume", model, "--seed", "3", "--data", Idx.WriteSynthetic(temp));
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("error: --seed cannot be used with --resume: the saved run continues with its own weights and shuffle order.", run.Error.Trim());
+    }
+
+    [Fact]
+    public void Train_images_cannot_be_combined_with_resume()
+    {
+        using var temp = new TempFolder();
+        string model = temp.File("m.safetensors");
+        File.WriteAllBytes(model, [1, 2, 3]);
+        RunResult run = App.Run("train", "--resume", model, "--train-images", "100", "--data", Idx.WriteSynthetic(temp));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: --train-images cannot be used with --resume: a checkpoint does not record how many images its run trained on; --resume trains on all the images of --data."], run.ErrorLines);
+        Assert.Equal("", run.Out);
     }
 
     [Fact]

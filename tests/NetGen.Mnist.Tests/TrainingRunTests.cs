@@ -181,6 +181,43 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
         AssertSameTensors(straight, resumed);
     }
 
+    /// <summary>
+    /// --train-images N trains on the first N images, shuffled as a training set of N is: the same run as on a data folder
+    /// holding only those N (and the same test set).
+    /// </summary>
+    [Fact]
+    public void Train_images_trains_on_the_first_N_as_a_folder_holding_only_them_would()
+    {
+        string part = _temp.File("part.safetensors");
+        RunResult run = Train(2, "--train-images", "250", "--save", part);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("Training \"mnist\" (109,386 parameters) on 250 images: 2 epochs, batch 32, lr 0.001, seed 1, 1 thread", run.OutLines[0]);
+        Assert.Matches(AccuracyLine(), run.LastLine); // the whole test set (200 here)
+
+        string folder = _temp.Folder("first250");
+        ImageDataset train = MnistData.LoadTrain(SmallMnist.Directory).Take(250);
+        File.WriteAllBytes(Path.Combine(folder, MnistData.TrainImagesName), Idx.Images(250, 28, 28, train.Pixels.ToArray()));
+        File.WriteAllBytes(Path.Combine(folder, MnistData.TrainLabelsName), Idx.Build([250], train.Labels.ToArray()));
+        foreach (string name in new[] { MnistData.TestImagesName, MnistData.TestLabelsName })
+            File.Copy(Path.Combine(SmallMnist.Directory, name), Path.Combine(folder, name));
+        string whole = _temp.File("whole.safetensors");
+        RunResult reference = Run("train", "--data", folder, "--epochs", "2", "--threads", "1", "--save", whole);
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+        Assert.Equal(reference.OutLines[0], run.OutLines[0]);
+        Assert.Equal(Loss(reference.OutLines[2]), Loss(run.OutLines[2]));
+        Assert.Equal(reference.LastLine, run.LastLine);
+        AssertSameTensors(whole, part);
+    }
+
+    [Fact]
+    public void Train_images_more_than_the_folder_holds_is_refused()
+    {
+        RunResult run = Train(1, "--train-images", "601");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal([$"error: --train-images 601: {Path.Combine(SmallMnist.Directory, MnistData.TrainImagesName)}.gz holds only 600 images."], run.ErrorLines);
+        Assert.Equal("", run.Out);
+    }
+
     [Fact]
     public void Resuming_keeps_the_saved_runs_seed_learning_rate_and_threads()
     {
