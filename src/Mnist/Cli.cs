@@ -152,7 +152,7 @@ public static class Cli
             evalLoad, evalNet, evalData, evalPlot,
         };
         eval.SetAction(parse => Guard(context, () => EvalCommand.Run(
-            new EvalSettings(parse.GetValue(evalLoad)!, parse.GetValue(evalNet)!, parse.GetValue(evalData), parse.GetValue(evalPlot)), context)));
+            new EvalSettings(parse.GetValue(evalLoad)!, parse.GetValue(evalNet), parse.GetValue(evalData), parse.GetValue(evalPlot)), context)));
 
         var predictLoad = LoadOption();
         var predictNet = NetOption();
@@ -170,7 +170,7 @@ public static class Cli
             predictLoad, predictNet, images,
         };
         predict.SetAction(parse => Guard(context, () => PredictCommand.Run(
-            new PredictSettings(parse.GetValue(predictLoad)!, parse.GetValue(predictNet)!, parse.GetValue(images) ?? []), context)));
+            new PredictSettings(parse.GetValue(predictLoad)!, parse.GetValue(predictNet), parse.GetValue(images) ?? []), context)));
 
         root.Subcommands.Add(train);
         root.Subcommands.Add(eval);
@@ -260,13 +260,12 @@ public static class Cli
     internal static string OneLine(string text) =>
         string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    internal static Option<string> NetOption()
+    internal static Option<string?> NetOption()
     {
-        var option = new Option<string>("--net")
+        var option = new Option<string?>("--net")
         {
-            Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}.",
+            Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}. Default: the network a model file of this program was saved from (--load, --resume), else {Networks.Default}.",
             HelpName = "NAME",
-            DefaultValueFactory = _ => Networks.Default,
         };
         option.CompletionSources.Add([.. Networks.Names]);
         option.Validators.Add(result =>

@@ -14,7 +14,7 @@ internal static class EvalCommand
         using RunFiles files = RunFiles.Claim([new("--plot", settings.Plot)], load: new("--load", settings.Load));
         string directory = DataFiles.Directory(settings.Data);
         ImageDataset test = Inputs.Read(directory, () => MnistData.LoadTest(directory), "the MNIST test files in it");
-        using INetwork network = Networks.Create(settings.Net);
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
         Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
 

@@ -12,6 +12,26 @@ internal static class Networks
     /// <summary>Every valid <c>--net</c> value.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mnist", "mnist_cnn"];
 
+    /// <summary>The network a model file was saved from, when this program has it (a file of NetGen's); else <see cref="Default"/>.</summary>
+    public static string Saved(Checkpoint saved) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : Default;
+
+    /// <summary>
+    /// The network to load <paramref name="modelFile"/> into: <paramref name="given"/> (--net), else the one the file was saved
+    /// from. A file that cannot be read here gives the default: loading it reports the problem.
+    /// </summary>
+    public static string For(string? given, string modelFile)
+    {
+        if (given is not null) return given;
+        try
+        {
+            return Saved(ModelFile.ReadMetadata(modelFile));
+        }
+        catch (Exception e) when (e is ModelFormatException or System.IO.IOException or UnauthorizedAccessException)
+        {
+            return Default;
+        }
+    }
+
     /// <summary>A fresh network; null values come from its spec.</summary>
     /// <exception cref="UsageException">No such network, or a batch size (--batch-size) too large for its buffers or for the memory.</exception>
     public static INetwork Create(string name, int? seed = null, int? maxBatchSize = null, int threads = 1)

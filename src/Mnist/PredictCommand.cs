@@ -16,7 +16,7 @@ internal static class PredictCommand
     public static int Run(PredictSettings settings, CliContext context)
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
-        using INetwork network = Networks.Create(settings.Net);
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
         Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
         var terminal = new Terminal(context.Out, context.Live);
         int exitCode = ExitCodes.Ok;

@@ -241,7 +241,7 @@ internal static class TrainCommand
         if (settings.Resume is null)
         {
             checkpoint = null;
-            INetwork fresh = Networks.Create(settings.Net, settings.Seed, settings.BatchSize, settings.Threads ?? 1);
+            INetwork fresh = Networks.Create(settings.Net ?? Networks.Default, settings.Seed, settings.BatchSize, settings.Threads ?? 1);
             if (settings.LearningRate is float lr) fresh.LearningRate = lr;
             return fresh;
         }
@@ -254,7 +254,7 @@ internal static class TrainCommand
         float? learningRate = settings.LearningRate ?? (saved.LearningRate is float rate && rate > 0 ? rate : null);
         // The saved run's batch size unless given (a file of an earlier version has none: the spec's); a mismatch mid-epoch is refused by the caller.
         int? batchSize = settings.BatchSize ?? saved.Position?.BatchSize;
-        INetwork network = Networks.Create(settings.Net, saved.Seed, batchSize, threads);
+        INetwork network = Networks.Create(settings.Net ?? Networks.Saved(saved), saved.Seed, batchSize, threads);
         try
         {
             if (learningRate is float lr) network.LearningRate = lr;

@@ -14,7 +14,7 @@ internal sealed class TrainOptionSet
     /// <summary>The most --train-images can ask for: MNIST's training set.</summary>
     public const int MaxTrainImages = 60_000;
 
-    private readonly Option<string> _net = Cli.NetOption();
+    private readonly Option<string?> _net = Cli.NetOption();
     private readonly Option<string?> _data = Cli.DataOption();
     private readonly Option<int?> _epochs = WholeNumber("--epochs", "N",
         "Epochs (passes over the training set) in all; with --resume, the total to reach. Default: nets.json's training.epochs.", 1);
@@ -68,7 +68,7 @@ internal sealed class TrainOptionSet
     }
 
     public TrainSettings Read(ParseResult parse) => new(
-        parse.GetValue(_net) ?? Networks.Default,
+        parse.GetValue(_net),
         parse.GetValue(_data),
         parse.GetValue(_trainImages),
         parse.GetValue(_epochs),

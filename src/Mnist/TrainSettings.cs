@@ -2,7 +2,7 @@ namespace NetGen.Mnist;
 
 /// <summary>What <c>train</c> was asked to do; null values come from nets.json (or, when resuming, from the checkpoint).</summary>
 internal sealed record TrainSettings(
-    string Net,
+    string? Net,
     string? Data,
     int? TrainImages,
     int? Epochs,

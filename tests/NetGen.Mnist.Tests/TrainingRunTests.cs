@@ -142,7 +142,7 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
     }
 
     /// <summary>Every tensor of two model files is identical, byte for byte (weights, biases and optimizer state).</summary>
-    private static void AssertSameTensors(string expected, string actual)
+    private static void AssertSameTensors(string expected, string actual, bool mnist = true)
     {
         var (a, _) = SafeTensors.Read(expected);
         var (b, _) = SafeTensors.Read(actual);
@@ -154,6 +154,7 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
             Assert.Equal(a[name].Shape, b[name].Shape);
             Assert.True(a[name].Data.AsSpan().SequenceEqual(b[name].Data), $"tensor {name} differs");
         }
+        if (!mnist) return;
         var one = new MnistNet();
         var two = new MnistNet();
         ModelFile.Load(expected, one);
@@ -179,6 +180,32 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
         Assert.Equal(Loss(whole.OutLines[2]), Loss(second.OutLines[1]));
         Assert.Equal(whole.LastLine, second.LastLine);
         AssertSameTensors(straight, resumed);
+    }
+
+    /// <summary>
+    /// mnist_cnn resumes bit for bit too, and a model file of this program brings its network: --resume, eval and predict
+    /// take it from the file without --net.
+    /// </summary>
+    [Fact]
+    public void A_conv_network_resumes_exactly_and_its_files_need_no_net_option()
+    {
+        string straight = _temp.File("cnn-straight.safetensors"), resumed = _temp.File("cnn-resumed.safetensors");
+        RunResult whole = Train(2, "--net", "mnist_cnn", "--save", straight);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        RunResult first = Train(1, "--net", "mnist_cnn", "--save", resumed);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        RunResult second = Train(2, "--resume", resumed, "--save", resumed);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.StartsWith($"Resuming \"mnist_cnn\" (206,922 parameters) from {resumed} at the end of epoch 1", second.OutLines[0]);
+        Assert.Equal(whole.LastLine, second.LastLine);
+        AssertSameTensors(straight, resumed, mnist: false);
+
+        RunResult eval = Run("eval", "--load", resumed, "--data", SmallMnist.Directory);
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.StartsWith("Evaluating \"mnist_cnn\"", eval.OutLines[0]);
+        Assert.Equal(whole.LastLine, eval.LastLine);
+        RunResult wrong = Run("eval", "--load", resumed, "--net", "mnist", "--data", SmallMnist.Directory);
+        Assert.NotEqual(0, wrong.ExitCode); // an explicit --net still rules, and the file does not fit it
     }
 
     /// <summary>
