@@ -20,10 +20,6 @@ internal static class TrainCommand
             DataFiles.CheckModelExists(settings.Resume, "--resume");
             if (settings.Seed is not null)
                 throw new UsageException("--seed cannot be used with --resume: the saved run continues with its own weights and shuffle order.");
-            // A checkpoint does not record how many images its run trained on, so a count given here could not be checked
-            // against the saved position (mid-epoch, another count would train some images twice and skip others).
-            if (settings.TrainImages is not null)
-                throw new UsageException("--train-images cannot be used with --resume: a checkpoint does not record how many images its run trained on; --resume trains on all the images of --data.");
         }
         // Before anything else: a second run saving to the same file is refused here, not after its first epoch.
         using RunFiles files = RunFiles.Claim(
@@ -43,6 +39,17 @@ internal static class TrainCommand
         }
 
         using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
+        // A checkpoint says how many images its run trained on (--train-images): without the option, --resume goes on with as many.
+        int? savedImages = checkpoint?.Position?.TrainingRows;
+        if (settings.TrainImages is null && savedImages is int images && images != train.Count)
+        {
+            if (images > train.Count)
+            {
+                throw new UsageException(string.Create(Invariant,
+                    $"{settings.Resume}: its run trained on {images} images, but {MnistData.PathOf(directory, MnistData.TrainImagesName)} holds only {train.Count}."));
+            }
+            train = train.Take(images);
+        }
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
         int threads = network.Threads;
@@ -61,6 +68,11 @@ internal static class TrainCommand
             {
                 throw new UsageException(string.Create(Invariant,
                     $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}, so --batch-size {batchSize} cannot continue that epoch (it would train some images twice and skip others): resume with --batch-size {saved}, or without --batch-size."));
+            }
+            if (resume.StepInEpoch > 0 && resume.TrainingRows is int savedRows && savedRows != train.Count)
+            {
+                throw new UsageException(string.Create(Invariant,
+                    $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} of a run on {savedRows} images, so --train-images {train.Count} cannot continue that epoch (it would train some images twice and skip others): resume with --train-images {savedRows}, or without --train-images."));
             }
             if (resume.StepInEpoch > stepsPerEpoch)
             {

@@ -21,7 +21,7 @@ internal sealed class TrainOptionSet
     private readonly Option<int?> _batch = WholeNumber("--batch-size", "N",
         "Images per optimizer step. Default: nets.json's training.batch_size, or with --resume the saved run's (another one is refused mid-epoch).", 1);
     private readonly Option<int?> _trainImages = WholeNumber("--train-images", "N",
-        $"Train on the first N images of the training set, 1 to {MaxTrainImages} (shuffled every epoch as the whole set is). Default: all. The test set stays whole. Not with --resume.",
+        $"Train on the first N images of the training set, 1 to {MaxTrainImages} (shuffled every epoch as the whole set is). Default: all, or with --resume the saved run's count (another one is refused mid-epoch). The test set stays whole.",
         1, MaxTrainImages);
     private readonly Option<float?> _lr = new("--lr")
     {

@@ -180,18 +180,6 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Train_images_cannot_be_combined_with_resume()
-    {
-        using var temp = new TempFolder();
-        string model = temp.File("m.safetensors");
-        File.WriteAllBytes(model, [1, 2, 3]);
-        RunResult run = App.Run("train", "--resume", model, "--train-images", "100", "--data", Idx.WriteSynthetic(temp));
-        Assert.Equal(1, run.ExitCode);
-        Assert.Equal(["error: --train-images cannot be used with --resume: a checkpoint does not record how many images its run trained on; --resume trains on all the images of --data."], run.ErrorLines);
-        Assert.Equal("", run.Out);
-    }
-
-    [Fact]
     public void Output_files_must_be_in_an_existing_folder()
     {
         using var temp = new TempFolder();

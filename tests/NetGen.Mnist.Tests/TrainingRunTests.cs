@@ -263,6 +263,38 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
         AssertSameTensors(straight, resumed);
     }
 
+    /// <summary>
+    /// A checkpoint records how many images its run trained on (--train-images): --resume goes on with as many, after an
+    /// epoch or mid-epoch, exactly; mid-epoch another count is refused, naming both.
+    /// </summary>
+    [Fact]
+    public void Resuming_a_run_on_part_of_the_images_continues_on_that_part()
+    {
+        string straight = _temp.File("part-straight.safetensors");
+        RunResult whole = Train(2, "--train-images", "300", "--save", straight);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+
+        string stopped = _temp.File("part-stopped.safetensors");
+        using var ctrlC = new CancellationTokenSource();
+        RunResult interrupted = Run(["train", "--data", SmallMnist.Directory, "--epochs", "2", "--threads", "1", "--train-images", "300", "--save", stopped],
+            ctrlC.Token, step =>
+            {
+                if (step.Epoch == 1 && step.Step == 4) ctrlC.Cancel();
+            });
+        Assert.Equal(ExitCodes.Interrupted, interrupted.ExitCode);
+        byte[] saved = File.ReadAllBytes(stopped);
+        RunResult other = Train(2, "--resume", stopped, "--train-images", "200", "--save", stopped);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Equal($"error: {stopped}: stopped at step 4 of epoch 1 of a run on 300 images, so --train-images 200 cannot continue that epoch (it would train some images twice and skip others): resume with --train-images 300, or without --train-images.", other.Error.Trim());
+        Assert.Equal(saved, File.ReadAllBytes(stopped));
+
+        RunResult resumed = Train(2, "--resume", stopped, "--save", stopped);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains(" on 300 images: to 2 epochs", resumed.OutLines[0]);
+        Assert.Equal(whole.LastLine, resumed.LastLine);
+        AssertSameTensors(straight, stopped);
+    }
+
     [Fact]
     public void Ctrl_C_saves_where_training_stopped_and_resume_continues_exactly()
     {

@@ -123,8 +123,8 @@ public static class ModelFile
         {
             ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
             ulong[] state = position.ShuffleState;
-            if (position.Epoch < 1 || position.StepInEpoch < 0 || position.BatchSize < 1 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
-                throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
+            if (position.Epoch < 1 || position.StepInEpoch < 0 || position.BatchSize < 1 || position.TrainingRows < 1 || state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+                throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size and a row count from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
         }
 
         List<SavedTensor> tensors = SafetensorsWriter.Tensors(network);

@@ -45,6 +45,9 @@ internal static class ModelMetadata
     /// <summary><see cref="TrainingPosition.BatchSize"/>, a decimal integer from 1 (not in files of 0.1.0).</summary>
     public const string BatchSize = "batch_size";
 
+    /// <summary><see cref="TrainingPosition.TrainingRows"/>, a decimal integer from 1 (not in files of 0.1.0).</summary>
+    public const string TrainingRows = "training_rows";
+
     /// <summary><see cref="TrainingPosition.ShuffleState"/>: four hexadecimal words.</summary>
     public const string ShuffleState = "shuffle_state";
 
@@ -72,6 +75,7 @@ internal static class ModelMetadata
             entries.Add(new(Epoch, position.Epoch.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new(StepInEpoch, position.StepInEpoch.ToString(CultureInfo.InvariantCulture)));
             if (position.BatchSize is int batchSize) entries.Add(new(BatchSize, batchSize.ToString(CultureInfo.InvariantCulture)));
+            if (position.TrainingRows is int rows) entries.Add(new(TrainingRows, rows.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new(ShuffleState, FormatState(position.ShuffleState)));
         }
         if (network.DropoutRandom is { } dropout) entries.Add(new(DropoutState, FormatState(dropout.GetState())));

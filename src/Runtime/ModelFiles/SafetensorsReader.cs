@@ -453,15 +453,16 @@ internal sealed class SafetensorsReader
         long? epoch = Count(ModelMetadata.Epoch, 1, int.MaxValue);
         long? stepInEpoch = Count(ModelMetadata.StepInEpoch, 0, int.MaxValue);
         long? batchSize = Count(ModelMetadata.BatchSize, 1, int.MaxValue);
+        long? trainingRows = Count(ModelMetadata.TrainingRows, 1, int.MaxValue);
         ulong[]? shuffle = State(ModelMetadata.ShuffleState);
         TrainingPosition? position = null;
         if (epoch is not null && stepInEpoch is not null && shuffle is not null)
         {
-            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle) { BatchSize = (int?)batchSize };
+            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle) { BatchSize = (int?)batchSize, TrainingRows = (int?)trainingRows };
         }
-        else if (batchSize is not null && epoch is null && stepInEpoch is null && shuffle is null)
+        else if ((batchSize is not null || trainingRows is not null) && epoch is null && stepInEpoch is null && shuffle is null)
         {
-            throw Fail($"the metadata has a {ModelMetadata.BatchSize} but no training position ({ModelMetadata.Epoch}, " +
+            throw Fail($"the metadata has a {(batchSize is not null ? ModelMetadata.BatchSize : ModelMetadata.TrainingRows)} but no training position ({ModelMetadata.Epoch}, " +
                 $"{ModelMetadata.StepInEpoch} and {ModelMetadata.ShuffleState}), whose steps it is the size of");
         }
         else if (epoch is not null || stepInEpoch is not null || shuffle is not null)

@@ -47,6 +47,12 @@ public static class TrainingLoop
                 throw new ArgumentException($"The resume position is step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}; " +
                     $"it continues only in batches of {saved}, not {batchSize} (another batch size can start at an epoch's start).", nameof(options));
             }
+            // Mid-epoch, the steps walk the saved run's shuffled order of its rows: another row count is another order.
+            if (resume.StepInEpoch > 0 && resume.TrainingRows is int savedRows && savedRows != data.Count)
+            {
+                throw new ArgumentException($"The resume position is step {resume.StepInEpoch} of epoch {resume.Epoch} over {savedRows} rows; " +
+                    $"it continues only over {savedRows}, not {data.Count} (another training set can start at an epoch's start).", nameof(options));
+            }
             random.SetState(resume.ShuffleState);
         }
         int firstEpoch = resume?.Epoch ?? 1;
@@ -77,12 +83,12 @@ public static class TrainingLoop
                 lossSum += loss;
                 taken++;
                 options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
-                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize }
-                        : new TrainingPosition(epoch, step, epochState) { BatchSize = batchSize }));
+                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = data.Count }
+                        : new TrainingPosition(epoch, step, epochState) { BatchSize = batchSize, TrainingRows = data.Count }));
             }
             skip = 0;
             var result = new EpochResult(epoch, epochs, taken == 0 ? double.NaN : lossSum / taken, taken, Stopwatch.GetElapsedTime(start),
-                new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize });
+                new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = data.Count });
             results.Add(result);
             onEpoch?.Invoke(result);
         }

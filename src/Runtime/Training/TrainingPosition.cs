@@ -17,6 +17,12 @@ public sealed record TrainingPosition(int Epoch, int StepInEpoch, ulong[] Shuffl
     /// </summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>
+    /// The rows (images) of the training set the run's epochs go over, whose shuffled order <see cref="StepInEpoch"/> walks
+    /// (1 or more); null if unknown (files saved before it was recorded). Mid-epoch, a run continues only on as many rows.
+    /// </summary>
+    public int? TrainingRows { get; init; }
+
     /// <summary>Where a run with <paramref name="seed"/> starts.</summary>
     public static TrainingPosition Start(int seed) => new(1, 0, TrainingLoop.ShuffleSource(seed).GetState());
 }

@@ -28,7 +28,7 @@ public class ModelFileMetadataTests : IDisposable
         using ITestNetwork network = NetworkTestKit.Create(name, seed: -17, threads: 2);
         TrainSomeSteps(network, steps: 4);
         network.LearningRate = 0.0123f;
-        var position = new TrainingPosition(3, 5, new ulong[] { 7, 0, ulong.MaxValue, 1 }) { BatchSize = 6 };
+        var position = new TrainingPosition(3, 5, new ulong[] { 7, 0, ulong.MaxValue, 1 }) { BatchSize = 6, TrainingRows = 1234 };
         string path = _folder.File(name + ".safetensors");
         ModelFile.Save(path, network, position);
 
@@ -45,6 +45,7 @@ public class ModelFileMetadataTests : IDisposable
         Assert.Equal(3, metadata.Position!.Epoch);
         Assert.Equal(5, metadata.Position.StepInEpoch);
         Assert.Equal(6, metadata.Position.BatchSize);
+        Assert.Equal(1234, metadata.Position.TrainingRows);
         Assert.Equal(position.ShuffleState, metadata.Position.ShuffleState);
         Assert.Equal(network.DropoutRandom?.GetState(), metadata.DropoutState);
         Assert.Equal(new ParsedSafetensors(File.ReadAllBytes(path)).Metadata.OrderBy(e => e.Key), metadata.Metadata.OrderBy(e => e.Key));

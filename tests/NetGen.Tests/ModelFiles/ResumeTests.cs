@@ -160,6 +160,7 @@ public class ResumeTests : IDisposable
         Checkpoint saved = ModelFile.ReadMetadata(StopAndSave(first, data, stopAfter: 5));
 
         Assert.Equal(first.Defaults.BatchSize, saved.Position!.BatchSize);
+        Assert.Equal(data.Count, saved.Position.TrainingRows);
         Assert.Equal((1, 5), (saved.Position.Epoch, saved.Position.StepInEpoch));
     }
 
@@ -184,5 +185,26 @@ public class ResumeTests : IDisposable
         IReadOnlyList<EpochResult> results = TrainingLoop.Train(resumed, data, new TrainingOptions { Epochs = 1, BatchSize = other, Resume = boundary });
         Assert.Equal((data.Count + other - 1) / other, results[0].Steps);
         Assert.Equal(other, results[0].Position.BatchSize);
+    }
+
+    [Fact]
+    public void Mid_epoch_a_run_continues_only_over_as_many_rows_and_at_an_epochs_start_over_any()
+    {
+        using INetwork probe = NetworkTestKit.Create("tiny", 1);
+        ImageDataset data = SyntheticData(probe, 101);
+        string path;
+        using (INetwork first = NetworkTestKit.Create("tiny", 1)) path = StopAndSave(first, data, stopAfter: 3);
+
+        using INetwork resumed = NetworkTestKit.Create("tiny", 1);
+        TrainingPosition position = ModelFile.Load(path, resumed).Position!;
+        ImageDataset fewer = data.Take(60);
+        var e = Assert.Throws<ArgumentException>(() =>
+            TrainingLoop.Train(resumed, fewer, new TrainingOptions { Epochs = Epochs, Resume = position }));
+        Assert.StartsWith($"The resume position is step 3 of epoch 1 over {data.Count} rows; it continues only over {data.Count}, not 60", e.Message);
+        Assert.Equal(3, resumed.Step); // nothing trained
+
+        var boundary = position with { StepInEpoch = 0 };
+        IReadOnlyList<EpochResult> results = TrainingLoop.Train(resumed, fewer, new TrainingOptions { Epochs = 1, Resume = boundary });
+        Assert.Equal(60, results[0].Position.TrainingRows);
     }
 }
