@@ -96,7 +96,7 @@ internal static class SpecMessages
         $"at most {maxBatch} for this network: a batch buffer of {widest}-wide rows must stay under 2^29 values";
 
     public const string NothingToTrain =
-        "activation layers have nothing to train, and the last dense layer's units are the network's outputs; add one, such as { \"units\": 10 }";
+        "the last dense layer's units are the network's outputs; add one, such as { \"units\": 10 }";
 
     public const string FlatOutputs = "a flat row of outputs: end the network with a dense layer";
 
