@@ -190,9 +190,9 @@ public sealed partial class TrainingRunTests(ITestOutputHelper output) : IDispos
     public void A_conv_network_resumes_exactly_and_its_files_need_no_net_option()
     {
         string straight = _temp.File("cnn-straight.safetensors"), resumed = _temp.File("cnn-resumed.safetensors");
-        RunResult whole = Train(2, "--net", "mnist_cnn", "--save", straight);
+        RunResult whole = Train(2, "--net", "mnist_cnn", "--train-images", "96", "--save", straight);
         Assert.True(whole.ExitCode == 0, whole.ToString());
-        RunResult first = Train(1, "--net", "mnist_cnn", "--save", resumed);
+        RunResult first = Train(1, "--net", "mnist_cnn", "--train-images", "96", "--save", resumed);
         Assert.True(first.ExitCode == 0, first.ToString());
         RunResult second = Train(2, "--resume", resumed, "--save", resumed);
         Assert.True(second.ExitCode == 0, second.ToString());
