@@ -20,8 +20,6 @@ internal static class SpecMessages
     public const string ExpectedLayer = "an object such as { \"units\": 128, \"activation\": \"relu\" }";
     public const string SizeForms = "a whole number or [height, width]";
     public const string SizeHint = ", a whole number or [height, width]";
-    public const string PaddingForms = "a whole number, [height, width] or \"same\"";
-    public const string FiltersHint = ", the number of output channels";
     public const string SameNeedsStrideOne = "\"padding\": \"same\" keeps the image's size, which only a stride of 1 does (as in PyTorch); give the padding as a number, or use \"stride\": 1";
     public const string ImageLayerAfterFlat = "an image layer needs an image: put it before the first dense layer, and give \"input\" as [channels, height, width]";
 
