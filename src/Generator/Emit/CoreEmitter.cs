@@ -117,7 +117,7 @@ internal static class CoreEmitter
         if (plan.HasDropout) w.Line($"_dropoutRandom = new RandomSource(Seed, stream: {DropoutStream});");
         w.Line("_shardLoss = new double[threads];");
         foreach (TrainingEmitter.Piece piece in TrainingEmitter.Pieces(plan))
-            w.Line(piece.Meeting is null ? $"{piece.Field} = {piece.Method}OnWorker;" : $"{piece.Field} = shard => {piece.Method}(_batchRows, shard, Threads);");
+            w.Line(piece.IsMeeting ? $"{piece.Field} = shard => {piece.Method}(_batchRows, shard, Threads);" : $"{piece.Field} = {piece.Method}OnWorker;");
         w.Line("_sumGradients = SumGradientsOnWorker;");
         w.Line("_optimizerShard = OptimizerShard;");
         w.Open("if (threads > 1)");

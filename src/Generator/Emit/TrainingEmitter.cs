@@ -59,9 +59,8 @@ internal static class TrainingEmitter
     internal sealed class Piece
     {
         public readonly List<LayerPlan> Forward = new(), Backward = new();
-        public bool Loss;
+        public bool Loss, IsMeeting;
         public string Method = "PassRows";
-        public string? Meeting;
 
         public string Field => "_" + char.ToLowerInvariant(Method[0]) + Method.Substring(1);
     }
@@ -76,7 +75,7 @@ internal static class TrainingEmitter
             if (layer.Unit.ForwardMeeting(layer) is { } meeting)
             {
                 pieces.Add(rows);
-                pieces.Add(new Piece { Meeting = meeting, Method = meeting });
+                pieces.Add(new Piece { IsMeeting = true, Method = meeting });
                 rows = new Piece();
             }
             rows.Forward.Add(layer);
@@ -87,17 +86,16 @@ internal static class TrainingEmitter
             if (layer.Unit.BackwardMeeting(layer) is { } meeting)
             {
                 pieces.Add(rows);
-                pieces.Add(new Piece { Meeting = meeting, Method = meeting });
+                pieces.Add(new Piece { IsMeeting = true, Method = meeting });
                 rows = new Piece();
             }
             rows.Backward.Add(layer);
         }
         pieces.Add(rows);
-        int parts = pieces.Count(p => p.Meeting is null);
-        if (parts > 1)
+        if (pieces.Count > 1)
         {
             int number = 0;
-            foreach (Piece piece in pieces.Where(p => p.Meeting is null)) piece.Method = "PassRows" + Literals.Int(++number);
+            foreach (Piece piece in pieces.Where(p => !p.IsMeeting)) piece.Method = "PassRows" + Literals.Int(++number);
         }
         return pieces;
     }
@@ -132,17 +130,10 @@ internal static class TrainingEmitter
         if (plan.HasDropout) w.Line("DrawDropoutMasks(rows); // on this thread, in a fixed order, whatever the thread count");
         foreach (LayerPlan layer in plan.Layers) layer.Unit.EmitBatchPreparation(w, layer);
         w.Open("if (_workers is null)");
-        if (!meetings)
+        foreach (Piece piece in pieces)
         {
-            w.Line("double sum = PassRows(inputs, targets, 0, rows, rows, wholeBatch: true);");
-        }
-        else
-        {
-            foreach (Piece piece in pieces)
-            {
-                string call = piece.Meeting is not null ? $"{piece.Method}(rows, 0, 1);" : $"{piece.Method}(inputs, targets, 0, rows, rows, wholeBatch: true);";
-                w.Line(piece.Loss ? "double sum = " + call : call);
-            }
+            string call = piece.IsMeeting ? $"{piece.Method}(rows, 0, 1);" : $"{piece.Method}(inputs, targets, 0, rows, rows, wholeBatch: true);";
+            w.Line(piece.Loss ? "double sum = " + call : call);
         }
         w.Line("SumGradients(inputs, rows, 0, 1, wholeBatch: true);");
         w.Line($"return (float)(sum / {count});");
@@ -157,7 +148,7 @@ internal static class TrainingEmitter
         w.Line($"return (float)(loss / {count});");
         w.Close();
         w.Line();
-        foreach (Piece piece in pieces.Where(p => p.Meeting is null))
+        foreach (Piece piece in pieces.Where(p => !p.IsMeeting))
         {
             w.Open($"private void {piece.Method}OnWorker(int shard)");
             w.Line("int rows = _batchRows;");
@@ -179,7 +170,7 @@ internal static class TrainingEmitter
     {
         string targetType = plan.Loss.UsesTargets ? "float" : "int";
         string perRow = plan.Loss.UsesTargets ? " * OutputSize" : "";
-        foreach (Piece piece in Pieces(plan).Where(p => p.Meeting is null))
+        foreach (Piece piece in Pieces(plan).Where(p => !p.IsMeeting))
         {
             w.Line("/// <summary>");
             if (piece.Method == "PassRows")
