@@ -23,21 +23,21 @@ internal static class BatchNormKernels
         p.Positions == 1 ? $"[rows, {p.Channels}]" : p.ChannelsLast ? $"[rows, {p.Positions}, {p.Channels}] (pixel, channel)" : $"[rows, {p.Channels}, {p.Positions}] (channel, pixel)";
 
     /// <summary>
-    /// Visits every value of channels [first, end) over the batch's rows, in row order, then pixel order: <c>k</c> its index,
-    /// <c>c</c> its channel.
+    /// Visits every value of channels [<paramref name="first"/>, <paramref name="end"/>) in the first <paramref name="length"/>
+    /// values of the rows, in row order, then pixel order: <c>k</c> its index, <c>c</c> its channel.
     /// </summary>
-    private static void EmitChannelLoop(SourceWriter w, BatchNormPlan p, string length, System.Action body)
+    private static void EmitChannelLoop(SourceWriter w, BatchNormPlan p, string length, string first, string end, System.Action body)
     {
         if (p.ChannelsLast)
         {
             w.Open($"for (int at = 0; at < {length}; at += {p.C}) // each pixel of each row, its channels side by side");
-            w.Open("for (int c = first; c < end; c++)");
+            w.Open($"for (int c = {first}; c < {end}; c++)");
             w.Line("int k = at + c;");
         }
         else
         {
             w.Open($"for (int row = 0; row < {length}; row += {p.Out})");
-            w.Open("for (int c = first; c < end; c++)");
+            w.Open($"for (int c = {first}; c < {end}; c++)");
             w.Open($"for (int k = row + c * {p.HW}; k < row + (c + 1) * {p.HW}; k++) // the channel's pixels, together");
         }
         body();
@@ -59,9 +59,9 @@ internal static class BatchNormKernels
         w.Line($"double[] sums = {p.Sums}, squares = {p.Products};");
         w.Line($"int count = rows * {p.HW}; // values per channel");
         w.Line("for (int c = first; c < end; c++) sums[c] = squares[c] = 0;");
-        EmitChannelLoop(w, p, "x.Length", () => w.Line("sums[c] += x[k];"));
+        EmitChannelLoop(w, p, "x.Length", "first", "end", () => w.Line("sums[c] += x[k];"));
         w.Line("for (int c = first; c < end; c++) sums[c] /= count; // now the means");
-        EmitChannelLoop(w, p, "x.Length", () =>
+        EmitChannelLoop(w, p, "x.Length", "first", "end", () =>
         {
             w.Line("double d = x[k] - sums[c];");
             w.Line("squares[c] += d * d;");
@@ -91,12 +91,12 @@ internal static class BatchNormKernels
         w.Open($"private void {p.Pascal}GradientSums(int rows, int shard, int shards)");
         w.Line($"var (first, end) = Shards.Range({p.C}, shard, shards);");
         w.Line($"var x = new ReadOnlySpan<float>({p.InputField}, 0, rows * {p.Out}); // {Layout(p)}");
-        w.Line($"var dy = new ReadOnlySpan<float>(_{p.Flow.Gradient}, 0, rows * {p.Out});");
+        w.Line($"var dy = new ReadOnlySpan<float>({p.GradientField}, 0, rows * {p.Out});");
         w.Line($"double[] sums = {p.Sums}, products = {p.Products};");
         w.Line($"float[] mean = {p.Mean};");
         w.Line($"int count = rows * {p.HW}; // values per channel");
         w.Line("for (int c = first; c < end; c++) sums[c] = products[c] = 0;");
-        EmitChannelLoop(w, p, "x.Length", () =>
+        EmitChannelLoop(w, p, "x.Length", "first", "end", () =>
         {
             w.Line("sums[c] += dy[k];");
             w.Line("products[c] += (x[k] - (double)mean[c]) * dy[k];");
@@ -112,32 +112,12 @@ internal static class BatchNormKernels
         w.Line();
     }
 
-    /// <summary>Visits every value of the rows: <c>k</c> its index, <c>c</c> its channel.</summary>
-    private static void EmitRowLoop(SourceWriter w, BatchNormPlan p, System.Action body)
-    {
-        if (p.ChannelsLast)
-        {
-            w.Open($"for (int at = 0; at < rows * {p.Out}; at += {p.C})");
-            w.Open($"for (int c = 0; c < {p.C}; c++)");
-            w.Line("int k = at + c;");
-        }
-        else
-        {
-            w.Open($"for (int at = 0; at < rows * {p.Out}; at += {p.HW})");
-            w.Line($"int c = at / {p.HW} % {p.C};");
-            w.Open($"for (int k = at; k < at + {p.HW}; k++)");
-        }
-        body();
-        w.Close();
-        w.Close();
-    }
-
     private static void EmitForward(SourceWriter w, BatchNormPlan p)
     {
         w.Line($"/// <summary>{p.Name} forward: y = x * scale + shift per channel (scale = weight / sqrt(var + eps), shift = bias - mean * scale).</summary>");
         w.Line($"// x, y: {Layout(p)}, scale, shift: [{p.Channels}]");
         w.Open($"internal static void {p.Pascal}Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y, int rows)");
-        EmitRowLoop(w, p, () => w.Line("y[k] = x[k] * scale[c] + shift[c];"));
+        EmitChannelLoop(w, p, $"rows * {p.Out}", "0", p.C, () => w.Line("y[k] = x[k] * scale[c] + shift[c];"));
         w.Close();
         w.Line();
     }
@@ -166,7 +146,7 @@ internal static class BatchNormKernels
         w.Line($"/// <summary>{p.Name} input gradient, PyTorch's: dx = (dy - mean(dy) - (x - mean) * projection) * invStd * weight per channel.</summary>");
         w.Line($"// x, dy, dx: {Layout(p)}; mean, invStd, weight, meanDy, projection: [{p.Channels}]");
         w.Open($"internal static void {p.Pascal}InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float[] mean, float[] invStd, float[] weight, float[] meanDy, float[] projection, Span<float> dx, int rows)");
-        EmitRowLoop(w, p, () => w.Line("dx[k] = (dy[k] - meanDy[c] - (x[k] - mean[c]) * projection[c]) * invStd[c] * weight[c];"));
+        EmitChannelLoop(w, p, $"rows * {p.Out}", "0", p.C, () => w.Line("dx[k] = (dy[k] - meanDy[c] - (x[k] - mean[c]) * projection[c]) * invStd[c] * weight[c];"));
         w.Close();
         w.Line();
     }

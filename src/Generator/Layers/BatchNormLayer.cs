@@ -197,5 +197,8 @@ internal sealed record BatchNormPlan(
     public string Products => $"_{Camel}Products";
 
     /// <summary>The field of its input rows over the whole batch (a batch norm always follows a layer with rows of its own).</summary>
-    public string InputField => "_" + Flow.Input;
+    public string InputField => BufferPlan.FieldOf(Flow.Input);
+
+    /// <summary>The field of dLoss/d(its output) over the whole batch.</summary>
+    public string GradientField => BufferPlan.FieldOf(Flow.Gradient);
 }

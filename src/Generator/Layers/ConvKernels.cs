@@ -95,11 +95,7 @@ internal static class ConvKernels
             EmitTaps(w, p, "0", (value, row) =>
             {
                 w.Line($"var xv = new Vector<float>({value});");
-                w.Line("int o = 0;");
-                w.Open(Loops.Vector("o", p.OutC));
-                w.Line($"Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref {row}, (nuint)o), Vector.LoadUnsafe(ref yp, (nuint)o)), ref yp, (nuint)o);");
-                w.Close();
-                w.Line($"for (; o < {p.OutC}; o++) Unsafe.Add(ref yp, o) += {value} * Unsafe.Add(ref {row}, o);");
+                Loops.EmitMultiplyAdd(w, "xv", value, row, "yp", p.OutC);
             });
             w.Close();
         });
@@ -208,11 +204,7 @@ internal static class ConvKernels
             EmitTaps(w, p, "0", (value, row) =>
             {
                 w.Line($"var xv = new Vector<float>({value});");
-                w.Line("int o = 0;");
-                w.Open(Loops.Vector("o", p.OutC));
-                w.Line($"Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref gp, (nuint)o), Vector.LoadUnsafe(ref {row}, (nuint)o)), ref {row}, (nuint)o);");
-                w.Close();
-                w.Line($"for (; o < {p.OutC}; o++) Unsafe.Add(ref {row}, o) += {value} * Unsafe.Add(ref gp, o);");
+                Loops.EmitMultiplyAdd(w, "xv", value, "gp", row, p.OutC);
             }, target: "dw0", shared: true);
             w.Close();
         });
@@ -242,11 +234,7 @@ internal static class ConvKernels
         w.Open("for (int kh = kh0; kh < kh1; kh++)");
         w.Line($"ref float dxs = ref Unsafe.Add(ref dx0, ((top + kh) * {p.InW} + left + kw0) * {p.InC});");
         w.Line($"ref float wts = ref Unsafe.Add(ref wt0, o * {p.Taps} + (kh * {p.KW} + kw0) * {p.InC});");
-        w.Line("int i = 0;");
-        w.Open(Loops.Vector("i", "run"));
-        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(gv, Vector.LoadUnsafe(ref wts, (nuint)i), Vector.LoadUnsafe(ref dxs, (nuint)i)), ref dxs, (nuint)i);");
-        w.Close();
-        w.Line("for (; i < run; i++) Unsafe.Add(ref dxs, i) += g * Unsafe.Add(ref wts, i);");
+        Loops.EmitMultiplyAdd(w, "gv", "g", "wts", "dxs", "run", index: "i");
         w.Close();
         w.Close();
     }

@@ -43,12 +43,7 @@ internal static class DenseKernels
         w.Line("if (xi == 0f) continue; // blank pixels and ReLU zeros add nothing");
         w.Line($"ref float wi = ref Unsafe.Add(ref w0, i * {@out});");
         w.Line("var xv = new Vector<float>(xi);");
-        w.Line("int o = 0;");
-        w.Open(Loops.Vector("o", @out));
-        w.Line("var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));");
-        w.Line("Vector.StoreUnsafe(sum, ref y0, (nuint)o);");
-        w.Close();
-        w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);");
+        Loops.EmitMultiplyAdd(w, "xv", "xi", "wi", "y0", @out);
         w.Close();
         if (keepZ) w.Line($"if (!z.IsEmpty) yr.CopyTo(z.Slice(r * {@out}, {@out}));");
         ActivationCode.EmitInPlace(w, p.Activation, p.AlphaConstant, @out);
@@ -295,11 +290,7 @@ internal static class DenseKernels
         w.Line("if (xi == 0f) continue; // a zero input adds nothing to its weight row's gradient");
         w.Line($"ref float dwi = ref Unsafe.Add(ref dw0, i * {@out});");
         w.Line("var xv = new Vector<float>(xi);");
-        w.Line("int o = 0;");
-        w.Open(Loops.Vector("o", @out));
-        w.Line("Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref dz0, (nuint)o), Vector.LoadUnsafe(ref dwi, (nuint)o)), ref dwi, (nuint)o); // dW[i] += x[i] dz");
-        w.Close();
-        w.Line($"for (; o < {@out}; o++) Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref dz0, o);");
+        Loops.EmitMultiplyAdd(w, "xv", "xi", "dz0", "dwi", @out, comment: "dW[i] += x[i] dz");
         w.Close();
         w.Close();
         w.Close();

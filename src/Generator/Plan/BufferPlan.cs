@@ -9,5 +9,8 @@ namespace NetGen.Generator.Plan;
 /// <param name="Type">The element type: <c>float</c>, or <c>int</c> for lists of indices.</param>
 internal sealed record BufferPlan(string Name, string Width, string Type = "float")
 {
-    public string Field => "_" + Name;
+    public string Field => FieldOf(Name);
+
+    /// <summary>The field behind the buffer local <paramref name="name"/>, e.g. <c>_conv1Y</c> for <c>conv1Y</c>.</summary>
+    public static string FieldOf(string name) => "_" + name;
 }

@@ -410,8 +410,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc1Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc1Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }
@@ -538,8 +538,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc2Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }

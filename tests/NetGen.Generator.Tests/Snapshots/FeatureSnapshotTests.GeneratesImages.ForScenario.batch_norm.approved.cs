@@ -1028,7 +1028,7 @@ namespace NetGen.Generated
         internal static void Bn1Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y,
             int rows)
         {
-            for (int at = 0; at < rows * Bn1Out; at += Bn1C)
+            for (int at = 0; at < rows * Bn1Out; at += Bn1C) // each pixel of each row, its channels side by side
             {
                 for (int c = 0; c < Bn1C; c++)
                 {
@@ -1058,7 +1058,7 @@ namespace NetGen.Generated
         internal static void Bn1InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float[] mean, float[] invStd, float[] weight,
             float[] meanDy, float[] projection, Span<float> dx, int rows)
         {
-            for (int at = 0; at < rows * Bn1Out; at += Bn1C)
+            for (int at = 0; at < rows * Bn1Out; at += Bn1C) // each pixel of each row, its channels side by side
             {
                 for (int c = 0; c < Bn1C; c++)
                 {
@@ -1225,8 +1225,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc1Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc1Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }
@@ -1507,7 +1507,7 @@ namespace NetGen.Generated
         internal static void Bn2Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y,
             int rows)
         {
-            for (int at = 0; at < rows * Bn2Out; at += Bn2C)
+            for (int at = 0; at < rows * Bn2Out; at += Bn2C) // each pixel of each row, its channels side by side
             {
                 for (int c = 0; c < Bn2C; c++)
                 {
@@ -1537,7 +1537,7 @@ namespace NetGen.Generated
         internal static void Bn2InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float[] mean, float[] invStd, float[] weight,
             float[] meanDy, float[] projection, Span<float> dx, int rows)
         {
-            for (int at = 0; at < rows * Bn2Out; at += Bn2C)
+            for (int at = 0; at < rows * Bn2Out; at += Bn2C) // each pixel of each row, its channels side by side
             {
                 for (int c = 0; c < Bn2C; c++)
                 {
@@ -1627,8 +1627,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc2Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }

@@ -450,8 +450,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= HiddenOut - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < HiddenOut; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }
@@ -590,8 +590,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc2Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc2Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }
@@ -838,8 +838,8 @@ namespace NetGen.Generated
                     int o = 0;
                     for (; o <= Fc3Out - Vector<float>.Count; o += Vector<float>.Count)
                     {
-                        var sum = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0, (nuint)o));
-                        Vector.StoreUnsafe(sum, ref y0, (nuint)o);
+                        Vector.StoreUnsafe(Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref wi, (nuint)o), Vector.LoadUnsafe(ref y0,
+                            (nuint)o)), ref y0, (nuint)o);
                     }
                     for (; o < Fc3Out; o++) Unsafe.Add(ref y0, o) += xi * Unsafe.Add(ref wi, o);
                 }
