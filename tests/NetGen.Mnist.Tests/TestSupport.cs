@@ -77,7 +77,10 @@ internal static class App
 /// <summary>Starts the built program as a process of its own (standard output and error redirected).</summary>
 internal static class ProgramProcess
 {
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the program with <paramref name="environment"/> added to its environment.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // The dotnet host that runs these tests, and the program's dll copied beside them.
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
@@ -85,6 +88,7 @@ internal static class ProgramProcess
         start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "netgen-mnist.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["CI"] = "true"; // plain lines
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 }

@@ -35,44 +35,46 @@ internal static class ConvKernels
         EmitListScratch(w, p);
         BlockedSums.Blocks blocks = new(p.Output.Channels, p.OutC);
         blocks.EmitConstants(w);
-        if (p.Activation == Activation.LeakyRelu) w.Line($"var slope256 = Vector256.Create({p.AlphaConstant});");
         w.Open("for (int r = 0; r < rows; r++)");
         EmitListRow(w, p);
         w.Line($"ref float y0 = ref MemoryMarshal.GetReference(y.Slice(r * {p.Out}, {p.Out}));");
         EmitPixelLoops(w, p, () =>
         {
             w.Line($"ref float yp = ref Unsafe.Add(ref y0, (oh * {p.OutW} + ow) * {p.OutC});");
-            w.Open("if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 sums; portable Vector<float> rows otherwise");
-            blocks.Each(w, (start, vectors) =>
+            w.Open("if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 (or Vector512) sums; portable Vector<float> rows otherwise");
+            blocks.EachWidth(w, block =>
             {
-                for (int j = 0; j < vectors; j++)
-                    w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * BlockedSums.Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
-                // Few output vectors: a second set of sums for every other listed value, so two chains of multiply-adds run at once.
-                bool pairs = p.Input.Channels > 1 && vectors <= BlockedSums.BlockVectors / 2;
+                var vectors = block.Vectors;
+                foreach (var v in vectors)
+                    w.Line(p.HasBias ? $"var a{v.Index} = {v.LoadAt("b0", block.Start)};" : $"var a{v.Index} = {v.Zero};");
+                // Few outputs: a second set of sums for every other listed value, so two chains of multiply-adds run at once.
+                // (Decided by the block's outputs, not its vectors, so both widths sum in the same order.)
+                bool pairs = p.Input.Channels > 1 && block.Outputs <= BlockedSums.BlockOutputs / 2;
                 if (pairs)
                 {
-                    for (int j = 0; j < vectors; j++) w.Line($"var e{j} = Vector256<float>.Zero;");
+                    foreach (var v in vectors) w.Line($"var e{v.Index} = {v.Zero};");
                 }
                 Action<string, string> sum(string set, string xv) => (value, row) =>
                 {
-                    w.Line($"var {xv} = Vector256.Create({value});");
-                    for (int j = 0; j < vectors; j++)
-                        w.Line($"{set}{j} = Vector256.MultiplyAddEstimate({xv}, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes}), {set}{j});");
+                    w.Line($"var {xv} = {block.Widest}.Create({value});");
+                    foreach (var v in vectors)
+                        w.Line($"{set}{v.Index} = {v.Type}.MultiplyAddEstimate({block.Broadcast(xv, v)}, {v.Load(row)}, {set}{v.Index});");
                 };
-                EmitTaps(w, p, start, sum("a", "xv"), second: pairs ? sum("e", "xv2") : null);
+                EmitTaps(w, p, block.Start, sum("a", "xv"), second: pairs ? sum("e", "xv2") : null);
                 if (pairs)
                 {
-                    for (int j = 0; j < vectors; j++) w.Line($"a{j} += e{j};");
+                    foreach (var v in vectors) w.Line($"a{v.Index} += e{v.Index};");
                 }
-                for (int j = 0; j < vectors; j++)
+                foreach (var v in vectors)
                 {
-                    string stored = !fused ? $"a{j}" : p.Activation switch
+                    string a = $"a{v.Index}";
+                    string stored = !fused ? a : p.Activation switch
                     {
-                        Activation.Relu => $"Vector256.Max(a{j}, Vector256<float>.Zero)",
-                        Activation.LeakyRelu => $"Vector256.ConditionalSelect(Vector256.GreaterThan(a{j}, Vector256<float>.Zero), a{j}, a{j} * slope256)",
-                        _ => $"a{j}",
+                        Activation.Relu => $"{v.Type}.Max({a}, {v.Zero})",
+                        Activation.LeakyRelu => $"{v.Type}.ConditionalSelect({v.Type}.GreaterThan({a}, {v.Zero}), {a}, {a} * {p.AlphaConstant})",
+                        _ => a,
                     };
-                    w.Line($"Vector256.StoreUnsafe({stored}, ref yp, (nuint)({start} + {j * BlockedSums.Lanes}));");
+                    w.Line(v.StoreAt(stored, "yp", block.Start));
                 }
             });
             if (blocks.HasTail)
@@ -177,17 +179,19 @@ internal static class ConvKernels
         {
             w.Line($"ref float gp = ref Unsafe.Add(ref dz0, (oh * {p.OutW} + ow) * {p.OutC});");
             w.Line("// dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under this share's kernel positions");
-            w.Open("if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 registers; portable Vector<float> rows otherwise");
-            blocks.Each(w, (start, vectors) =>
+            w.Open("if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 (or Vector512) registers; portable Vector<float> rows otherwise");
+            blocks.EachWidth(w, block =>
             {
-                for (int j = 0; j < vectors; j++) w.Line($"var g{j} = Vector256.LoadUnsafe(ref gp, (nuint)({start} + {j * BlockedSums.Lanes}));");
-                string any = string.Join(" | ", Enumerable.Range(0, vectors).Select(j => "g" + j));
-                w.Open($"if (!Vector256.EqualsAll({any}, Vector256<float>.Zero))");
-                EmitTaps(w, p, start, (value, row) =>
+                foreach (var v in block.Vectors) w.Line($"var g{v.Index} = {v.LoadAt("gp", block.Start)};");
+                string any = string.Join(" | ", block.Vectors.Where(v => v.Type == block.Widest).Select(v => "g" + v.Index));
+                string anyNarrow = string.Join(" | ", block.Vectors.Where(v => v.Type != block.Widest).Select(v => "g" + v.Index));
+                string test = $"!{block.Widest}.EqualsAll({any}, {block.Widest}<float>.Zero)" + (anyNarrow == "" ? "" : $" || !Vector256.EqualsAll({anyNarrow}, Vector256<float>.Zero)");
+                w.Open($"if ({test})");
+                EmitTaps(w, p, block.Start, (value, row) =>
                 {
-                    w.Line($"var xv = Vector256.Create({value});");
-                    for (int j = 0; j < vectors; j++)
-                        w.Line($"Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(xv, g{j}, Vector256.LoadUnsafe(ref {row}, {j * BlockedSums.Lanes})), ref {row}, {j * BlockedSums.Lanes});");
+                    w.Line($"var xv = {block.Widest}.Create({value});");
+                    foreach (var v in block.Vectors)
+                        w.Line(v.Store($"{v.Type}.MultiplyAddEstimate({block.Broadcast("xv", v)}, g{v.Index}, {v.Load(row)})", row));
                 }, target: "dw0", shared: true);
                 w.Close();
             });

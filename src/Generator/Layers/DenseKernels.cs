@@ -65,7 +65,6 @@ internal static class DenseKernels
         w.Line($"Span<int> nonzero = stackalloc int[{@in}];");
         w.Line("ref int nz0 = ref MemoryMarshal.GetReference(nonzero);");
         if (p.HasBias) w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);");
-        if (p.Activation == Activation.LeakyRelu) w.Line($"var slope = Vector256.Create({p.AlphaConstant});");
         w.Open("for (int r = 0; r < rows; r++)");
         w.Line($"ref float x0 = ref MemoryMarshal.GetReference(x.Slice(r * {@in}, {@in}));");
         w.Line($"ref float y0 = ref MemoryMarshal.GetReference(y.Slice(r * {@out}, {@out}));");
@@ -74,20 +73,21 @@ internal static class DenseKernels
         w.Line("Unsafe.Add(ref nz0, n) = i;");
         w.Line("n += Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict");
         w.Close();
-        blocks.Each(w, (start, vectors) =>
+        blocks.EachWidth(w, block =>
         {
-            for (int j = 0; j < vectors; j++)
-                w.Line(p.HasBias ? $"var a{j} = Vector256.LoadUnsafe(ref b0, (nuint)({start} + {j * BlockedSums.Lanes}));" : $"var a{j} = Vector256<float>.Zero;");
-            BlockedSums.EmitListedSums(w, "i", "Unsafe.Add(ref x0, i)", "wi", $"Unsafe.Add(ref w0, i * {@out} + {start})", vectors);
-            for (int j = 0; j < vectors; j++)
+            foreach (var v in block.Vectors)
+                w.Line(p.HasBias ? $"var a{v.Index} = {v.LoadAt("b0", block.Start)};" : $"var a{v.Index} = {v.Zero};");
+            BlockedSums.EmitListedSums(w, "i", "Unsafe.Add(ref x0, i)", "wi", $"Unsafe.Add(ref w0, i * {@out} + {block.Start})", block);
+            foreach (var v in block.Vectors)
             {
+                string a = $"a{v.Index}";
                 string value = p.Activation switch
                 {
-                    Activation.Relu => $"Vector256.Max(a{j}, Vector256<float>.Zero)",
-                    Activation.LeakyRelu => $"Vector256.ConditionalSelect(Vector256.GreaterThan(a{j}, Vector256<float>.Zero), a{j}, a{j} * slope)",
-                    _ => $"a{j}",
+                    Activation.Relu => $"{v.Type}.Max({a}, {v.Zero})",
+                    Activation.LeakyRelu => $"{v.Type}.ConditionalSelect({v.Type}.GreaterThan({a}, {v.Zero}), {a}, {a} * {p.AlphaConstant})",
+                    _ => a,
                 };
-                w.Line($"Vector256.StoreUnsafe({value}, ref y0, (nuint)({start} + {j * BlockedSums.Lanes}));");
+                w.Line(v.StoreAt(value, "y0", block.Start));
             }
         });
         if (blocks.HasTail)
@@ -215,14 +215,15 @@ internal static class DenseKernels
         w.Close();
         // The rows whose dx the block adds to: the listed ones after a ReLU, all of them otherwise.
         string dxLoop = mask ? "for (int k = 0; k < n; k++)" : "for (int r = 0; r < rows; r++)";
-        blocks.Each(w, (start, vectors) =>
+        // Vector256 at both widths: a horizontal Sum's order depends on the width, and the weights must not.
+        blocks.Each(w, wide: false, block =>
         {
-            for (int j = 0; j < vectors; j++) w.Line($"var wv{j} = Vector256.LoadUnsafe(ref wi, (nuint)({start} + {j * BlockedSums.Lanes}));");
+            foreach (var v in block.Vectors) w.Line($"var wv{v.Index} = {v.LoadAt("wi", block.Start)};");
             w.Open(dxLoop);
             if (mask) w.Line("int r = Unsafe.Add(ref nz0, k);");
-            w.Line($"ref float dzr = ref Unsafe.Add(ref dz0, r * {@out} + {start});");
+            w.Line($"ref float dzr = ref Unsafe.Add(ref dz0, r * {@out} + {block.Start});");
             w.Line("var s = wv0 * Vector256.LoadUnsafe(ref dzr, 0);");
-            for (int j = 1; j < vectors; j++) w.Line($"s = Vector256.MultiplyAddEstimate(wv{j}, Vector256.LoadUnsafe(ref dzr, {j * BlockedSums.Lanes}), s);");
+            for (int j = 1; j < block.Vectors.Count; j++) w.Line($"s = Vector256.MultiplyAddEstimate(wv{j}, Vector256.LoadUnsafe(ref dzr, {j * BlockedSums.Lanes}), s);");
             w.Line($"Unsafe.Add(ref dx0, r * {@in} + i) += Vector256.Sum(s);");
             w.Close();
         });
@@ -246,12 +247,11 @@ internal static class DenseKernels
     private static void EmitWeightBlocks(SourceWriter w, DensePlan p, BlockedSums.Blocks blocks)
     {
         string @in = p.In, @out = p.Out;
-        blocks.Each(w, (start, vectors) =>
+        blocks.EachWidth(w, block =>
         {
-            for (int j = 0; j < vectors; j++) w.Line($"var a{j} = Vector256<float>.Zero;");
-            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {start})", vectors);
-            for (int j = 0; j < vectors; j++)
-                w.Line($"Vector256.StoreUnsafe(a{j}, ref dwi, (nuint)({start} + {j * BlockedSums.Lanes}));");
+            foreach (var v in block.Vectors) w.Line($"var a{v.Index} = {v.Zero};");
+            BlockedSums.EmitListedSums(w, "r", $"Unsafe.Add(ref x0, r * {@in} + i)", "dzr", $"Unsafe.Add(ref dz0, r * {@out} + {block.Start})", block);
+            foreach (var v in block.Vectors) w.Line(v.StoreAt($"a{v.Index}", "dwi", block.Start));
         });
         if (blocks.HasTail)
         {

@@ -398,7 +398,6 @@ namespace NetGen.Generated
                 Span<int> nonzero = stackalloc int[Fc1In];
                 ref int nz0 = ref MemoryMarshal.GetReference(nonzero);
                 ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);
-                var slope = Vector256.Create(Fc1Alpha);
                 for (int r = 0; r < rows; r++)
                 {
                     ref float x0 = ref MemoryMarshal.GetReference(x.Slice(r * Fc1In, Fc1In));

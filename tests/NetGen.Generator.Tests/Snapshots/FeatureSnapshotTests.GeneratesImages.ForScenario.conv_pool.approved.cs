@@ -503,7 +503,7 @@ namespace NetGen.Generated
                         int left = ow * Conv1SW - Conv1PL;
                         int kw0 = Math.Max(0, -left), kw1 = Math.Min(Conv1KW, Conv1InW - left);
                         ref float yp = ref Unsafe.Add(ref y0, (oh * Conv1OutW + ow) * Conv1OutC);
-                        if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 sums; portable Vector<float> rows otherwise
+                        if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 (or Vector512) sums; portable Vector<float> rows otherwise
                         {
                             for (int o = vectorized; o < Conv1OutC; o++)
                             {
@@ -601,7 +601,7 @@ namespace NetGen.Generated
                         int kw0 = Math.Max(0, -left), kw1 = Math.Min(Conv1KW, Conv1InW - left);
                         ref float gp = ref Unsafe.Add(ref dz0, (oh * Conv1OutW + ow) * Conv1OutC);
                         // dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under this share's kernel positions
-                        if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 registers; portable Vector<float> rows otherwise
+                        if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 (or Vector512) registers; portable Vector<float> rows otherwise
                         {
                             for (int o = vectorized; o < Conv1OutC; o++)
                             {
@@ -778,7 +778,7 @@ namespace NetGen.Generated
                         int left = ow * Conv2SW - Conv2PL;
                         int kw0 = Math.Max(0, -left), kw1 = Math.Min(Conv2KW, Conv2InW - left);
                         ref float yp = ref Unsafe.Add(ref y0, (oh * Conv2OutW + ow) * Conv2OutC);
-                        if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 sums; portable Vector<float> rows otherwise
+                        if (Vector256.IsHardwareAccelerated) // register-blocked Vector256 (or Vector512) sums; portable Vector<float> rows otherwise
                         {
                             for (int o = vectorized; o < Conv2OutC; o++)
                             {
@@ -930,7 +930,7 @@ namespace NetGen.Generated
                         int kw0 = Math.Max(0, -left), kw1 = Math.Min(Conv2KW, Conv2InW - left);
                         ref float gp = ref Unsafe.Add(ref dz0, (oh * Conv2OutW + ow) * Conv2OutC);
                         // dW[kh, kw, c, :] += x[c] dz[pixel, :] for every nonzero input value under this share's kernel positions
-                        if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 registers; portable Vector<float> rows otherwise
+                        if (Vector256.IsHardwareAccelerated) // the pixel's gradient held in Vector256 (or Vector512) registers; portable Vector<float> rows otherwise
                         {
                             for (int o = vectorized; o < Conv2OutC; o++)
                             {

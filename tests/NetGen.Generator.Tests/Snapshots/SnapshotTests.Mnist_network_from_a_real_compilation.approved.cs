@@ -425,7 +425,7 @@ namespace NetGen.Generated
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(w);
             if (Vector256.IsHardwareAccelerated)
             {
-                const int block = 64, blocked = Fc1Out / block * block; // outputs whose sums stay in 8 Vector256 registers
+                const int block = 64, blocked = Fc1Out / block * block; // outputs whose sums stay in 8 Vector256 (4 Vector512) registers
                 Span<int> nonzero = stackalloc int[Fc1In];
                 ref int nz0 = ref MemoryMarshal.GetReference(nonzero);
                 ref float b0 = ref MemoryMarshal.GetArrayDataReference(b);
@@ -439,38 +439,65 @@ namespace NetGen.Generated
                         Unsafe.Add(ref nz0, n) = i;
                         n += Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
                     }
-                    for (int o = 0; o < blocked; o += block)
+                    if (Widths.Vector512) // the same sums, twice as many outputs per instruction
                     {
-                        var a0 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 0));
-                        var a1 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 8));
-                        var a2 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 16));
-                        var a3 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 24));
-                        var a4 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 32));
-                        var a5 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 40));
-                        var a6 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 48));
-                        var a7 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 56));
-                        for (int k = 0; k < n; k++)
+                        for (int o = 0; o < blocked; o += block)
                         {
-                            int i = Unsafe.Add(ref nz0, k);
-                            var xv = Vector256.Create(Unsafe.Add(ref x0, i));
-                            ref float wi = ref Unsafe.Add(ref w0, i * Fc1Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 0), a0);
-                            a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 8), a1);
-                            a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 16), a2);
-                            a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 24), a3);
-                            a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 32), a4);
-                            a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 40), a5);
-                            a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 48), a6);
-                            a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 56), a7);
+                            var a0 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 0));
+                            var a1 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 16));
+                            var a2 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 32));
+                            var a3 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 48));
+                            for (int k = 0; k < n; k++)
+                            {
+                                int i = Unsafe.Add(ref nz0, k);
+                                var xv = Vector512.Create(Unsafe.Add(ref x0, i));
+                                ref float wi = ref Unsafe.Add(ref w0, i * Fc1Out + o);
+                                a0 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi), a0);
+                                a1 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 16), a1);
+                                a2 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 32), a2);
+                                a3 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 48), a3);
+                            }
+                            Vector512.StoreUnsafe(Vector512.Max(a0, Vector512<float>.Zero), ref y0, (nuint)(o + 0));
+                            Vector512.StoreUnsafe(Vector512.Max(a1, Vector512<float>.Zero), ref y0, (nuint)(o + 16));
+                            Vector512.StoreUnsafe(Vector512.Max(a2, Vector512<float>.Zero), ref y0, (nuint)(o + 32));
+                            Vector512.StoreUnsafe(Vector512.Max(a3, Vector512<float>.Zero), ref y0, (nuint)(o + 48));
                         }
-                        Vector256.StoreUnsafe(Vector256.Max(a0, Vector256<float>.Zero), ref y0, (nuint)(o + 0));
-                        Vector256.StoreUnsafe(Vector256.Max(a1, Vector256<float>.Zero), ref y0, (nuint)(o + 8));
-                        Vector256.StoreUnsafe(Vector256.Max(a2, Vector256<float>.Zero), ref y0, (nuint)(o + 16));
-                        Vector256.StoreUnsafe(Vector256.Max(a3, Vector256<float>.Zero), ref y0, (nuint)(o + 24));
-                        Vector256.StoreUnsafe(Vector256.Max(a4, Vector256<float>.Zero), ref y0, (nuint)(o + 32));
-                        Vector256.StoreUnsafe(Vector256.Max(a5, Vector256<float>.Zero), ref y0, (nuint)(o + 40));
-                        Vector256.StoreUnsafe(Vector256.Max(a6, Vector256<float>.Zero), ref y0, (nuint)(o + 48));
-                        Vector256.StoreUnsafe(Vector256.Max(a7, Vector256<float>.Zero), ref y0, (nuint)(o + 56));
+                    }
+                    else
+                    {
+                        for (int o = 0; o < blocked; o += block)
+                        {
+                            var a0 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 0));
+                            var a1 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 8));
+                            var a2 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 16));
+                            var a3 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 24));
+                            var a4 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 32));
+                            var a5 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 40));
+                            var a6 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 48));
+                            var a7 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 56));
+                            for (int k = 0; k < n; k++)
+                            {
+                                int i = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, i));
+                                ref float wi = ref Unsafe.Add(ref w0, i * Fc1Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi), a0);
+                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 8), a1);
+                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 16), a2);
+                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 24), a3);
+                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 32), a4);
+                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 40), a5);
+                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 48), a6);
+                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 56), a7);
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(a0, Vector256<float>.Zero), ref y0, (nuint)(o + 0));
+                            Vector256.StoreUnsafe(Vector256.Max(a1, Vector256<float>.Zero), ref y0, (nuint)(o + 8));
+                            Vector256.StoreUnsafe(Vector256.Max(a2, Vector256<float>.Zero), ref y0, (nuint)(o + 16));
+                            Vector256.StoreUnsafe(Vector256.Max(a3, Vector256<float>.Zero), ref y0, (nuint)(o + 24));
+                            Vector256.StoreUnsafe(Vector256.Max(a4, Vector256<float>.Zero), ref y0, (nuint)(o + 32));
+                            Vector256.StoreUnsafe(Vector256.Max(a5, Vector256<float>.Zero), ref y0, (nuint)(o + 40));
+                            Vector256.StoreUnsafe(Vector256.Max(a6, Vector256<float>.Zero), ref y0, (nuint)(o + 48));
+                            Vector256.StoreUnsafe(Vector256.Max(a7, Vector256<float>.Zero), ref y0, (nuint)(o + 56));
+                        }
                     }
                 }
                 return;
@@ -517,7 +544,7 @@ namespace NetGen.Generated
             var (first, end) = Shards.Range(Fc1In, shard, shards); // this share's inputs: rows of dW
             if (Vector256.IsHardwareAccelerated)
             {
-                const int block = 64, blocked = Fc1Out / block * block; // outputs whose sums stay in 8 Vector256 registers
+                const int block = 64, blocked = Fc1Out / block * block; // outputs whose sums stay in 8 Vector256 (4 Vector512) registers
                 const int listedOnStack = 1024;
                 ref float x0 = ref MemoryMarshal.GetReference(x);
                 ref float dz0 = ref MemoryMarshal.GetReference(dz);
@@ -533,38 +560,65 @@ namespace NetGen.Generated
                         n += Unsafe.Add(ref x0, r * Fc1In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                     }
                     ref float dwi = ref Unsafe.Add(ref dw0, i * Fc1Out);
-                    for (int o = 0; o < blocked; o += block)
+                    if (Widths.Vector512) // the same sums, twice as many outputs per instruction
                     {
-                        var a0 = Vector256<float>.Zero;
-                        var a1 = Vector256<float>.Zero;
-                        var a2 = Vector256<float>.Zero;
-                        var a3 = Vector256<float>.Zero;
-                        var a4 = Vector256<float>.Zero;
-                        var a5 = Vector256<float>.Zero;
-                        var a6 = Vector256<float>.Zero;
-                        var a7 = Vector256<float>.Zero;
-                        for (int k = 0; k < n; k++)
+                        for (int o = 0; o < blocked; o += block)
                         {
-                            int r = Unsafe.Add(ref nz0, k);
-                            var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc1In + i));
-                            ref float dzr = ref Unsafe.Add(ref dz0, r * Fc1Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
-                            a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
-                            a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
-                            a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
-                            a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
-                            a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
-                            a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
-                            a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                            var a0 = Vector512<float>.Zero;
+                            var a1 = Vector512<float>.Zero;
+                            var a2 = Vector512<float>.Zero;
+                            var a3 = Vector512<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector512.Create(Unsafe.Add(ref x0, r * Fc1In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc1Out + o);
+                                a0 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr), a0);
+                                a1 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 16), a1);
+                                a2 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 32), a2);
+                                a3 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 48), a3);
+                            }
+                            Vector512.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                            Vector512.StoreUnsafe(a1, ref dwi, (nuint)(o + 16));
+                            Vector512.StoreUnsafe(a2, ref dwi, (nuint)(o + 32));
+                            Vector512.StoreUnsafe(a3, ref dwi, (nuint)(o + 48));
                         }
-                        Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
-                        Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
-                        Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
-                        Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
-                        Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
-                        Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
-                        Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
-                        Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                    }
+                    else
+                    {
+                        for (int o = 0; o < blocked; o += block)
+                        {
+                            var a0 = Vector256<float>.Zero;
+                            var a1 = Vector256<float>.Zero;
+                            var a2 = Vector256<float>.Zero;
+                            var a3 = Vector256<float>.Zero;
+                            var a4 = Vector256<float>.Zero;
+                            var a5 = Vector256<float>.Zero;
+                            var a6 = Vector256<float>.Zero;
+                            var a7 = Vector256<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc1In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc1Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr), a0);
+                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
+                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
+                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
+                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
+                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
+                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
+                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                            }
+                            Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                            Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
+                            Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
+                            Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
+                            Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
+                            Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
+                            Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
+                            Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                        }
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
@@ -623,38 +677,65 @@ namespace NetGen.Generated
                         Unsafe.Add(ref nz0, n) = i;
                         n += Unsafe.Add(ref x0, i) != 0f ? 1 : 0; // lists the nonzero inputs without a branch to mispredict
                     }
+                    if (Widths.Vector512) // the same sums, twice as many outputs per instruction
                     {
-                        const int o = 0;
-                        var a0 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 0));
-                        var a1 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 8));
-                        var a2 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 16));
-                        var a3 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 24));
-                        var a4 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 32));
-                        var a5 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 40));
-                        var a6 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 48));
-                        var a7 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 56));
-                        for (int k = 0; k < n; k++)
                         {
-                            int i = Unsafe.Add(ref nz0, k);
-                            var xv = Vector256.Create(Unsafe.Add(ref x0, i));
-                            ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 0), a0);
-                            a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 8), a1);
-                            a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 16), a2);
-                            a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 24), a3);
-                            a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 32), a4);
-                            a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 40), a5);
-                            a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 48), a6);
-                            a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 56), a7);
+                            const int o = 0;
+                            var a0 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 0));
+                            var a1 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 16));
+                            var a2 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 32));
+                            var a3 = Vector512.LoadUnsafe(ref b0, (nuint)(o + 48));
+                            for (int k = 0; k < n; k++)
+                            {
+                                int i = Unsafe.Add(ref nz0, k);
+                                var xv = Vector512.Create(Unsafe.Add(ref x0, i));
+                                ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out + o);
+                                a0 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi), a0);
+                                a1 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 16), a1);
+                                a2 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 32), a2);
+                                a3 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref wi, 48), a3);
+                            }
+                            Vector512.StoreUnsafe(Vector512.Max(a0, Vector512<float>.Zero), ref y0, (nuint)(o + 0));
+                            Vector512.StoreUnsafe(Vector512.Max(a1, Vector512<float>.Zero), ref y0, (nuint)(o + 16));
+                            Vector512.StoreUnsafe(Vector512.Max(a2, Vector512<float>.Zero), ref y0, (nuint)(o + 32));
+                            Vector512.StoreUnsafe(Vector512.Max(a3, Vector512<float>.Zero), ref y0, (nuint)(o + 48));
                         }
-                        Vector256.StoreUnsafe(Vector256.Max(a0, Vector256<float>.Zero), ref y0, (nuint)(o + 0));
-                        Vector256.StoreUnsafe(Vector256.Max(a1, Vector256<float>.Zero), ref y0, (nuint)(o + 8));
-                        Vector256.StoreUnsafe(Vector256.Max(a2, Vector256<float>.Zero), ref y0, (nuint)(o + 16));
-                        Vector256.StoreUnsafe(Vector256.Max(a3, Vector256<float>.Zero), ref y0, (nuint)(o + 24));
-                        Vector256.StoreUnsafe(Vector256.Max(a4, Vector256<float>.Zero), ref y0, (nuint)(o + 32));
-                        Vector256.StoreUnsafe(Vector256.Max(a5, Vector256<float>.Zero), ref y0, (nuint)(o + 40));
-                        Vector256.StoreUnsafe(Vector256.Max(a6, Vector256<float>.Zero), ref y0, (nuint)(o + 48));
-                        Vector256.StoreUnsafe(Vector256.Max(a7, Vector256<float>.Zero), ref y0, (nuint)(o + 56));
+                    }
+                    else
+                    {
+                        {
+                            const int o = 0;
+                            var a0 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 0));
+                            var a1 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 8));
+                            var a2 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 16));
+                            var a3 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 24));
+                            var a4 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 32));
+                            var a5 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 40));
+                            var a6 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 48));
+                            var a7 = Vector256.LoadUnsafe(ref b0, (nuint)(o + 56));
+                            for (int k = 0; k < n; k++)
+                            {
+                                int i = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, i));
+                                ref float wi = ref Unsafe.Add(ref w0, i * Fc2Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi), a0);
+                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 8), a1);
+                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 16), a2);
+                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 24), a3);
+                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 32), a4);
+                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 40), a5);
+                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 48), a6);
+                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 56), a7);
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(a0, Vector256<float>.Zero), ref y0, (nuint)(o + 0));
+                            Vector256.StoreUnsafe(Vector256.Max(a1, Vector256<float>.Zero), ref y0, (nuint)(o + 8));
+                            Vector256.StoreUnsafe(Vector256.Max(a2, Vector256<float>.Zero), ref y0, (nuint)(o + 16));
+                            Vector256.StoreUnsafe(Vector256.Max(a3, Vector256<float>.Zero), ref y0, (nuint)(o + 24));
+                            Vector256.StoreUnsafe(Vector256.Max(a4, Vector256<float>.Zero), ref y0, (nuint)(o + 32));
+                            Vector256.StoreUnsafe(Vector256.Max(a5, Vector256<float>.Zero), ref y0, (nuint)(o + 40));
+                            Vector256.StoreUnsafe(Vector256.Max(a6, Vector256<float>.Zero), ref y0, (nuint)(o + 48));
+                            Vector256.StoreUnsafe(Vector256.Max(a7, Vector256<float>.Zero), ref y0, (nuint)(o + 56));
+                        }
                     }
                 }
                 return;
@@ -722,38 +803,65 @@ namespace NetGen.Generated
                     if (weights)
                     {
                         ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
+                        if (Widths.Vector512) // the same sums, twice as many outputs per instruction
                         {
-                            const int o = 0;
-                            var a0 = Vector256<float>.Zero;
-                            var a1 = Vector256<float>.Zero;
-                            var a2 = Vector256<float>.Zero;
-                            var a3 = Vector256<float>.Zero;
-                            var a4 = Vector256<float>.Zero;
-                            var a5 = Vector256<float>.Zero;
-                            var a6 = Vector256<float>.Zero;
-                            var a7 = Vector256<float>.Zero;
-                            for (int k = 0; k < n; k++)
                             {
-                                int r = Unsafe.Add(ref nz0, k);
-                                var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc2In + i));
-                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
-                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
-                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
-                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
-                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
-                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
-                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
-                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
-                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                                const int o = 0;
+                                var a0 = Vector512<float>.Zero;
+                                var a1 = Vector512<float>.Zero;
+                                var a2 = Vector512<float>.Zero;
+                                var a3 = Vector512<float>.Zero;
+                                for (int k = 0; k < n; k++)
+                                {
+                                    int r = Unsafe.Add(ref nz0, k);
+                                    var xv = Vector512.Create(Unsafe.Add(ref x0, r * Fc2In + i));
+                                    ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
+                                    a0 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr), a0);
+                                    a1 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 16), a1);
+                                    a2 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 32), a2);
+                                    a3 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 48), a3);
+                                }
+                                Vector512.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                                Vector512.StoreUnsafe(a1, ref dwi, (nuint)(o + 16));
+                                Vector512.StoreUnsafe(a2, ref dwi, (nuint)(o + 32));
+                                Vector512.StoreUnsafe(a3, ref dwi, (nuint)(o + 48));
                             }
-                            Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
-                            Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
-                            Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
-                            Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
-                            Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
-                            Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
-                            Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
-                            Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                        }
+                        else
+                        {
+                            {
+                                const int o = 0;
+                                var a0 = Vector256<float>.Zero;
+                                var a1 = Vector256<float>.Zero;
+                                var a2 = Vector256<float>.Zero;
+                                var a3 = Vector256<float>.Zero;
+                                var a4 = Vector256<float>.Zero;
+                                var a5 = Vector256<float>.Zero;
+                                var a6 = Vector256<float>.Zero;
+                                var a7 = Vector256<float>.Zero;
+                                for (int k = 0; k < n; k++)
+                                {
+                                    int r = Unsafe.Add(ref nz0, k);
+                                    var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc2In + i));
+                                    ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
+                                    a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr), a0);
+                                    a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
+                                    a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
+                                    a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
+                                    a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
+                                    a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
+                                    a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
+                                    a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                                }
+                                Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                                Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
+                                Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
+                                Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
+                                Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
+                                Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
+                                Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
+                                Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                            }
                         }
                     }
                     {
@@ -871,38 +979,65 @@ namespace NetGen.Generated
                         n += Unsafe.Add(ref x0, r * Fc2In + i) != 0f ? 1 : 0; // lists the rows where input i is nonzero, without a branch
                     }
                     ref float dwi = ref Unsafe.Add(ref dw0, i * Fc2Out);
+                    if (Widths.Vector512) // the same sums, twice as many outputs per instruction
                     {
-                        const int o = 0;
-                        var a0 = Vector256<float>.Zero;
-                        var a1 = Vector256<float>.Zero;
-                        var a2 = Vector256<float>.Zero;
-                        var a3 = Vector256<float>.Zero;
-                        var a4 = Vector256<float>.Zero;
-                        var a5 = Vector256<float>.Zero;
-                        var a6 = Vector256<float>.Zero;
-                        var a7 = Vector256<float>.Zero;
-                        for (int k = 0; k < n; k++)
                         {
-                            int r = Unsafe.Add(ref nz0, k);
-                            var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc2In + i));
-                            ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
-                            a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
-                            a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
-                            a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
-                            a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
-                            a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
-                            a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
-                            a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                            const int o = 0;
+                            var a0 = Vector512<float>.Zero;
+                            var a1 = Vector512<float>.Zero;
+                            var a2 = Vector512<float>.Zero;
+                            var a3 = Vector512<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector512.Create(Unsafe.Add(ref x0, r * Fc2In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
+                                a0 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr), a0);
+                                a1 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 16), a1);
+                                a2 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 32), a2);
+                                a3 = Vector512.MultiplyAddEstimate(xv, Vector512.LoadUnsafe(ref dzr, 48), a3);
+                            }
+                            Vector512.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                            Vector512.StoreUnsafe(a1, ref dwi, (nuint)(o + 16));
+                            Vector512.StoreUnsafe(a2, ref dwi, (nuint)(o + 32));
+                            Vector512.StoreUnsafe(a3, ref dwi, (nuint)(o + 48));
                         }
-                        Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
-                        Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
-                        Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
-                        Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
-                        Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
-                        Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
-                        Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
-                        Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                    }
+                    else
+                    {
+                        {
+                            const int o = 0;
+                            var a0 = Vector256<float>.Zero;
+                            var a1 = Vector256<float>.Zero;
+                            var a2 = Vector256<float>.Zero;
+                            var a3 = Vector256<float>.Zero;
+                            var a4 = Vector256<float>.Zero;
+                            var a5 = Vector256<float>.Zero;
+                            var a6 = Vector256<float>.Zero;
+                            var a7 = Vector256<float>.Zero;
+                            for (int k = 0; k < n; k++)
+                            {
+                                int r = Unsafe.Add(ref nz0, k);
+                                var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc2In + i));
+                                ref float dzr = ref Unsafe.Add(ref dz0, r * Fc2Out + o);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr), a0);
+                                a1 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 8), a1);
+                                a2 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 16), a2);
+                                a3 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 24), a3);
+                                a4 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 32), a4);
+                                a5 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 40), a5);
+                                a6 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 48), a6);
+                                a7 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 56), a7);
+                            }
+                            Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
+                            Vector256.StoreUnsafe(a1, ref dwi, (nuint)(o + 8));
+                            Vector256.StoreUnsafe(a2, ref dwi, (nuint)(o + 16));
+                            Vector256.StoreUnsafe(a3, ref dwi, (nuint)(o + 24));
+                            Vector256.StoreUnsafe(a4, ref dwi, (nuint)(o + 32));
+                            Vector256.StoreUnsafe(a5, ref dwi, (nuint)(o + 40));
+                            Vector256.StoreUnsafe(a6, ref dwi, (nuint)(o + 48));
+                            Vector256.StoreUnsafe(a7, ref dwi, (nuint)(o + 56));
+                        }
                     }
                 }
                 if (rented is not null) ArrayPool<int>.Shared.Return(rented);
@@ -970,7 +1105,7 @@ namespace NetGen.Generated
                             int i = Unsafe.Add(ref nz0, k);
                             var xv = Vector256.Create(Unsafe.Add(ref x0, i));
                             ref float wi = ref Unsafe.Add(ref w0, i * Fc3Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi, 0), a0);
+                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref wi), a0);
                         }
                         Vector256.StoreUnsafe(a0, ref y0, (nuint)(o + 0));
                     }
@@ -1053,7 +1188,7 @@ namespace NetGen.Generated
                                 int r = Unsafe.Add(ref nz0, k);
                                 var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc3In + i));
                                 ref float dzr = ref Unsafe.Add(ref dz0, r * Fc3Out + o);
-                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
+                                a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr), a0);
                             }
                             Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
                         }
@@ -1185,7 +1320,7 @@ namespace NetGen.Generated
                             int r = Unsafe.Add(ref nz0, k);
                             var xv = Vector256.Create(Unsafe.Add(ref x0, r * Fc3In + i));
                             ref float dzr = ref Unsafe.Add(ref dz0, r * Fc3Out + o);
-                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr, 0), a0);
+                            a0 = Vector256.MultiplyAddEstimate(xv, Vector256.LoadUnsafe(ref dzr), a0);
                         }
                         Vector256.StoreUnsafe(a0, ref dwi, (nuint)(o + 0));
                     }
