@@ -7,6 +7,8 @@ using Xunit;
 
 namespace NetGen.Generator.Tests;
 
+using LossKind = NetGen.Generator.Language.LossKind;
+
 /// <summary>The planner's decisions on hand-built specs: flows, fused passes, gradients, buffers, names, tensors, limits.</summary>
 public class PlannerTests
 {

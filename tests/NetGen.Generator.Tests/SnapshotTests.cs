@@ -11,6 +11,8 @@ using Xunit;
 
 namespace NetGen.Generator.Tests;
 
+using LossKind = NetGen.Generator.Language.LossKind;
+
 /// <summary>
 /// The generated code as reviewed files (<c>Snapshots/*.approved.cs</c>). A change to the emitters shows up there as a
 /// <c>*.received.cs</c> to diff and, once reviewed, copy over the approved file.

@@ -98,6 +98,7 @@ internal static class ShellEmitter
         w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
         w.Line("string global::NetGen.INetwork.Architecture => Architecture;");
         w.Line("string global::NetGen.INetwork.SpecHash => SpecHash;");
+        w.Line($"global::NetGen.LossKind global::NetGen.INetwork.Loss => global::NetGen.LossKind.{plan.Loss.Kernel};");
         w.Line("/// <inheritdoc/>");
         w.Line("public int MaxBatchSize => _core.MaxBatchSize;");
         w.Line("/// <inheritdoc/>");

@@ -8,7 +8,7 @@ namespace NetGen;
 /// Labelled grayscale images of one size, kept as bytes (60000 MNIST images take 47 MB this way, 188 MB as floats);
 /// <see cref="CopyScaled"/> and <see cref="CopyBatchScaled"/> turn them into floats in [0, 1] when they are needed.
 /// </summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IDataset
 {
     /// <summary>The classes of an IDX dataset: the digits 0 to 9.</summary>
     private const int IdxClassCount = 10;
@@ -126,6 +126,19 @@ public sealed class ImageDataset
             labels[i] = _labels[index];
         }
     }
+
+    /// <inheritdoc/>
+    int IDataset.InputSize => PixelsPerImage;
+
+    /// <inheritdoc/>
+    int IDataset.TargetSize => 0;
+
+    /// <inheritdoc/>
+    void IDataset.CopyBatch(ReadOnlySpan<int> indices, Span<float> inputs, Span<int> labels) => CopyBatchScaled(indices, inputs, labels);
+
+    /// <inheritdoc/>
+    void IDataset.CopyBatch(ReadOnlySpan<int> indices, Span<float> inputs, Span<float> targets) =>
+        throw new InvalidOperationException("The images are labelled with classes; they have no float targets.");
 
     /// <summary>The first <paramref name="count"/> images as a new dataset (with its own copy of them), e.g. a small subset for a test.</summary>
     /// <param name="count">0 to <see cref="Count"/>.</param>

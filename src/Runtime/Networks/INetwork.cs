@@ -10,7 +10,7 @@ namespace NetGen;
 /// <remarks>
 /// Dispose a network built with more than one thread to stop its threads.
 /// Threading: <see cref="Forward"/> and <see cref="Predict"/> keep no state between calls and may run
-/// on several threads at once; <see cref="TrainStep"/>, <see cref="ComputeGradients"/> and
+/// on several threads at once; <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{int})"/>, <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int})"/> and
 /// <see cref="OptimizerStep"/> change the network and must not overlap with any other call.
 /// </remarks>
 public interface INetwork : IDisposable
@@ -25,7 +25,7 @@ public interface INetwork : IDisposable
     int OutputSize { get; }
 
     /// <summary>
-    /// Number of classes <see cref="Predict"/> can return and labels <see cref="TrainStep"/> accepts: one per output,
+    /// Number of classes <see cref="Predict"/> can return and labels <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{int})"/> accepts: one per output,
     /// or 2 for a one-output network trained with binary cross-entropy.
     /// </summary>
     int ClassCount { get; }
@@ -33,7 +33,7 @@ public interface INetwork : IDisposable
     /// <summary>Total number of trainable values (weights and biases): the values of <see cref="Parameters"/>, not of <see cref="Buffers"/>.</summary>
     int ParameterCount { get; }
 
-    /// <summary>The largest batch <see cref="TrainStep"/> accepts; buffers are sized for it once.</summary>
+    /// <summary>The largest batch <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{int})"/> accepts; buffers are sized for it once.</summary>
     int MaxBatchSize { get; }
 
     /// <summary>
@@ -91,6 +91,32 @@ public interface INetwork : IDisposable
     /// </summary>
     IReadOnlyList<string> BatchCounters => Array.Empty<string>();
 
+    /// <summary>The loss the network trains with; validation reports it (the spec's <c>loss</c>).</summary>
+    LossKind Loss { get; }
+
+    /// <summary>
+    /// Whether the network trains towards float targets (<c>[rows, OutputSize]</c>, the <c>mse</c> and
+    /// <c>binary_cross_entropy</c> losses) with <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, as well as
+    /// towards class labels.
+    /// </summary>
+    bool TakesTargets => Loss != LossKind.CrossEntropy;
+
+    /// <summary>
+    /// One optimizer step towards float targets <c>[rows, OutputSize]</c> (networks whose <see cref="TakesTargets"/> is true).
+    /// Returns the mean loss over the batch before the step. Allocates nothing.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A cross-entropy network, which trains on class labels only.</exception>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) =>
+        throw new NotSupportedException($"Network \"{NetworkName}\" trains with cross-entropy on class labels, not towards float targets.");
+
+    /// <summary>
+    /// Forward and backward pass towards float targets without an optimizer step (networks whose <see cref="TakesTargets"/>
+    /// is true): the gradients of the mean batch loss replace those in <see cref="Parameters"/>. Returns the mean loss.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A cross-entropy network, which trains on class labels only.</exception>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) =>
+        throw new NotSupportedException($"Network \"{NetworkName}\" trains with cross-entropy on class labels, not towards float targets.");
+
     /// <summary>
     /// One optimizer step on a batch: <paramref name="inputs"/> is <c>[rows, InputSize]</c> row-major,
     /// <paramref name="labels"/> has one class index per row (1 to <see cref="MaxBatchSize"/> rows).
@@ -104,7 +130,7 @@ public interface INetwork : IDisposable
     /// </summary>
     float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
 
-    /// <summary>Applies the optimizer to the current gradients (they stay until the next <see cref="ComputeGradients"/> replaces them).</summary>
+    /// <summary>Applies the optimizer to the current gradients (they stay until the next <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int})"/> replaces them).</summary>
     void OptimizerStep();
 
     /// <summary>Logits <c>[rows, OutputSize]</c> for inputs <c>[rows, InputSize]</c>, any number of rows.</summary>

@@ -15,12 +15,27 @@ public static class Evaluator
     /// <param name="data">A labelled image set whose pixel count equals the network's input size.</param>
     /// <param name="threads">Threads that run chunks of rows at once (the network's Forward is thread-safe); at most as many
     /// as the machine has processors run, since more would only take turns.</param>
-    public static EvaluationResult Evaluate(INetwork network, ImageDataset data, int threads = 1)
+#pragma warning disable RS0027 // 0.1.0's overload keeps its optional parameter; the IDataset overloads beside it have none.
+    public static EvaluationResult Evaluate(INetwork network, ImageDataset data, int threads = 1) => Evaluate(network, (IDataset)data, threads);
+#pragma warning restore RS0027
+
+    /// <summary>Evaluates <paramref name="network"/> on labelled rows, on one thread.</summary>
+    /// <param name="network">A generated network.</param>
+    /// <param name="data">Labelled rows of the network's input size (<see cref="Validate"/> measures rows with float targets).</param>
+    public static EvaluationResult Evaluate(INetwork network, IDataset data) => Evaluate(network, data, threads: 1);
+
+    /// <summary>Evaluates <paramref name="network"/> on labelled rows.</summary>
+    /// <param name="network">A generated network.</param>
+    /// <param name="data">Labelled rows of the network's input size (<see cref="Validate"/> measures rows with float targets).</param>
+    /// <param name="threads">Threads that run chunks of rows at once (the network's Forward is thread-safe); at most as many
+    /// as the machine has processors run, since more would only take turns.</param>
+    public static EvaluationResult Evaluate(INetwork network, IDataset data, int threads)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread.");
-        TrainingLoop.CheckShapes(network, data);
+        if (data.ClassCount == 0) throw new ArgumentException("The rows have float targets, not class labels: measure them with Evaluator.Validate.", nameof(data));
+        Trainer.CheckShapes(network, data, nameof(data));
         int classes = network.ClassCount;
         int chunks = (data.Count + ChunkRows - 1) / ChunkRows;
         var confusion = new int[classes, classes];
@@ -42,6 +57,19 @@ public static class Evaluator
         return new EvaluationResult(correct, data.Count, confusion, predictions);
     }
 
+    /// <summary>
+    /// The loss and metrics of <paramref name="network"/> on <paramref name="data"/>: accuracy for labelled rows; mean squared
+    /// and absolute error and R^2 for rows with float targets.
+    /// </summary>
+    public static ValidationResult Validate(INetwork network, IDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        Trainer.CheckShapes(network, data, nameof(data));
+        if (data.Count == 0) throw new ArgumentException("No rows to validate on.", nameof(data));
+        return new Validator(network, data).Run();
+    }
+
     /// <summary>Buffers and counts of one thread.</summary>
     private sealed class Worker(INetwork network, int classes, int[] predictions)
     {
@@ -52,10 +80,10 @@ public static class Evaluator
 
         public int[,] Confusion { get; } = new int[classes, classes];
 
-        public Worker Run(ImageDataset data, int first, int rows)
+        public Worker Run(IDataset data, int first, int rows)
         {
             for (int i = 0; i < rows; i++) _indices[i] = first + i;
-            data.CopyBatchScaled(_indices.AsSpan(0, rows), _inputs.AsSpan(0, rows * network.InputSize), _labels.AsSpan(0, rows));
+            data.CopyBatch(_indices.AsSpan(0, rows), _inputs.AsSpan(0, rows * network.InputSize), _labels.AsSpan(0, rows));
             int outputs = network.OutputSize;
             network.Forward(_inputs.AsSpan(0, rows * network.InputSize), _outputs.AsSpan(0, rows * outputs));
             for (int r = 0; r < rows; r++)

@@ -18,4 +18,17 @@ public sealed record TrainingOptions
 
     /// <summary>Called after every optimizer step, e.g. for a progress bar (keep it cheap).</summary>
     public System.Action<StepProgress>? OnStep { get; init; }
+
+    /// <summary>
+    /// Early stopping (<see cref="Trainer.Fit"/> with validation rows): stop after this many epochs in a row without a validation
+    /// loss lower than the best by more than <see cref="MinDelta"/>; null trains every epoch.
+    /// </summary>
+    public int? Patience { get; init; }
+
+    /// <summary>How much lower than the best a validation loss must be to count as better (0 by default, as Keras' <c>min_delta</c>).</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>With early stopping, whether the network ends with the weights of its best epoch (true by default, as Keras'
+    /// <c>restore_best_weights=True</c>); false leaves the last epoch's.</summary>
+    public bool RestoreBest { get; init; } = true;
 }

@@ -54,6 +54,7 @@ namespace Features
         int global::NetGen.INetwork.ParameterCount => ParameterCount;
         string global::NetGen.INetwork.Architecture => Architecture;
         string global::NetGen.INetwork.SpecHash => SpecHash;
+        global::NetGen.LossKind global::NetGen.INetwork.Loss => global::NetGen.LossKind.CrossEntropy;
         /// <inheritdoc/>
         public int MaxBatchSize => _core.MaxBatchSize;
         /// <inheritdoc/>

@@ -88,6 +88,8 @@ internal sealed class FakeBatchNormNetwork : INetwork
 
     public int ClassCount => OutputSize;
 
+    public LossKind Loss => LossKind.CrossEntropy;
+
     public int ParameterCount => _parameters.Sum(p => p.Values.Length);
 
     public int MaxBatchSize => 4;

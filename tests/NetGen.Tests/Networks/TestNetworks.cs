@@ -96,16 +96,13 @@ public interface ITestNetwork : INetwork
 
     OptimizerSettings Optimizer { get; }
 
-    /// <summary>The spec's loss; cross-entropy where the spec is silent.</summary>
-    ReferenceLoss Loss => ReferenceLoss.CrossEntropy;
+    /// <summary>The spec's loss for the reference; cross-entropy where the spec is silent. (INetwork.Loss is the network's own word for it.)</summary>
+    new ReferenceLoss Loss => ReferenceLoss.CrossEntropy;
 }
 
-/// <summary>A network trained towards float targets (mse, binary_cross_entropy): the generated overloads.</summary>
+/// <summary>A network trained towards float targets (mse, binary_cross_entropy): INetwork's target overloads are the generated ones.</summary>
 public interface ITargetNetwork : ITestNetwork
 {
-    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
-
-    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
 }
 
 /// <summary>A network with dropout layers: where its masks come from.</summary>

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>
+/// The fit loop: mini-batch training of a generated network on any <see cref="IDataset"/> (class labels, or float targets
+/// for <c>mse</c> and <c>binary_cross_entropy</c> networks), with the loss and metrics on validation rows after every epoch
+/// and early stopping that keeps the best weights. Each epoch reshuffles the training rows from the seed (the last batch may
+/// be smaller, as with PyTorch's DataLoader); a step allocates nothing.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="network"/> on <paramref name="train"/>, validating on <paramref name="validation"/> after every epoch.</summary>
+    /// <param name="network">A generated network; its input size must equal the rows' (and its output size the targets', if any).</param>
+    /// <param name="train">The training rows.</param>
+    /// <param name="validation">Rows held out to measure the network after each epoch (never trained on); null for none.
+    /// Early stopping (<see cref="TrainingOptions.Patience"/>) needs them.</param>
+    /// <param name="options">Epochs, batch size, seed, early stopping; null fields come from the spec.</param>
+    /// <param name="onEpoch">Called after each epoch, e.g. to print progress or to save the model when <see cref="EpochResult.IsBest"/>.</param>
+    /// <param name="cancellationToken">Checked between steps; cancelling stops after the current step.</param>
+    /// <returns>Every epoch's result, the best epoch, and whether early stopping ended the run.</returns>
+    public static FitResult Fit(
+        INetwork network,
+        IDataset train,
+        IDataset? validation = null,
+        TrainingOptions? options = null,
+        Action<EpochResult>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        options ??= new TrainingOptions();
+        int epochs = options.Epochs ?? network.Defaults.Epochs;
+        int batchSize = options.BatchSize ?? Math.Min(network.Defaults.BatchSize, network.MaxBatchSize);
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), epochs, "Epochs must be at least 1.");
+        if (batchSize < 1 || batchSize > network.MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), batchSize, $"The batch size must be between 1 and the network's MaxBatchSize ({network.MaxBatchSize}).");
+        CheckShapes(network, train, nameof(train));
+        if (validation is not null) CheckShapes(network, validation, nameof(validation));
+        if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
+        if (validation is not null && validation.Count == 0) throw new ArgumentException("The validation set is empty.", nameof(validation));
+        if (options.Patience is int patience)
+        {
+            if (patience < 1) throw new ArgumentOutOfRangeException(nameof(options), patience, "The patience must be at least 1 epoch.");
+            if (validation is null) throw new ArgumentException("Early stopping (Patience) watches the validation loss: give validation rows.", nameof(validation));
+        }
+        if (!(options.MinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(options), options.MinDelta, "MinDelta must be 0 or more.");
+
+        var random = TrainingLoop.ShuffleSource(options.Seed ?? network.Seed);
+        TrainingPosition? resume = options.Resume;
+        if (resume is not null)
+        {
+            if (resume.Epoch < 1) throw new ArgumentOutOfRangeException(nameof(options), resume.Epoch, "The resume position's epoch starts at 1.");
+            // Mid-epoch, the steps taken are batches of the saved size: another size would train some rows twice and skip others.
+            if (resume.StepInEpoch > 0 && resume.BatchSize is int saved && saved != batchSize)
+            {
+                throw new ArgumentException($"The resume position is step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}; " +
+                    $"it continues only in batches of {saved}, not {batchSize} (another batch size can start at an epoch's start).", nameof(options));
+            }
+            // Mid-epoch, the steps walk the saved run's shuffled order of its rows: another row count is another order.
+            if (resume.StepInEpoch > 0 && resume.TrainingRows is int savedRows && savedRows != train.Count)
+            {
+                throw new ArgumentException($"The resume position is step {resume.StepInEpoch} of epoch {resume.Epoch} over {savedRows} rows; " +
+                    $"it continues only over {savedRows}, not {train.Count} (another training set can start at an epoch's start).", nameof(options));
+            }
+            random.SetState(resume.ShuffleState);
+        }
+
+        bool labelled = train.ClassCount > 0;
+        int firstEpoch = resume?.Epoch ?? 1;
+        int skip = resume?.StepInEpoch ?? 0;
+        int[] order = new int[train.Count];
+        float[] inputs = new float[batchSize * network.InputSize];
+        int[] labels = new int[labelled ? batchSize : 0];
+        float[] targets = new float[labelled ? 0 : batchSize * network.OutputSize];
+        int steps = (train.Count + batchSize - 1) / batchSize;
+        if (skip < 0 || skip > steps) throw new ArgumentOutOfRangeException(nameof(options), skip, $"The resume position's step must be from 0 to {steps}.");
+        var validator = validation is null ? null : new Validator(network, validation);
+        var best = options.Patience is null || !options.RestoreBest ? null : new Snapshot(network);
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, badEpochs = 0;
+        bool stoppedEarly = false;
+
+        var results = new List<EpochResult>(Math.Max(0, epochs - firstEpoch + 1));
+        for (int epoch = firstEpoch; epoch <= epochs; epoch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            ulong[] epochState = random.GetState();
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            random.Shuffle(order.AsSpan());
+            double lossSum = 0;
+            int taken = 0;
+            for (int step = skip + 1; step <= steps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int first = (step - 1) * batchSize;
+                int rows = Math.Min(batchSize, order.Length - first);
+                ReadOnlySpan<int> batch = order.AsSpan(first, rows);
+                Span<float> batchInputs = inputs.AsSpan(0, rows * network.InputSize);
+                double loss;
+                if (labelled)
+                {
+                    train.CopyBatch(batch, batchInputs, labels.AsSpan(0, rows));
+                    loss = network.TrainStep(batchInputs, labels.AsSpan(0, rows));
+                }
+                else
+                {
+                    Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
+                    train.CopyBatch(batch, batchInputs, batchTargets);
+                    loss = network.TrainStep(batchInputs, (ReadOnlySpan<float>)batchTargets);
+                }
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch, step, loss);
+                lossSum += loss;
+                taken++;
+                options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
+                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = train.Count }
+                        : new TrainingPosition(epoch, step, epochState) { BatchSize = batchSize, TrainingRows = train.Count }));
+            }
+            skip = 0;
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            ValidationResult? measured = validator?.Run();
+            bool isBest = false;
+            if (measured is not null)
+            {
+                // An improvement is a loss below the best by more than MinDelta (Keras' EarlyStopping); the first epoch always is.
+                if (measured.Loss < bestLoss - options.MinDelta || bestEpoch == 0)
+                {
+                    bestLoss = measured.Loss;
+                    bestEpoch = epoch;
+                    badEpochs = 0;
+                    isBest = true;
+                    best?.Take();
+                }
+                else
+                {
+                    badEpochs++;
+                }
+            }
+            var result = new EpochResult(epoch, epochs, taken == 0 ? double.NaN : lossSum / taken, taken, elapsed,
+                new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = train.Count })
+            {
+                Validation = measured,
+                LearningRate = network.LearningRate,
+                IsBest = isBest,
+            };
+            results.Add(result);
+            onEpoch?.Invoke(result);
+            if (options.Patience is int wait && badEpochs >= wait && epoch < epochs)
+            {
+                stoppedEarly = true;
+                break;
+            }
+        }
+        if (best is not null && bestEpoch > 0 && bestEpoch != results[^1].Epoch) best.Restore();
+        return new FitResult(results, bestEpoch == 0 ? null : bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>Checks that the rows fit the network: input size, and classes (labels) or output size (targets).</summary>
+    internal static void CheckShapes(INetwork network, IDataset data, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(data, parameter);
+        if (data.InputSize != network.InputSize)
+            throw new ArgumentException($"Network \"{network.NetworkName}\" takes {network.InputSize} inputs, but the rows have {data.InputSize}.", parameter);
+        if (data.ClassCount > 0)
+        {
+            if (data.ClassCount > network.ClassCount)
+                throw new ArgumentException($"Network \"{network.NetworkName}\" tells {network.ClassCount} classes apart, fewer than the data's {data.ClassCount}.", parameter);
+        }
+        else
+        {
+            if (!network.TakesTargets)
+                throw new ArgumentException($"Network \"{network.NetworkName}\" trains with cross-entropy on class labels; the rows have float targets (use mse or binary_cross_entropy).", parameter);
+            if (data.TargetSize != network.OutputSize)
+                throw new ArgumentException($"Network \"{network.NetworkName}\" has {network.OutputSize} outputs, but the rows have {data.TargetSize} targets.", parameter);
+        }
+    }
+
+    /// <summary>A copy of the network's parameters and buffers (made once), taken at the best epoch and put back at the end.</summary>
+    private sealed class Snapshot
+    {
+        private readonly List<(float[] Live, float[] Kept)> _tensors = new();
+
+        public Snapshot(INetwork network)
+        {
+            foreach (NamedTensor tensor in network.Parameters) _tensors.Add((tensor.Values, new float[tensor.Values.Length]));
+            foreach (NamedTensor tensor in network.Buffers) _tensors.Add((tensor.Values, new float[tensor.Values.Length]));
+        }
+
+        public void Take()
+        {
+            foreach (var (live, kept) in _tensors) live.CopyTo(kept, 0);
+        }
+
+        public void Restore()
+        {
+            foreach (var (live, kept) in _tensors) kept.CopyTo(live, 0);
+        }
+    }
+}
+
+/// <summary>What <see cref="Trainer.Fit"/> did.</summary>
+/// <param name="Epochs">Each epoch's result, in order.</param>
+/// <param name="BestEpoch">The epoch with the lowest validation loss (whose weights the network holds at the end when early stopping
+/// restored them), or null without validation rows.</param>
+/// <param name="StoppedEarly">Whether early stopping ended the run before the last epoch.</param>
+public sealed record FitResult(IReadOnlyList<EpochResult> Epochs, int? BestEpoch, bool StoppedEarly);
