@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace NetGen;
 
-/// <summary>Gradient clipping between <see cref="INetwork.ComputeGradients"/> and <see cref="INetwork.OptimizerStep"/>.</summary>
+/// <summary>Gradient clipping between <see cref="INetwork.ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{int})"/> and <see cref="INetwork.OptimizerStep"/>.</summary>
 public static class GradientClipping
 {
     /// <summary>

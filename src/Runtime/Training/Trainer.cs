@@ -48,6 +48,9 @@ public static class Trainer
             if (validation is null) throw new ArgumentException("Early stopping (Patience) watches the validation loss: give validation rows.", nameof(validation));
         }
         if (!(options.MinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(options), options.MinDelta, "MinDelta must be 0 or more.");
+        if (options.ClipNorm is double clip && !(clip > 0 && double.IsFinite(clip)))
+            throw new ArgumentOutOfRangeException(nameof(options), clip, "The clipping norm must be positive and finite.");
+        LearningRateSchedule? schedule = options.Schedule;
 
         var random = TrainingLoop.ShuffleSource(options.Seed ?? network.Seed);
         TrainingPosition? resume = options.Resume;
@@ -67,7 +70,14 @@ public static class Trainer
                     $"it continues only over {savedRows}, not {train.Count} (another training set can start at an epoch's start).", nameof(options));
             }
             random.SetState(resume.ShuffleState);
+            if (schedule is not null)
+            {
+                if (resume.ScheduleState is null)
+                    throw new ArgumentException("The resume position has no learning-rate schedule state: it comes from a run without a schedule.", nameof(options));
+                schedule.SetState(resume.ScheduleState);
+            }
         }
+        if (schedule is not null && resume is null) schedule.Start(network.LearningRate);
 
         bool labelled = train.ClassCount > 0;
         int firstEpoch = resume?.Epoch ?? 1;
@@ -80,10 +90,20 @@ public static class Trainer
         if (skip < 0 || skip > steps) throw new ArgumentOutOfRangeException(nameof(options), skip, $"The resume position's step must be from 0 to {steps}.");
         var validator = validation is null ? null : new Validator(network, validation);
         var best = options.Patience is null || !options.RestoreBest ? null : new Snapshot(network);
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, badEpochs = 0;
+        var (bestLoss, bestEpoch, badEpochs) = resume?.EarlyStopping ?? (double.PositiveInfinity, 0, 0);
+        if (best is not null && bestEpoch > 0)
+        {
+            // The network holds the weights of the epoch before the resume position; the best epoch's are kept only in memory.
+            if (resume!.StepInEpoch > 0 || bestEpoch != resume.Epoch - 1)
+            {
+                throw new ArgumentException($"The resume position's best epoch is {bestEpoch}, but the network holds the weights at " +
+                    $"step {resume.StepInEpoch} of epoch {resume.Epoch}: restoring the best weights needs them (resume with RestoreBest = false).", nameof(options));
+            }
+            best.Take();
+        }
         bool stoppedEarly = false;
 
+        bool epochEndWork = validator is not null || schedule?.Unit == ScheduleUnit.Epoch;
         var results = new List<EpochResult>(Math.Max(0, epochs - firstEpoch + 1));
         for (int epoch = firstEpoch; epoch <= epochs; epoch++)
         {
@@ -100,27 +120,29 @@ public static class Trainer
                 int rows = Math.Min(batchSize, order.Length - first);
                 ReadOnlySpan<int> batch = order.AsSpan(first, rows);
                 Span<float> batchInputs = inputs.AsSpan(0, rows * network.InputSize);
-                double loss;
-                if (labelled)
-                {
-                    train.CopyBatch(batch, batchInputs, labels.AsSpan(0, rows));
-                    loss = network.TrainStep(batchInputs, labels.AsSpan(0, rows));
-                }
-                else
-                {
-                    Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
-                    train.CopyBatch(batch, batchInputs, batchTargets);
-                    loss = network.TrainStep(batchInputs, (ReadOnlySpan<float>)batchTargets);
-                }
+                if (schedule is not null) network.LearningRate = (float)schedule.Rate;
+                double loss = options.ClipNorm is double maxNorm
+                    ? ClippedStep(network, train, batch, batchInputs, labels, targets, maxNorm)
+                    : Step(network, train, batch, batchInputs, labels, targets);
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch, step, loss);
                 lossSum += loss;
                 taken++;
+                if (schedule?.Unit == ScheduleUnit.Step) schedule.Advance();
+                // After an epoch's last step the position is the next epoch's start, unless the epoch's end still has work to do
+                // (validation, an epoch schedule): then it is this epoch with every step taken, and resuming does that work.
                 options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
-                    step == steps ? new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = train.Count }
-                        : new TrainingPosition(epoch, step, epochState) { BatchSize = batchSize, TrainingRows = train.Count }));
+                    new TrainingPosition(step == steps && !epochEndWork ? epoch + 1 : epoch, step == steps && !epochEndWork ? 0 : step, step == steps && !epochEndWork ? random.GetState() : epochState)
+                    {
+                        BatchSize = batchSize,
+                        TrainingRows = train.Count,
+                        ScheduleState = schedule?.GetState(),
+                        EarlyStopping = validator is null ? null : (bestLoss, bestEpoch, badEpochs),
+                    }));
             }
             skip = 0;
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            double epochLoss = taken == 0 ? double.NaN : lossSum / taken;
+            float rate = network.LearningRate;
             ValidationResult? measured = validator?.Run();
             bool isBest = false;
             if (measured is not null)
@@ -139,11 +161,19 @@ public static class Trainer
                     badEpochs++;
                 }
             }
-            var result = new EpochResult(epoch, epochs, taken == 0 ? double.NaN : lossSum / taken, taken, elapsed,
-                new TrainingPosition(epoch + 1, 0, random.GetState()) { BatchSize = batchSize, TrainingRows = train.Count })
+            // Epoch schedules step after the epoch, with the validation loss (ReduceLROnPlateau's metric), as PyTorch scripts do.
+            if (schedule?.Unit == ScheduleUnit.Epoch) schedule.Advance(measured?.Loss ?? epochLoss);
+            var result = new EpochResult(epoch, epochs, epochLoss, taken, elapsed,
+                new TrainingPosition(epoch + 1, 0, random.GetState())
+                {
+                    BatchSize = batchSize,
+                    TrainingRows = train.Count,
+                    ScheduleState = schedule?.GetState(),
+                    EarlyStopping = measured is null ? null : (bestLoss, bestEpoch, badEpochs),
+                })
             {
                 Validation = measured,
-                LearningRate = network.LearningRate,
+                LearningRate = rate,
                 IsBest = isBest,
             };
             results.Add(result);
@@ -156,6 +186,43 @@ public static class Trainer
         }
         if (best is not null && bestEpoch > 0 && bestEpoch != results[^1].Epoch) best.Restore();
         return new FitResult(results, bestEpoch == 0 ? null : bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>One optimizer step on the batch's rows (labels or targets, as the data has); returns the batch's mean loss.</summary>
+    private static float Step(INetwork network, IDataset data, ReadOnlySpan<int> batch, Span<float> inputs, int[] labels, float[] targets)
+    {
+        int rows = batch.Length;
+        if (data.ClassCount > 0)
+        {
+            data.CopyBatch(batch, inputs, labels.AsSpan(0, rows));
+            return network.TrainStep(inputs, labels.AsSpan(0, rows));
+        }
+        Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
+        data.CopyBatch(batch, inputs, batchTargets);
+        return network.TrainStep(inputs, (ReadOnlySpan<float>)batchTargets);
+    }
+
+    /// <summary>As <see cref="Step"/>, with the gradients clipped to global norm <paramref name="maxNorm"/> before the optimizer step.</summary>
+    private static float ClippedStep(INetwork network, IDataset data, ReadOnlySpan<int> batch, Span<float> inputs, int[] labels, float[] targets, double maxNorm)
+    {
+        int rows = batch.Length;
+        float loss;
+        if (data.ClassCount > 0)
+        {
+            data.CopyBatch(batch, inputs, labels.AsSpan(0, rows));
+            loss = network.ComputeGradients(inputs, labels.AsSpan(0, rows));
+        }
+        else
+        {
+            Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
+            data.CopyBatch(batch, inputs, batchTargets);
+            loss = network.ComputeGradients(inputs, (ReadOnlySpan<float>)batchTargets);
+        }
+        // A gradient that is not finite would poison the weights: report it as the loss, which stops the run as diverged.
+        double norm = GradientClipping.ClipByGlobalNorm(network.Parameters, maxNorm);
+        if (!double.IsFinite(norm)) return float.NaN;
+        network.OptimizerStep();
+        return loss;
     }
 
     /// <summary>Checks that the rows fit the network: input size, and classes (labels) or output size (targets).</summary>

@@ -20,6 +20,20 @@ public sealed record TrainingOptions
     public System.Action<StepProgress>? OnStep { get; init; }
 
     /// <summary>
+    /// The learning-rate schedule (<see cref="StepLR"/>, <see cref="CosineAnnealingLR"/>, <see cref="SequentialLR.WarmupCosine"/>,
+    /// <see cref="ReduceLROnPlateau"/>, ...): started from the network's <see cref="INetwork.LearningRate"/> (the spec's
+    /// <c>lr</c>), advanced after every epoch or step as its <see cref="LearningRateSchedule.Unit"/> says. ReduceLROnPlateau
+    /// watches the validation loss (the training loss without validation rows). Null keeps the rate fixed.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// Clips the gradients by their global L2 norm before each optimizer step, as PyTorch's <c>clip_grad_norm_(parameters,
+    /// max_norm)</c> (<see cref="GradientClipping.ClipByGlobalNorm"/>); null does not clip.
+    /// </summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>
     /// Early stopping (<see cref="Trainer.Fit"/> with validation rows): stop after this many epochs in a row without a validation
     /// loss lower than the best by more than <see cref="MinDelta"/>; null trains every epoch.
     /// </summary>

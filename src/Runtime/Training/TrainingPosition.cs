@@ -23,6 +23,18 @@ public sealed record TrainingPosition(int Epoch, int StepInEpoch, ulong[] Shuffl
     /// </summary>
     public int? TrainingRows { get; init; }
 
+    /// <summary>
+    /// The learning-rate schedule's state (<see cref="LearningRateSchedule.GetState"/>) at this position, so a resumed run
+    /// continues its rates bit for bit; null for a run without a schedule.
+    /// </summary>
+    public double[]? ScheduleState { get; init; }
+
+    /// <summary>
+    /// Early stopping's count at this position: the best validation loss so far, its epoch (0: none yet) and the epochs since
+    /// it (<see cref="TrainingOptions.Patience"/>); null for a run without validation rows.
+    /// </summary>
+    public (double BestLoss, int BestEpoch, int EpochsSinceBest)? EarlyStopping { get; init; }
+
     /// <summary>Where a run with <paramref name="seed"/> starts.</summary>
     public static TrainingPosition Start(int seed) => new(1, 0, TrainingLoop.ShuffleSource(seed).GetState());
 }
