@@ -63,6 +63,17 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (model, _) => Planner.Plan(model))
             .WithTrackingName(TrackingNames.Plans);
 
+        // [assembly: NetworkCatalog]: a class for each network no [Network] class binds, and a catalog of them all by name.
+        IncrementalValueProvider<string?> catalogNamespace = context.CompilationProvider
+            .Select(static (compilation, _) => CatalogEmitter.Namespace(compilation));
+        var catalogInput = catalogNamespace
+            .Combine(specFiles.Where(static f => f.Exists).Collect())
+            .Combine(bindings.Collect());
+        context.RegisterSourceOutput(catalogInput, static (spc, input) =>
+        {
+            if (input.Left.Left is string ns) CatalogEmitter.Emit(spc, ns, input.Left.Right, input.Right);
+        });
+
         context.RegisterSourceOutput(specFiles, static (spc, file) => Report(spc, file.Diagnostics));
         context.RegisterSourceOutput(bindings, static (spc, binding) => Report(spc, binding.Diagnostics));
         context.RegisterSourceOutput(plans, static (spc, plan) => spc.AddSource(plan.Class.HintName, NetworkEmitter.Emit(plan)));

@@ -9,8 +9,8 @@ internal static class Networks
     /// <summary>The network used without <c>--net</c>.</summary>
     public const string Default = "mnist";
 
-    /// <summary>Every valid <c>--net</c> value.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mnist", "mnist_cnn"];
+    /// <summary>Every valid <c>--net</c> value: every network of nets.json (the generated <see cref="NetworkCatalog"/>).</summary>
+    public static IReadOnlyList<string> Names => NetworkCatalog.Names;
 
     /// <summary>The network a model file was saved from, when this program has it (a file of NetGen's); else <see cref="Default"/>.</summary>
     public static string Saved(Checkpoint saved) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : Default;
@@ -38,12 +38,8 @@ internal static class Networks
     {
         try
         {
-            return name switch
-            {
-                "mnist" => new MnistNet(seed, maxBatchSize, threads),
-                "mnist_cnn" => new MnistCnn(seed, maxBatchSize, threads),
-                _ => throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}"),
-            };
+            if (!System.Linq.Enumerable.Contains(Names, name)) throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}");
+            return NetworkCatalog.Create(name, seed, maxBatchSize, threads);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "maxBatchSize" && maxBatchSize is int batch)
         {

@@ -34,4 +34,7 @@ public sealed record Checkpoint(
     /// order), or null for a network without dropout or a file without NetGen metadata. Loading restores it.
     /// </summary>
     public ulong[]? DropoutState { get; init; }
+
+    /// <summary>What the rows the network was trained on looked like (column and class names, the inputs' standardization), or null.</summary>
+    public DataSchema? Data { get; init; }
 }

@@ -60,17 +60,31 @@ public static class ModelFile
     /// another process holding its lock), or a value of the network is NaN or infinite (training diverged). A file already
     /// at <paramref name="path"/> is then left as it was.
     /// </exception>
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads",
+        Justification = "0.1.0's overload keeps its optional parameter; the overload with a DataSchema has none.")]
     public static void Save(string path, INetwork network, TrainingPosition? position = null) =>
-        Save(path, network, position, wrapStream: null);
+        Save(path, network, position, data: null, wrapStream: null);
+
+    /// <summary>
+    /// <see cref="Save(string, INetwork, TrainingPosition?)"/> with what the training rows looked like (<paramref name="data"/>:
+    /// column and class names, the inputs' standardization), kept in the file's metadata for <c>eval</c> and <c>predict</c>.
+    /// </summary>
+    /// <param name="path">The file to write (replaced if it exists; refused if it exists and is not a regular file).</param>
+    /// <param name="network">The network to save.</param>
+    /// <param name="position">Where the training run stands, to resume from this file; null for none.</param>
+    /// <param name="data">The rows' schema; null for none.</param>
+    /// <exception cref="ModelFormatException">As <see cref="Save(string, INetwork, TrainingPosition?)"/>; also a schema that does not fit the network.</exception>
+    public static void Save(string path, INetwork network, TrainingPosition? position, DataSchema? data) =>
+        Save(path, network, position, data, wrapStream: null);
 
     /// <summary>
     /// <see cref="Save(string, INetwork, TrainingPosition?)"/>, writing through <paramref name="wrapStream"/>'s stream
     /// around the temporary file (tests make it fail midway).
     /// </summary>
-    internal static void Save(string path, INetwork network, TrainingPosition? position, Func<Stream, Stream>? wrapStream)
+    internal static void Save(string path, INetwork network, TrainingPosition? position, DataSchema? data, Func<Stream, Stream>? wrapStream)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var (header, tensors) = Prepare(path, network, position);
+        var (header, tensors) = Prepare(path, network, position, data);
         try
         {
             AtomicFile.Write(path, file =>
@@ -103,7 +117,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanWrite) throw new ArgumentException("The stream must be writable.", nameof(stream));
         string name = NameOf(stream);
-        var (header, tensors) = Prepare(name, network, position);
+        var (header, tensors) = Prepare(name, network, position, data: null);
         try
         {
             SafetensorsWriter.Write(stream, header, tensors);
@@ -116,9 +130,13 @@ public static class ModelFile
     }
 
     /// <summary>Checks the arguments of a save and makes the header; refuses a network holding NaN or infinity.</summary>
-    private static (byte[] Header, List<SavedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position)
+    private static (byte[] Header, List<SavedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position, DataSchema? data)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (data?.Standardization is { } s && s.Mean.Length != network.InputSize)
+            throw new ArgumentException($"The standardization has {s.Mean.Length} inputs; network \"{network.NetworkName}\" takes {network.InputSize}.", nameof(data));
+        if (data?.ClassNames is { } classes && classes.Count > network.ClassCount)
+            throw new ArgumentException($"{classes.Count} class names for network \"{network.NetworkName}\"'s {network.ClassCount} classes.", nameof(data));
         if (position is not null)
         {
             ArgumentNullException.ThrowIfNull(position.ShuffleState, nameof(position));
@@ -130,7 +148,7 @@ public static class ModelFile
         List<SavedTensor> tensors = SafetensorsWriter.Tensors(network);
         if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
             throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
-        return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position)), tensors);
+        return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position, data)), tensors);
     }
 
     /// <summary>

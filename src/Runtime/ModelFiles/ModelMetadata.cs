@@ -55,7 +55,7 @@ internal static class ModelMetadata
     public const string DropoutState = "dropout_state";
 
     /// <summary>The entries of a network, in the order they are written.</summary>
-    public static List<KeyValuePair<string, string>> Describe(INetwork network, TrainingPosition? position)
+    public static List<KeyValuePair<string, string>> Describe(INetwork network, TrainingPosition? position, DataSchema? data = null)
     {
         var entries = new List<KeyValuePair<string, string>>
         {
@@ -79,6 +79,7 @@ internal static class ModelMetadata
             entries.Add(new(ShuffleState, FormatState(position.ShuffleState)));
         }
         if (network.DropoutRandom is { } dropout) entries.Add(new(DropoutState, FormatState(dropout.GetState())));
+        if (data is not null) entries.AddRange(data.ToMetadata());
         return entries;
     }
 

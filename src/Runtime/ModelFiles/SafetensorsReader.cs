@@ -471,6 +471,8 @@ internal sealed class SafetensorsReader
                 $"and {ModelMetadata.ShuffleState} go together");
         }
         ulong[]? dropout = State(ModelMetadata.DropoutState);
+        DataSchema? data = DataSchema.FromMetadata(metadata, out string? dataProblem);
+        if (dataProblem is not null) throw Fail("malformed metadata: " + dataProblem);
 
         return new Checkpoint(
             Get(ModelMetadata.Network), Get(ModelMetadata.SpecHash), Get(ModelMetadata.Architecture),
@@ -479,6 +481,7 @@ internal sealed class SafetensorsReader
             LearningRate = learningRate,
             Threads = (int?)threads,
             DropoutState = dropout,
+            Data = data,
         };
     }
 
@@ -487,6 +490,10 @@ internal sealed class SafetensorsReader
     {
         if (checkpoint.DropoutState is not null && network.DropoutRandom is null)
             throw Fail($"the metadata has a dropout random state but network \"{network.NetworkName}\" has no dropout");
+        if (checkpoint.Data?.Standardization is { } standardization && standardization.Mean.Length != network.InputSize)
+            throw Fail($"the metadata's standardization has {standardization.Mean.Length} inputs but network \"{network.NetworkName}\" takes {network.InputSize}");
+        if (checkpoint.Data?.ClassNames is { } classes && classes.Count > network.ClassCount)
+            throw Fail($"the metadata names {classes.Count} classes but network \"{network.NetworkName}\" has {network.ClassCount}");
         if (hasStateTensors && checkpoint.Step is null)
             throw Fail("the file has the optimizer state but no optimizer_step in its metadata, without which the optimizer cannot continue");
         if (!hasStateTensors && checkpoint.Step is not null && network.OptimizerState.Count > 0)

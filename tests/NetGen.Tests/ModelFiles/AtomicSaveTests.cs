@@ -64,7 +64,7 @@ public class AtomicSaveTests : IDisposable
         TrainSomeSteps(network, steps: 2);
         FailingStream? failing = null;
 
-        var ex = Assert.Throws<ModelFormatException>(() => ModelFile.Save(path, network, null, s => failing = new FailingStream(s, failAfter)));
+        var ex = Assert.Throws<ModelFormatException>(() => ModelFile.Save(path, network, null, null, s => failing = new FailingStream(s, failAfter)));
 
         AssertMessage(ex, path, "cannot write: No space left on device (simulated)");
         Assert.Equal(failAfter, failing!.Written);
