@@ -97,7 +97,7 @@ internal sealed class CsvReading
             CultureInfo = CultureInfo.InvariantCulture,
             Sep = new Sep(separator),
         }).From(head));
-        while (Wrap(reader.MoveNext))
+        while (MoveNext(reader))
         {
             SepReader.Row row = reader.Current;
             // Sep numbers the first row's lines from where it ends (a Sep 0.17.1 quirk); the first row starts at line 1.
@@ -132,6 +132,19 @@ internal sealed class CsvReading
 
     private static string Cells(int count) => count == 1 ? "cell" : "cells";
 
+    /// <summary>The next row from Sep (no delegate: this runs once a row).</summary>
+    private bool MoveNext(SepReader reader)
+    {
+        try
+        {
+            return reader.MoveNext();
+        }
+        catch (Exception ex) when (ex is not (DataFormatException or OutOfMemoryException))
+        {
+            throw Wrapped(ex);
+        }
+    }
+
     /// <summary>Runs a call into Sep or the text reader, turning what they throw into a <see cref="DataFormatException"/>.</summary>
     private T Wrap<T>(Func<T> call)
     {
@@ -141,10 +154,14 @@ internal sealed class CsvReading
         }
         catch (Exception ex) when (ex is not (DataFormatException or OutOfMemoryException))
         {
-            string problem = (ex is IOException ? "cannot read: " : "unreadable CSV: ") + ex.Message;
-            if (_line == 0) throw new DataFormatException(_name, problem, ex);
-            throw new DataFormatException(_name, $"after line {_line}", problem, ex);
+            throw Wrapped(ex);
         }
+    }
+
+    private DataFormatException Wrapped(Exception ex)
+    {
+        string problem = (ex is IOException ? "cannot read: " : "unreadable CSV: ") + ex.Message;
+        return _line == 0 ? new DataFormatException(_name, problem, ex) : new DataFormatException(_name, $"after line {_line}", problem, ex);
     }
 
     /// <summary>The first row: the column names (or only their count), and which columns are features and targets.</summary>
