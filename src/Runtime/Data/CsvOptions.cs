@@ -8,11 +8,15 @@ public enum CsvTask
     /// <summary>
     /// Classification if there is exactly one target column and one of its cells is not a number (or
     /// <see cref="CsvOptions.ClassNames"/> is given); otherwise regression. Integer class labels ("0", "1", ...) are numbers,
-    /// so they read as regression: say <see cref="Classification"/> for them.
+    /// so they read as regression: say <see cref="Classification"/> for them. A column whose first cell that is not a
+    /// number comes after more than 65,536 distinct numbers is read as regression, and that cell is an error.
     /// </summary>
     Auto,
 
-    /// <summary>One target column of class labels, any text (numbers included); <see cref="CsvTable.Labels"/> indexes <see cref="CsvTable.ClassNames"/>.</summary>
+    /// <summary>
+    /// One target column of class labels, any text (numbers included), at most 65,536 distinct ones unless
+    /// <see cref="CsvOptions.ClassNames"/> lists them; <see cref="CsvTable.Labels"/> indexes <see cref="CsvTable.ClassNames"/>.
+    /// </summary>
     Classification,
 
     /// <summary>One or more target columns of numbers, kept in <see cref="CsvTable.Targets"/>.</summary>
@@ -35,7 +39,10 @@ public sealed record CsvOptions
     /// </summary>
     public char? Separator { get; init; }
 
-    /// <summary>The target column(s): the class label, or the values to predict. Default: the last column.</summary>
+    /// <summary>
+    /// The target column(s): the class label, or the values to predict. Default: the last column. An empty list: no
+    /// target (data to predict), every column not ignored is a feature.
+    /// </summary>
     public IReadOnlyList<string>? Targets { get; init; }
 
     /// <summary>The feature columns, in this order. Default: every column, in file order, that is not a target and not in <see cref="Ignore"/>.</summary>

@@ -102,7 +102,7 @@ internal sealed class CsvReading
             SepReader.Row row = reader.Current;
             // Sep numbers the first row's lines from where it ends (a Sep 0.17.1 quirk); the first row starts at line 1.
             _line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
-            if (row.Span.IsEmpty)
+            if (row.Span.IsWhiteSpace())
             {
                 if (_blankLine == 0) _blankLine = _line;
                 continue;

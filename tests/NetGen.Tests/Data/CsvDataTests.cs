@@ -278,6 +278,7 @@ public sealed class CsvDataTests : IDisposable
     public void Blank_lines_at_the_end_are_ignored_but_not_between_rows()
     {
         Assert.Equal(2, Read("a,b\n1,x\n2,y\n\n\r\n\n").Rows);
+        Assert.Equal(2, Read("a,b\n1,x\n2,y\n  \n\t\n").Rows);
         Assert.Equal("t.csv(line 3): empty line, expected 2 cells (as in the header)", Error("a,b\n1,x\n\n2,y\n"));
         Assert.Equal("t.csv(line 1): empty line", Error("\na,b\n1,x\n"));
     }
