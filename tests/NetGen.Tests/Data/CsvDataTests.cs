@@ -370,6 +370,21 @@ public sealed class CsvDataTests : IDisposable
     }
 
     [Fact]
+    public void An_unterminated_quote_that_swallows_the_file_fails_in_one_line()
+    {
+        // Sep refuses a row of more than 16 MB; its exception comes out as a DataFormatException with the place.
+        string message = Error("a,b\n1,x\n\"" + string.Concat(Enumerable.Repeat("1,2\n", 4_500_000)));
+        Assert.StartsWith("t.csv(after line 2): unreadable CSV: ", message);
+    }
+
+    [Fact]
+    public void A_feature_row_is_a_slice_of_the_matrix()
+    {
+        CsvTable t = Read("a,b,y\n1,2,x\n3,4,y\n");
+        Assert.Equal(new[] { 3f, 4f }, t.FeatureRow(1).ToArray());
+    }
+
+    [Fact]
     public void Auto_with_many_distinct_numbers_then_text_explains_itself()
     {
         var text = new StringBuilder("f,y\n");
