@@ -8,5 +8,14 @@ namespace NetGen.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        // Not a BenchmarkDotNet benchmark: one CSV load's peak memory in a fresh process (CsvLoadBenchmarks.cs).
+        if (args.Length > 0 && args[0] == "csv-peak")
+        {
+            CsvPeak.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : CsvLoadBenchmarks.Rows);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

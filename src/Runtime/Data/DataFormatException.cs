@@ -29,6 +29,17 @@ public sealed class DataFormatException : Exception
         Problem = OneLine(problem);
     }
 
+    /// <summary>
+    /// A problem at a place in the file <paramref name="filePath"/>: the message is <c>FILE(LOCATION): PROBLEM</c>, e.g.
+    /// <c>data.csv(line 17, column "age"): "abc" is not a number</c>; <see cref="Problem"/> is <c>LOCATION: PROBLEM</c>.
+    /// </summary>
+    internal DataFormatException(string filePath, string location, string problem, Exception? innerException = null)
+        : base(OneLine(filePath) + "(" + OneLine(location) + "): " + OneLine(problem), innerException)
+    {
+        FilePath = filePath;
+        Problem = OneLine(location) + ": " + OneLine(problem);
+    }
+
     /// <summary>The file the problem is in, as shown in the message; null if the problem is not about one file.</summary>
     public string? FilePath { get; }
 
