@@ -147,30 +147,44 @@ public static class Cli
             Description = "Also draw the misclassified test images (up to 100) with their labels and predictions into this PNG file.",
             HelpName = "FILE.png",
         };
-        var eval = new Command("eval", "Evaluates a saved model on the MNIST test set: confusion matrix, per-class precision and recall, and the accuracy line training ends with. Accepts files written by PyTorch (safetensors without metadata) for the chosen --net.")
+        var evalLabel = LabelOption("The label column of a CSV --data file. Default: the one the model was trained with.");
+        var eval = new Command("eval", "Evaluates a saved model on the MNIST test set (confusion matrix, per-class precision and recall, and the accuracy line training ends with), or on a CSV file's rows (--data FILE.csv). Accepts files written by PyTorch (safetensors without metadata) for the chosen --net.")
         {
-            evalLoad, evalNet, evalData, evalPlot,
+            evalLoad, evalNet, evalData, evalPlot, evalLabel,
         };
-        eval.SetAction(parse => Guard(context, () => EvalCommand.Run(
-            new EvalSettings(parse.GetValue(evalLoad)!, parse.GetValue(evalNet), parse.GetValue(evalData), parse.GetValue(evalPlot)), context)));
+        eval.SetAction(parse => Guard(context, () =>
+        {
+            var settings = new EvalSettings(parse.GetValue(evalLoad)!, parse.GetValue(evalNet), parse.GetValue(evalData), parse.GetValue(evalPlot)) { Label = parse.GetValue(evalLabel) };
+            return TableCommands.IsTable(settings.Data, settings.Label) ? TableCommands.Eval(settings, context) : EvalCommand.Run(settings, context);
+        }));
 
         var predictLoad = LoadOption();
         var predictNet = NetOption();
         var images = new Argument<string[]>("IMAGE")
         {
             Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
         images.Validators.Add(result =>
         {
             if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError("IMAGE needs a file name, not an empty string.");
         });
-        var predict = new Command("predict", "Classifies digit images with a saved model: one line per image with the three likeliest digits and their probabilities, e.g. \"digit.png: 7 (0.981), 1 (0.012), 2 (0.004)\".")
+        var predictCsv = NotEmpty(new Option<string?>("--csv")
         {
-            predictLoad, predictNet, images,
+            Description = "A CSV file of rows to predict (the model's feature columns, by name; a label column is ignored): one line each, \"row 1: malignant (0.973)\", or the predicted value(s) of a regression.",
+            HelpName = "FILE.csv",
+        }, "a file name");
+        var predict = new Command("predict", "Classifies digit images with a saved model: one line per image with the three likeliest digits and their probabilities, e.g. \"digit.png: 7 (0.981), 1 (0.012), 2 (0.004)\"; or predicts the rows of a CSV file (--csv).")
+        {
+            predictLoad, predictNet, images, predictCsv,
         };
-        predict.SetAction(parse => Guard(context, () => PredictCommand.Run(
-            new PredictSettings(parse.GetValue(predictLoad)!, parse.GetValue(predictNet), parse.GetValue(images) ?? []), context)));
+        predict.SetAction(parse => Guard(context, () =>
+        {
+            var settings = new PredictSettings(parse.GetValue(predictLoad)!, parse.GetValue(predictNet), parse.GetValue(images) ?? []) { Csv = parse.GetValue(predictCsv) };
+            if (settings.Csv is not null && settings.Images.Length > 0) throw new UsageException("predict takes images or --csv, not both.");
+            if (settings.Csv is null && settings.Images.Length == 0) throw new UsageException("predict needs IMAGE files, or --csv FILE.csv.");
+            return settings.Csv is not null ? TableCommands.Predict(settings, context) : PredictCommand.Run(settings, context);
+        }));
 
         root.Subcommands.Add(train);
         root.Subcommands.Add(eval);
@@ -279,9 +293,16 @@ public static class Cli
 
     internal static Option<string?> DataOption() => NotEmpty(new Option<string?>("--data")
     {
-        Description = "Folder holding the MNIST IDX files (.gz or plain). Default: data/mnist, searched from the current folder upwards, then from the program's folder upwards.",
-        HelpName = "DIR",
-    }, "a folder name");
+        Description = "Folder holding the MNIST IDX files (.gz or plain), or a CSV file of rows (with --net and --label). Default: data/mnist, searched from the current folder upwards, then from the program's folder upwards.",
+        HelpName = "DIR|FILE.csv",
+    }, "a folder or file name");
+
+    /// <summary>--label: the label or target column(s) of a CSV file.</summary>
+    internal static Option<string?> LabelOption(string description) => NotEmpty(new Option<string?>("--label")
+    {
+        Description = description,
+        HelpName = "COLUMN",
+    }, "a column name or number");
 
     private static Option<string> LoadOption() => NotEmpty(new Option<string>("--load")
     {

@@ -15,6 +15,12 @@ internal static class TrainCommand
 
     public static int Run(TrainSettings settings, CliContext context)
     {
+        if (TableCommands.IsTable(settings.Data, settings.Label)) return TableCommands.Train(settings, context);
+        foreach (var (option, given) in new[] { ("--validation", settings.Validation is not null), ("--validation-split", settings.ValidationSplit is not null),
+            ("--patience", settings.Patience is not null), ("--test", settings.Test is not null), ("--save-best", settings.SaveBest is not null), ("--no-standardize", settings.NoStandardize) })
+        {
+            if (given) throw new UsageException($"{option} is for CSV data (--data FILE.csv), not MNIST.");
+        }
         if (settings.Resume is not null)
         {
             DataFiles.CheckModelExists(settings.Resume, "--resume");

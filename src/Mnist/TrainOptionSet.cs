@@ -61,9 +61,45 @@ internal sealed class TrainOptionSet
         HelpName = "FILE.json",
     };
 
+    private readonly Option<string?> _label = Cli.LabelOption("The label column of a CSV --data file (its class or, for an mse network, its target; several targets comma-separated). Default: the last column.");
+    private readonly Option<string?> _validation = new("--validation")
+    {
+        Description = "A CSV file of validation rows, measured after every epoch (loss and accuracy, or MSE, MAE and R^2). Default: 20% of the --data rows held out (--validation-split).",
+        HelpName = "FILE.csv",
+    };
+    private readonly Option<double?> _validationSplit = new("--validation-split")
+    {
+        Description = "The fraction of the CSV --data rows held out for validation, seeded (and stratified by class). Default 0.2.",
+        HelpName = "F",
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 && f < 1) return f;
+            result.AddError($"--validation-split needs a number above 0 and below 1, such as 0.2; got '{token}'.");
+            return null;
+        },
+    };
+    private readonly Option<int?> _patience = WholeNumber("--patience", "N",
+        "Early stopping (CSV data): stop after N epochs without a lower validation loss, and keep the best epoch's weights.", 1);
+    private readonly Option<string?> _test = new("--test")
+    {
+        Description = "A CSV file of test rows, evaluated once after training (never used to choose anything).",
+        HelpName = "FILE.csv",
+    };
+    private readonly Option<string?> _saveBest = new("--save-best")
+    {
+        Description = "Save the model of the epoch with the lowest validation loss so far to this file, whenever there is a new one (CSV data).",
+        HelpName = "FILE",
+    };
+    private readonly Option<bool> _noStandardize = new("--no-standardize")
+    {
+        Description = "Leave a CSV file's features as they are. By default each is standardized with the training rows' mean and deviation, kept in the saved model for eval and predict.",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _net, _data, _trainImages, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics })
+        foreach (Option option in new Option[] { _net, _data, _trainImages, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics,
+            _label, _validation, _validationSplit, _patience, _test, _saveBest, _noStandardize })
             command.Options.Add(option);
     }
 
@@ -79,7 +115,16 @@ internal sealed class TrainOptionSet
         parse.GetValue(_save),
         parse.GetValue(_resume),
         parse.GetValue(_plot),
-        parse.GetValue(_metrics));
+        parse.GetValue(_metrics))
+    {
+        Label = parse.GetValue(_label),
+        Validation = parse.GetValue(_validation),
+        ValidationSplit = parse.GetValue(_validationSplit),
+        Patience = parse.GetValue(_patience),
+        Test = parse.GetValue(_test),
+        SaveBest = parse.GetValue(_saveBest),
+        NoStandardize = parse.GetValue(_noStandardize),
+    };
 
     private static Option<int?> WholeNumber(string name, string helpName, string description, int minimum, int maximum = int.MaxValue) => new(name)
     {

@@ -13,4 +13,26 @@ internal sealed record TrainSettings(
     string? Save,
     string? Resume,
     string? Plot,
-    string? Metrics);
+    string? Metrics)
+{
+    /// <summary>The label or target column(s) of a CSV file (--label), comma-separated.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>A CSV file of validation rows (--validation).</summary>
+    public string? Validation { get; init; }
+
+    /// <summary>The fraction of the training rows held out for validation (--validation-split).</summary>
+    public double? ValidationSplit { get; init; }
+
+    /// <summary>Early stopping's patience in epochs (--patience).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>A CSV file of test rows, evaluated once at the end (--test).</summary>
+    public string? Test { get; init; }
+
+    /// <summary>Where to save the model of the best epoch so far (--save-best).</summary>
+    public string? SaveBest { get; init; }
+
+    /// <summary>Whether to leave a CSV file's features unstandardized (--no-standardize).</summary>
+    public bool NoStandardize { get; init; }
+}

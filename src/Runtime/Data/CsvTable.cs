@@ -56,4 +56,17 @@ public sealed class CsvTable
 
     /// <summary>Feature row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> FeatureRow(int row) => Features.AsSpan(checked(row * FeatureCount), FeatureCount);
+
+    /// <summary>
+    /// The rows as a dataset for training or evaluation (<see cref="Trainer.Fit"/>, <see cref="Evaluator"/>): the features with
+    /// the class labels, or with the targets. The arrays are shared, not copied.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table was read without a label or target column.</exception>
+    public ArrayDataset ToDataset()
+    {
+        if (FeatureCount == 0) throw new InvalidOperationException($"{DisplayName}: no feature columns.");
+        if (Labels is not null) return ArrayDataset.WithLabels(Features, FeatureCount, Labels, ClassNames!.Length);
+        if (Targets is not null && TargetNames.Length > 0) return ArrayDataset.WithTargets(Features, FeatureCount, Targets, TargetNames.Length);
+        throw new InvalidOperationException($"{DisplayName}: read without a label or target column.");
+    }
 }

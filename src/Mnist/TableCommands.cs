@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace NetGen.Mnist;
+
+/// <summary>
+/// <c>train</c>, <c>eval</c> and <c>predict</c> on a CSV file, for any network of nets.json: the rows' feature columns are the
+/// network's inputs, <c>--label</c> names the class or target column(s). Training standardizes the features with the training
+/// rows' means and deviations, validates after every epoch (on <c>--validation</c>, or a seeded split of the training rows),
+/// stops early with <c>--patience</c>, and saves the model with the columns, class names and standardization, so that
+/// <c>eval</c> and <c>predict</c> read raw rows as training did.
+/// </summary>
+internal static class TableCommands
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Whether <c>train</c> was given a table: a .csv data file, or a --label.</summary>
+    public static bool IsTable(string? data, string? label) =>
+        label is not null || (data is not null && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase));
+
+    public static int Train(TrainSettings settings, CliContext context)
+    {
+        if (settings.Data is null) throw new UsageException("--label needs --data FILE.csv, the table to train on.");
+        foreach (var (option, given) in new[] { ("--train-images", settings.TrainImages is not null), ("--resume", settings.Resume is not null), ("--plot", settings.Plot is not null) })
+        {
+            if (given) throw new UsageException($"{option} is for MNIST data, not a CSV file.");
+        }
+        if (settings.Validation is not null && settings.ValidationSplit is not null)
+            throw new UsageException("--validation and --validation-split are two ways to get validation rows: give one.");
+        using RunFiles files = RunFiles.Claim([new("--save", settings.Save), new("--save-best", settings.SaveBest), new("--metrics", settings.Metrics)]);
+
+        using INetwork network = Networks.Create(settings.Net ?? throw new UsageException("--net NAME: which network of nets.json to train on the table."),
+            settings.Seed, settings.BatchSize, settings.Threads ?? 1);
+        if (settings.LearningRate is float lr) network.LearningRate = lr;
+        CsvOptions csv = Options(network, Labels(settings.Label), classNames: null);
+        CsvTable table = ReadTable(settings.Data, csv, network);
+        IDataset all = table.ToDataset();
+        IDataset train = all, validation;
+        string validationText;
+        if (settings.Validation is not null)
+        {
+            CsvTable held = ReadTable(settings.Validation, Options(network, table.TargetNames, table.ClassNames), network);
+            CheckSameColumns(table, held);
+            validation = held.ToDataset();
+            validationText = string.Create(Invariant, $"{validation.Count} rows of {settings.Validation}");
+        }
+        else
+        {
+            double fraction = settings.ValidationSplit ?? 0.2;
+            (train, validation) = Inputs.Read(settings.Data, () => Datasets.Split(all, fraction, network.Seed));
+            validationText = string.Create(Invariant, $"{validation.Count} rows held out ({fraction:0.###}, seed {network.Seed}{(all.ClassCount > 0 ? ", stratified" : "")})");
+        }
+        Standardization? standardization = settings.NoStandardize ? null : Standardization.Fit(train);
+        if (standardization is not null)
+        {
+            train = Datasets.Standardized(train, standardization);
+            validation = Datasets.Standardized(validation, standardization);
+        }
+        var schema = new DataSchema { FeatureNames = table.FeatureNames, TargetNames = table.TargetNames, ClassNames = table.ClassNames, Standardization = standardization };
+
+        int epochs = settings.Epochs ?? network.Defaults.Epochs;
+        var terminal = new Terminal(context.Out, context.Live);
+        terminal.Line(string.Create(Invariant,
+            $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} rows of {settings.Data} ({table.FeatureCount} features, {Target(table)}): " +
+            $"{epochs} epoch{(epochs == 1 ? "" : "s")}, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}"));
+        terminal.Line($"Validation: {validationText}; features {(standardization is null ? "as they are" : "standardized by the training rows' mean and deviation")}" +
+            (settings.Patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : ""));
+
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize, Patience = settings.Patience, OnStep = context.OnStep };
+        var metrics = new List<EpochMetrics>();
+        FitResult fit = Trainer.Fit(network, train, validation, options, epoch =>
+        {
+            ValidationResult v = epoch.Validation!;
+            terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
+            metrics.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, v.Accuracy ?? double.NaN));
+            if (settings.SaveBest is not null && epoch.IsBest) ModelFile.Save(settings.SaveBest, network, epoch.Position, schema);
+            if (settings.Save is not null) ModelFile.Save(settings.Save, network, epoch.Position, schema);
+        }, context.Cancellation);
+
+        EpochResult best = fit.Epochs.First(e => e.Epoch == fit.BestEpoch);
+        terminal.Line(string.Create(Invariant,
+            $"{(fit.StoppedEarly ? $"Stopped early after epoch {fit.Epochs[^1].Epoch}; " : "")}best epoch {best.Epoch}: validation {best.Validation}{(fit.StoppedEarly || best.Epoch != fit.Epochs[^1].Epoch ? (options.Patience is null ? "" : " (its weights restored)") : "")}"));
+        // With early stopping the network now holds the best epoch's weights: the final save is that model.
+        if (settings.Save is not null && options.Patience is not null) ModelFile.Save(settings.Save, network, null, schema);
+        if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, metrics, best.Validation!.Accuracy ?? double.NaN);
+        if (settings.Test is not null)
+        {
+            CsvTable tested = ReadTable(settings.Test, Options(network, table.TargetNames, table.ClassNames), network);
+            CheckSameColumns(table, tested);
+            terminal.Line(TestLine(network, Standardize(tested.ToDataset(), standardization), tested.Rows));
+        }
+        return ExitCodes.Ok;
+    }
+
+    public static int Eval(EvalSettings settings, CliContext context)
+    {
+        DataFiles.CheckModelExists(settings.Load, "--load");
+        using RunFiles files = RunFiles.Claim([], load: new("--load", settings.Load));
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        DataSchema? schema = checkpoint.Data;
+        IReadOnlyList<string>? labels = settings.Label is not null ? Labels(settings.Label) : schema?.TargetNames;
+        CsvTable table = ReadTable(settings.Data!, Options(network, labels, schema?.ClassNames, schema?.FeatureNames), network);
+        var terminal = new Terminal(context.Out, context.Live);
+        terminal.Line(string.Create(Invariant,
+            $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({EvalCommand.Describe(checkpoint)}) on {table.Rows} rows of {settings.Data}"));
+        terminal.Line(TestLine(network, Standardize(table.ToDataset(), schema?.Standardization), table.Rows));
+        return ExitCodes.Ok;
+    }
+
+    public static int Predict(PredictSettings settings, CliContext context)
+    {
+        DataFiles.CheckModelExists(settings.Load, "--load");
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        DataSchema? schema = checkpoint.Data;
+        // The rows need only the features: a label column, if the file has one, is left out by name.
+        var options = new CsvOptions
+        {
+            Targets = [],
+            Features = schema?.FeatureNames,
+            Task = CsvTask.Regression,
+        };
+        CsvTable table = Inputs.Read(settings.Csv!, () => CsvData.Load(settings.Csv!, options));
+        if (table.FeatureCount != network.InputSize)
+            throw new UsageException(string.Create(Invariant, $"{settings.Csv}: {table.FeatureCount} feature columns, but network \"{network.NetworkName}\" takes {network.InputSize} inputs."));
+        var terminal = new Terminal(context.Out, context.Live);
+        var row = new float[network.InputSize];
+        var outputs = new float[network.OutputSize];
+        for (int r = 0; r < table.Rows; r++)
+        {
+            table.FeatureRow(r).CopyTo(row);
+            schema?.Standardization?.Apply(row);
+            network.Forward(row, outputs);
+            string prediction = network.Loss == LossKind.MeanSquaredError
+                ? string.Join(", ", outputs.Select(o => o.ToString("G6", Invariant)))
+                : string.Create(Invariant, $"{ClassName(schema, network.Classify(outputs))} ({Confidence(network, outputs):F3})");
+            terminal.Line(string.Create(Invariant, $"row {r + 1}: {prediction}"));
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The probability of the predicted class: the largest softmax output, or the sigmoid of a binary output.</summary>
+    private static float Confidence(INetwork network, float[] outputs)
+    {
+        if (network.Loss == LossKind.BinaryCrossEntropy && outputs.Length == 1)
+        {
+            float p = 1f / (1f + MathF.Exp(-outputs[0]));
+            return MathF.Max(p, 1 - p);
+        }
+        float max = outputs.Max();
+        return 1f / outputs.Sum(o => MathF.Exp(o - max));
+    }
+
+    private static string ClassName(DataSchema? schema, int index) => schema?.ClassName(index) ?? index.ToString(Invariant);
+
+    /// <summary>"Test accuracy: 96.49% (110/114)" for classes, "Test: MSE 3205.1, MAE 45.2, R^2 0.3712 (89 rows)" for targets.</summary>
+    private static string TestLine(INetwork network, IDataset data, int rows)
+    {
+        if (data.ClassCount > 0)
+        {
+            EvaluationResult result = Evaluator.Evaluate(network, data);
+            return result.ToString();
+        }
+        ValidationResult v = Evaluator.Validate(network, data);
+        return string.Create(Invariant, $"Test: MSE {v.MeanSquaredError:G6}, MAE {v.MeanAbsoluteError:G6}, R^2 {v.R2:F4} ({rows} rows)");
+    }
+
+    private static IDataset Standardize(IDataset data, Standardization? standardization) =>
+        standardization is null ? data : Datasets.Standardized(data, standardization);
+
+    private static string Target(CsvTable table) => table.IsClassification
+        ? string.Create(Invariant, $"\"{string.Join(",", table.TargetNames)}\" with {table.ClassNames!.Length} classes")
+        : $"target{(table.TargetNames.Length == 1 ? "" : "s")} \"{string.Join(",", table.TargetNames)}\"";
+
+    private static IReadOnlyList<string>? Labels(string? label) =>
+        label?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>How to read a table for <paramref name="network"/>: classes for cross-entropy and binary networks, targets for mse.</summary>
+    private static CsvOptions Options(INetwork network, IReadOnlyList<string>? targets, IReadOnlyList<string>? classNames, IReadOnlyList<string>? features = null) => new()
+    {
+        Targets = targets,
+        Features = features,
+        Task = network.Loss == LossKind.MeanSquaredError ? CsvTask.Regression : CsvTask.Classification,
+        ClassNames = network.Loss == LossKind.MeanSquaredError ? null : classNames,
+    };
+
+    private static CsvTable ReadTable(string path, CsvOptions options, INetwork network)
+    {
+        CsvTable table = Inputs.Read(path, () => CsvData.Load(path, options));
+        if (table.FeatureCount != network.InputSize)
+        {
+            throw new UsageException(string.Create(Invariant,
+                $"{path}: {table.FeatureCount} feature columns, but network \"{network.NetworkName}\" takes {network.InputSize} inputs (the label column{(table.TargetNames.Length == 1 ? "" : "s")}: {string.Join(", ", table.TargetNames)})."));
+        }
+        if (table.IsClassification && table.ClassNames!.Length > network.ClassCount)
+        {
+            throw new UsageException(string.Create(Invariant,
+                $"{path}: {table.ClassNames.Length} classes in column \"{string.Join(",", table.TargetNames)}\", but network \"{network.NetworkName}\" tells {network.ClassCount} apart."));
+        }
+        if (!table.IsClassification && table.TargetNames.Length != network.OutputSize)
+        {
+            throw new UsageException(string.Create(Invariant,
+                $"{path}: {table.TargetNames.Length} target columns, but network \"{network.NetworkName}\" has {network.OutputSize} outputs."));
+        }
+        return table;
+    }
+
+    private static void CheckSameColumns(CsvTable train, CsvTable other)
+    {
+        if (!train.FeatureNames.SequenceEqual(other.FeatureNames))
+            throw new UsageException($"{other.DisplayName}: its feature columns are not those of {train.DisplayName} ({string.Join(", ", other.FeatureNames.Take(5))}... vs {string.Join(", ", train.FeatureNames.Take(5))}...).");
+    }
+}
