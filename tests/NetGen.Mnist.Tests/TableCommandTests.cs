@@ -1,0 +1,97 @@
+using System;
+using System.IO;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetGen.Mnist.Tests;
+
+/// <summary>
+/// train, eval and predict on CSV files (data/breast_cancer and data/diabetes) with networks of nets.json that no C# class
+/// names: the catalog builds them.
+/// </summary>
+public sealed class TableCommandTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Data(string set, string file)
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            string candidate = Path.Combine(dir, "data", set, file);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"data/{set}/{file} not found above the tests");
+    }
+
+    [Fact]
+    public void A_classifier_trains_on_a_table_and_eval_and_predict_read_raw_rows_with_its_class_names()
+    {
+        string model = _temp.File("bc.safetensors");
+        RunResult train = App.Run(output, "train", "--net", "breast_cancer", "--data", Data("breast_cancer", "train.csv"), "--label", "diagnosis",
+            "--validation", Data("breast_cancer", "validation.csv"), "--test", Data("breast_cancer", "test.csv"), "--epochs", "40", "--patience", "5", "--save", model);
+        Assert.Equal(0, train.ExitCode);
+        Assert.StartsWith("Training \"breast_cancer\" (1,554 parameters) on 341 rows of ", train.OutLines[0]);
+        Assert.Contains("(30 features, \"diagnosis\" with 2 classes)", train.OutLines[0]);
+        Assert.Matches(@"^Epoch 1/40  loss [0-9.]+  validation loss [0-9.]+, accuracy [0-9.]+%  [0-9.]+ s  best$", train.OutLines[2]);
+        string testLine = train.LastLine;
+        Assert.Matches(@"^Test accuracy: [0-9.]+% \([0-9]+/114\)$", testLine);
+        Assert.True(double.Parse(testLine.Split(' ')[2].TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture) > 90, testLine);
+
+        // The saved model knows its columns, classes and standardization: eval on the raw test rows gives the same line.
+        RunResult eval = App.Run(output, "eval", "--load", model, "--data", Data("breast_cancer", "test.csv"));
+        Assert.Equal(0, eval.ExitCode);
+        Assert.Equal(testLine, eval.LastLine);
+
+        // The first three test rows are malignant (their label column is left out by name).
+        string rows = _temp.File("rows.csv");
+        File.WriteAllLines(rows, File.ReadLines(Data("breast_cancer", "test.csv")).Take(4));
+        Assert.Equal(new[] { "malignant", "malignant", "malignant" }, File.ReadLines(rows).Skip(1).Select(l => l.Split(',')[^1]));
+        RunResult predict = App.Run(output, "predict", "--load", model, "--csv", rows);
+        Assert.Equal(0, predict.ExitCode);
+        Assert.Equal(3, predict.OutLines.Length);
+        for (int r = 0; r < 3; r++) Assert.Matches($@"^row {r + 1}: (malignant|benign) \([01]\.[0-9]{{3}}\)$", predict.OutLines[r]);
+        Assert.True(predict.OutLines.Count(l => l.Contains("malignant")) >= 2, predict.Out);
+    }
+
+    [Fact]
+    public void A_regression_reports_mse_mae_and_r2_and_splits_off_its_own_validation_rows()
+    {
+        RunResult train = App.Run(output, "train", "--net", "diabetes", "--data", Data("diabetes", "train.csv"), "--label", "progression",
+            "--validation-split", "0.25", "--epochs", "30", "--test", Data("diabetes", "test.csv"));
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("Validation: 66 rows held out (0.25, seed 1)", train.OutLines[1]);
+        Assert.Matches(@"^Epoch 30/30  loss [0-9.]+  validation loss [0-9.]+, MSE [0-9.]+, MAE [0-9.]+, R\^2 -?[0-9.]+  ", train.OutLines[31]);
+        Assert.Matches(@"^Test: MSE [0-9.]+, MAE [0-9.]+, R\^2 -?[0-9.]+ \(89 rows\)$", train.LastLine);
+    }
+
+    [Fact]
+    public void Tables_that_do_not_fit_the_network_or_the_options_are_refused_in_one_line()
+    {
+        string bc = Data("breast_cancer", "train.csv");
+        RunResult wrongNet = App.Run(output, "train", "--net", "breast_cancer", "--data", Data("diabetes", "train.csv"), "--label", "progression");
+        Assert.Equal(1, wrongNet.ExitCode);
+        Assert.Single(wrongNet.ErrorLines, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("10 feature columns, but network \"breast_cancer\" takes 30 inputs", wrongNet.Error);
+
+        RunResult noColumn = App.Run(output, "train", "--net", "breast_cancer", "--data", bc, "--label", "diagnosys");
+        Assert.Equal(1, noColumn.ExitCode);
+        Assert.Contains("no column \"diagnosys\"", noColumn.Error);
+
+        RunResult mnistOption = App.Run(output, "train", "--net", "breast_cancer", "--data", bc, "--label", "diagnosis", "--train-images", "10");
+        Assert.Equal(1, mnistOption.ExitCode);
+        Assert.Contains("--train-images is for MNIST data", mnistOption.Error);
+
+        RunResult tableOption = App.Run(output, "train", "--patience", "3", "--epochs", "1");
+        Assert.Equal(1, tableOption.ExitCode);
+        Assert.Contains("--patience is for CSV data", tableOption.Error);
+
+        string bad = _temp.File("bad.csv");
+        File.WriteAllText(bad, string.Join(",", Enumerable.Range(0, 30).Select(i => "f" + i)) + ",diagnosis\n" + string.Join(",", Enumerable.Repeat("1", 29)) + ",abc,benign\n");
+        RunResult badCell = App.Run(output, "train", "--net", "breast_cancer", "--data", bad, "--label", "diagnosis");
+        Assert.Equal(1, badCell.ExitCode);
+        Assert.Contains("bad.csv(line 2, column \"f29\"): \"abc\" is not a number", badCell.Error);
+    }
+}
