@@ -128,7 +128,7 @@ case_pack() {
   done
   ! grep -qi 'codeanalysis' <<<"$entries" || fail_because "the package holds Roslyn: $(grep -i codeanalysis <<<"$entries" | head -1)"
   deps=$(zip_entry "$pkg" NetGen.nuspec | grep -oE '<dependency id="[^"]+"' | sed -E 's/.*id="//; s/"$//' | sort -u | tr '\n' ' ')
-  [ "$deps" = "MathNet.Numerics " ] || fail_because "dependencies should be MathNet.Numerics only, are: ${deps:-none}"
+  [ "$deps" = "MathNet.Numerics Sep " ] || fail_because "dependencies should be MathNet.Numerics and Sep only, are: ${deps:-none}"
   cp "$pkg" "$feed/"
   echo "${BASH_REMATCH[1]}" >"$work/version"
 }

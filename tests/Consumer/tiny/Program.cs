@@ -20,32 +20,11 @@ static (float[] Points, int[] Labels) Spirals(int count, int seed)
 var (x, y) = Spirals(1000, seed: 1);
 
 using var net = new TinyNet();                         // initialized from the spec's seed
-int batch = net.Defaults.BatchSize, width = TinyNet.InputSize;
-var inputs = new float[batch * width];
-var labels = new int[batch];
-var order = Enumerable.Range(0, y.Length).ToArray();
-var random = new RandomSource(net.Seed, stream: 1);
-for (int epoch = 1; epoch <= net.Defaults.Epochs; epoch++)
-{
-    random.Shuffle(order.AsSpan());                    // a new order every epoch
-    double loss = 0;
-    for (int first = 0; first < order.Length; first += batch)
-    {
-        int rows = Math.Min(batch, order.Length - first);
-        for (int r = 0; r < rows; r++)
-        {
-            x.AsSpan(order[first + r] * width, width).CopyTo(inputs.AsSpan(r * width));
-            labels[r] = y[order[first + r]];
-        }
-        loss += net.TrainStep(inputs.AsSpan(0, rows * width), labels.AsSpan(0, rows)) * rows;
-    }
-    Console.WriteLine($"epoch {epoch}: loss {loss / order.Length:F4}");
-}
+var (train, validation) = Datasets.Split(ArrayDataset.WithLabels(x, TinyNet.InputSize, y), 0.2, seed: 1);
+FitResult fit = Trainer.Fit(net, train, validation, new TrainingOptions { Patience = 10 },
+    epoch => Console.WriteLine($"epoch {epoch.Epoch}: loss {epoch.Loss:F4}, validation {epoch.Validation}"));
+Console.WriteLine($"best epoch {fit.BestEpoch}");
 
 var (testX, testY) = Spirals(1000, seed: 2);
-int correct = 0;
-for (int i = 0; i < testY.Length; i++)
-{
-    if (net.Predict(testX.AsSpan(i * width, width)) == testY[i]) correct++;
-}
-Console.WriteLine($"Accuracy: {100.0 * correct / testY.Length:F2}% ({correct}/{testY.Length})");
+EvaluationResult result = Evaluator.Evaluate(net, ArrayDataset.WithLabels(testX, TinyNet.InputSize, testY));
+Console.WriteLine($"Accuracy: {result.Accuracy:F2}% ({result.Correct}/{result.Total})");
