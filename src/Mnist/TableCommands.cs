@@ -49,7 +49,7 @@ internal static class TableCommands
         }
         else
         {
-            double fraction = settings.ValidationSplit ?? 0.2;
+            double fraction = settings.ValidationSplit ?? network.Defaults.ValidationSplit ?? 0.2;
             (train, validation) = Inputs.Read(settings.Data, () => Datasets.Split(all, fraction, network.Seed));
             validationText = string.Create(Invariant, $"{validation.Count} rows held out ({fraction:0.###}, seed {network.Seed}{(all.ClassCount > 0 ? ", stratified" : "")})");
         }
@@ -62,12 +62,14 @@ internal static class TableCommands
         var schema = new DataSchema { FeatureNames = table.FeatureNames, TargetNames = table.TargetNames, ClassNames = table.ClassNames, Standardization = standardization };
 
         int epochs = settings.Epochs ?? network.Defaults.Epochs;
+        int? patience = settings.Patience ?? network.Defaults.Patience;
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(Invariant,
             $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} rows of {settings.Data} ({table.FeatureCount} features, {Target(table)}): " +
             $"{epochs} epoch{(epochs == 1 ? "" : "s")}, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}"));
         terminal.Line($"Validation: {validationText}; features {(standardization is null ? "as they are" : "standardized by the training rows' mean and deviation")}" +
-            (settings.Patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : ""));
+            (patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : "") +
+            (network.Defaults.Schedule is { } schedule ? $"; schedule {schedule.Describe()}" : ""));
 
         var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize, Patience = settings.Patience, OnStep = context.OnStep };
         var metrics = new List<EpochMetrics>();
@@ -82,9 +84,9 @@ internal static class TableCommands
 
         EpochResult best = fit.Epochs.First(e => e.Epoch == fit.BestEpoch);
         terminal.Line(string.Create(Invariant,
-            $"{(fit.StoppedEarly ? $"Stopped early after epoch {fit.Epochs[^1].Epoch}; " : "")}best epoch {best.Epoch}: validation {best.Validation}{(fit.StoppedEarly || best.Epoch != fit.Epochs[^1].Epoch ? (options.Patience is null ? "" : " (its weights restored)") : "")}"));
+            $"{(fit.StoppedEarly ? $"Stopped early after epoch {fit.Epochs[^1].Epoch}; " : "")}best epoch {best.Epoch}: validation {best.Validation}{(fit.StoppedEarly || best.Epoch != fit.Epochs[^1].Epoch ? (patience is null ? "" : " (its weights restored)") : "")}"));
         // With early stopping the network now holds the best epoch's weights: the final save is that model.
-        if (settings.Save is not null && options.Patience is not null) ModelFile.Save(settings.Save, network, null, schema);
+        if (settings.Save is not null && patience is not null) ModelFile.Save(settings.Save, network, null, schema);
         if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, metrics, best.Validation!.Accuracy ?? double.NaN);
         if (settings.Test is not null)
         {

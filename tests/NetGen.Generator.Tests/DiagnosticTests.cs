@@ -161,7 +161,7 @@ public class DiagnosticTests
         Assert.Equal(new[] { expected }, Errors(spec));
     }
 
-    /// <summary>Every property of the language at least once, each value of every enumeration, all three optimizers and losses.</summary>
+    /// <summary>Every property of the language at least once, each value of every enumeration, all three optimizers and losses, every schedule.</summary>
     internal const string EveryFeatureSpec = """
         {
           "$schema": "./nets.schema.json",
@@ -181,20 +181,26 @@ public class DiagnosticTests
               ],
               "loss": "cross_entropy",
               "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 },
-              "training": { "batch_size": 16, "epochs": 2, "seed": 7 }
+              "training": { "batch_size": 16, "epochs": 2, "seed": 7, "validation_split": 0.2, "clip_grad_norm": 1.5,
+                "early_stopping": { "patience": 3, "min_delta": 0.001, "restore_best": false },
+                "schedule": { "type": "reduce_on_plateau", "factor": 0.5, "patience": 2, "threshold": 0.001, "cooldown": 1, "min_lr": 1e-6 } }
             },
             "binary": {
               "shape": "5-4-1",
               "activation": "leaky_relu",
               "loss": "binary_cross_entropy",
-              "optimizer": { "type": "adamw", "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-7, "weight_decay": 0.05 }
+              "optimizer": { "type": "adamw", "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-7, "weight_decay": 0.05 },
+              "training": { "schedule": { "type": "cosine", "t_max": 10, "eta_min": 0.0001 } }
             },
             "regression": {
               "input": 3,
               "layers": [ { "units": 4, "activation": "relu" }, { "units": 2 } ],
               "loss": "mse",
-              "optimizer": { "type": "adam", "weight_decay": 0.001 }
-            }
+              "optimizer": { "type": "adam", "weight_decay": 0.001 },
+              "training": { "schedule": { "type": "step", "step_size": 3, "gamma": 0.5 } }
+            },
+            "decay": { "shape": "3-2", "training": { "schedule": { "type": "exponential", "gamma": 0.9 } } },
+            "warmup": { "shape": "3-2", "training": { "schedule": { "type": "warmup_cosine", "warmup_steps": 10, "start_factor": 0.1, "eta_min": 0 } } }
           }
         }
         """;
@@ -202,11 +208,12 @@ public class DiagnosticTests
     [Fact]
     public void A_valid_spec_using_every_feature_gives_no_diagnostics_and_compiles()
     {
-        string source = "using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")] public partial class TinyNet;\n[Network(\"binary\")] public partial class BinaryNet;\n[Network(\"regression\")] public partial class RegressionNet;";
+        string source = "using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")] public partial class TinyNet;\n[Network(\"binary\")] public partial class BinaryNet;\n[Network(\"regression\")] public partial class RegressionNet;\n" +
+            "[Network(\"decay\")] public partial class DecayNet;\n[Network(\"warmup\")] public partial class WarmupNet;";
         var (result, output) = GeneratorHarness.Run(EveryFeatureSpec, source);
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(new[] { "MyApp.BinaryNet.g.cs", "MyApp.RegressionNet.g.cs", "MyApp.TinyNet.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
+        Assert.Equal(new[] { "MyApp.BinaryNet.g.cs", "MyApp.DecayNet.g.cs", "MyApp.RegressionNet.g.cs", "MyApp.TinyNet.g.cs", "MyApp.WarmupNet.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
     }
 

@@ -185,6 +185,18 @@ public class DocumentationTests
         Assert.Equal(new[] { "type" }, optimizer.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public void Schema_schedule_types_equal_the_parser_schedules()
+    {
+        JsonElement schema = Schema();
+        Assert.Equal(SpecWords.Schedules.Words, Enum(Property(schema, "schedule", "type")));
+        // One definition per type, in the same order, each taking its own type only.
+        string[] alternatives = Definition(schema, "schedule").GetProperty("oneOf").EnumerateArray().Select(e => e.GetProperty("$ref").GetString()!).ToArray();
+        Assert.Equal(SpecWords.Schedules.Words.Select(w => $"#/$defs/{w}_schedule"), alternatives);
+        foreach (string word in SpecWords.Schedules.Words)
+            Assert.Equal(new[] { word }, Values(Property(schema, word + "_schedule", "type")));
+    }
+
     public static TheoryData<string> LayerTypes() => new(SpecWords.LayerTypes);
 
     [Fact]
@@ -231,6 +243,12 @@ public class DocumentationTests
     [InlineData("adam_optimizer", "AdamProperties")]
     [InlineData("sgd_optimizer", "SgdProperties")]
     [InlineData("training", "TrainingProperties")]
+    [InlineData("early_stopping", "EarlyStoppingProperties")]
+    [InlineData("step_schedule", "StepScheduleProperties")]
+    [InlineData("exponential_schedule", "ExponentialScheduleProperties")]
+    [InlineData("cosine_schedule", "CosineScheduleProperties")]
+    [InlineData("warmup_cosine_schedule", "WarmupCosineScheduleProperties")]
+    [InlineData("reduce_on_plateau_schedule", "ReduceOnPlateauScheduleProperties")]
     public void Schema_properties_equal_the_properties_the_parser_accepts(string? definition, string parserField)
     {
         JsonElement schema = Schema();

@@ -19,7 +19,9 @@ public class EmissionTests
     private const string SpecWithFractions = """
         { "networks": { "tiny": { "shape": "5-7-3", "activation": "relu",
             "optimizer": { "type": "adam", "lr": 0.0025, "beta1": 0.85, "beta2": 0.995, "eps": 1.5e-7 },
-            "training": { "batch_size": 8, "epochs": 2, "seed": -12 } },
+            "training": { "batch_size": 8, "epochs": 2, "seed": -12, "validation_split": 0.25, "clip_grad_norm": 1.5,
+              "early_stopping": { "patience": 3, "min_delta": 0.001 },
+              "schedule": { "type": "warmup_cosine", "warmup_steps": 10, "start_factor": 0.25, "eta_min": 1e-5 } } },
           "fractions": { "input": 5, "layers": [ { "units": 7, "activation": "leaky_relu", "alpha": 0.125, "init": "xavier_uniform" },
             { "type": "dropout", "rate": 0.35 }, { "units": 3, "activation": "gelu" } ],
             "loss": "mse", "optimizer": { "type": "sgd", "lr": 0.075, "momentum": 0.95, "weight_decay": 2.5e-4 } } } }

@@ -32,6 +32,7 @@ public class FeatureSnapshotTests
         { "adam_l2", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "adam", "weight_decay": 0.001 }, "layers_end": [""" },
         { "sgd", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "sgd", "lr": 0.1 }, "layers_end": [""" },
         { "activation_layers", """{ "type": "activation", "activation": "tanh" }, { "units": 7 }, { "type": "activation", "activation": "relu" }, { "type": "activation", "activation": "gelu" }, { "type": "dropout", "rate": 0.2 }, { "type": "activation", "activation": "leaky_relu", "alpha": 0.2 }, { "units": 3 }, { "type": "activation", "activation": "sigmoid" } ], "loss": "mse", "layers_end": [""" },
+        { "fit_settings", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "training": { "validation_split": 0.2, "early_stopping": { "patience": 5, "min_delta": 0.001 }, "clip_grad_norm": 1, "schedule": { "type": "reduce_on_plateau", "factor": 0.5, "patience": 2 } }, "layers_end": [""" },
         { "sgd_nesterov", """{ "units": 7, "activation": "relu" }, { "units": 3 } ], "optimizer": { "type": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true, "weight_decay": 0.0001 }, "layers_end": [""" },
     };
 

@@ -1,4 +1,5 @@
 using System.Linq;
+using NetGen.Generator.Language;
 using NetGen.Generator.Plan;
 
 namespace NetGen.Generator.Emit;
@@ -110,7 +111,7 @@ internal static class ShellEmitter
         w.Line("/// <inheritdoc/>");
         w.Line("public long Step { get => _core.Step; set => _core.Step = value; }");
         w.Line("/// <inheritdoc/>");
-        w.Line("public global::NetGen.TrainingDefaults Defaults => new(DefaultBatchSize, DefaultEpochs, DefaultSeed);");
+        EmitDefaults(w, plan.FitDefaults);
         w.Line("/// <inheritdoc/>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::NetGen.NamedTensor> Parameters => _core.Parameters;");
         w.Line("/// <inheritdoc/>");
@@ -141,6 +142,63 @@ internal static class ShellEmitter
         }
         w.Line();
     }
+
+    /// <summary>The Defaults property: the constants, and the fit loop's settings the spec gives, if any.</summary>
+    private static void EmitDefaults(SourceWriter w, FitDefaultsPlan fit)
+    {
+        const string declaration = "public global::NetGen.TrainingDefaults Defaults => new(DefaultBatchSize, DefaultEpochs, DefaultSeed)";
+        if (fit.IsEmpty)
+        {
+            w.Line(declaration + ";");
+            return;
+        }
+        w.Line(declaration);
+        w.Open();
+        if (fit.ValidationSplit is double split) w.Line($"ValidationSplit = {Literals.Double(split)},");
+        if (fit.EarlyStopping is { } stopping)
+        {
+            w.Line($"Patience = {Literals.Int(stopping.Patience)},");
+            w.Line($"MinDelta = {Literals.Double(stopping.MinDelta)},");
+            w.Line($"RestoreBest = {(stopping.RestoreBest ? "true" : "false")},");
+        }
+        if (fit.ClipNorm is double clip) w.Line($"ClipNorm = {Literals.Double(clip)},");
+        if (fit.Schedule is { } schedule)
+        {
+            var (factory, arguments) = ScheduleFactory(schedule);
+            string call = $"Schedule = global::NetGen.ScheduleSettings.{factory}(";
+            string single = $"{call}{string.Join(", ", arguments)}),";
+            if (w.Fits(single))
+            {
+                w.Line(single);
+            }
+            else
+            {
+                w.Line(call);
+                w.Line($"    {string.Join(", ", arguments)}),");
+            }
+        }
+        w.Close(";");
+    }
+
+    /// <summary>The ScheduleSettings factory of a schedule and its named arguments (<c>Step</c>, <c>stepSize: 30</c>, <c>gamma: 0.1</c>).</summary>
+    private static (string Factory, string[] Arguments) ScheduleFactory(Schedule s) => s.Kind switch
+    {
+        ScheduleType.Step => ("Step", new[] { $"stepSize: {Literals.Int(s.StepSize)}", $"gamma: {Literals.Double(s.Gamma)}" }),
+        ScheduleType.Exponential => ("Exponential", new[] { $"gamma: {Literals.Double(s.Gamma)}" }),
+        // Without t_max the runtime anneals over the run's epochs.
+        ScheduleType.Cosine => ("Cosine", s.TMax is int tMax
+            ? new[] { $"tMax: {Literals.Int(tMax)}", $"etaMin: {Literals.Double(s.EtaMin)}" }
+            : new[] { $"etaMin: {Literals.Double(s.EtaMin)}" }),
+        ScheduleType.WarmupCosine => ("WarmupCosine", new[]
+        {
+            $"warmupSteps: {Literals.Int(s.WarmupSteps)}", $"startFactor: {Literals.Double(s.StartFactor)}", $"etaMin: {Literals.Double(s.EtaMin)}",
+        }),
+        _ => ("ReduceOnPlateau", new[]
+        {
+            $"factor: {Literals.Double(s.Factor)}", $"patience: {Literals.Int(s.Patience)}", $"threshold: {Literals.Double(s.Threshold)}",
+            $"cooldown: {Literals.Int(s.Cooldown)}", $"minLr: {Literals.Double(s.MinLr)}",
+        }),
+    };
 
     /// <summary>
     /// Dispose stops the training threads. A sealed class gets Dispose alone; an unsealed one the standard pattern

@@ -16,4 +16,15 @@ internal static class SpecDefaults
     public const float AdamWWeightDecay = 0.01f;
 
     public const int BatchSize = 32, Epochs = 5, Seed = 0;
+
+    /// <summary>Early stopping's: Keras' min_delta and restore_best_weights=True.</summary>
+    public const double MinDelta = 0;
+    public const bool RestoreBest = true;
+
+    /// <summary>PyTorch's scheduler defaults: StepLR's gamma, LinearLR's start_factor (the warmup's), CosineAnnealingLR's eta_min.</summary>
+    public const double StepGamma = 0.1, StartFactor = 1.0 / 3, EtaMin = 0;
+
+    /// <summary>PyTorch's ReduceLROnPlateau defaults.</summary>
+    public const double PlateauFactor = 0.1, PlateauThreshold = 1e-4, PlateauMinLr = 0;
+    public const int PlateauPatience = 10, PlateauCooldown = 0;
 }

@@ -33,6 +33,13 @@ internal static class SpecWords
         ("kaiming_normal", Initializer.KaimingNormal),
         ("zeros", Initializer.Zeros));
 
+    public static readonly WordTable<ScheduleType> Schedules = new(
+        ("step", ScheduleType.Step),
+        ("exponential", ScheduleType.Exponential),
+        ("cosine", ScheduleType.Cosine),
+        ("warmup_cosine", ScheduleType.WarmupCosine),
+        ("reduce_on_plateau", ScheduleType.ReduceOnPlateau));
+
     /// <summary>The layer types, in the order the schema's <c>layer</c> alternatives list them; a layer without a type is dense.</summary>
     public const string DenseLayer = "dense", DropoutLayer = "dropout", ActivationLayer = "activation", Conv2dLayer = "conv2d",
         MaxPool2dLayer = "max_pool2d", AvgPool2dLayer = "avg_pool2d", BatchNormLayer = "batch_norm";
@@ -52,5 +59,21 @@ internal static class SpecWords
     public static readonly string[] Conv2dProperties = { "type", "name", "filters", "kernel", "stride", "padding", "activation", "alpha", "bias", "init" };
     public static readonly string[] AdamProperties = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" };
     public static readonly string[] SgdProperties = { "type", "lr", "momentum", "nesterov", "weight_decay" };
-    public static readonly string[] TrainingProperties = { "batch_size", "epochs", "seed" };
+    public static readonly string[] TrainingProperties = { "batch_size", "epochs", "seed", "validation_split", "early_stopping", "clip_grad_norm", "schedule" };
+    public static readonly string[] EarlyStoppingProperties = { "patience", "min_delta", "restore_best" };
+    public static readonly string[] StepScheduleProperties = { "type", "step_size", "gamma" };
+    public static readonly string[] ExponentialScheduleProperties = { "type", "gamma" };
+    public static readonly string[] CosineScheduleProperties = { "type", "t_max", "eta_min" };
+    public static readonly string[] WarmupCosineScheduleProperties = { "type", "warmup_steps", "start_factor", "eta_min" };
+    public static readonly string[] ReduceOnPlateauScheduleProperties = { "type", "factor", "patience", "threshold", "cooldown", "min_lr" };
+
+    /// <summary>The properties a schedule of <paramref name="kind"/> takes.</summary>
+    public static string[] ScheduleProperties(ScheduleType kind) => kind switch
+    {
+        ScheduleType.Step => StepScheduleProperties,
+        ScheduleType.Exponential => ExponentialScheduleProperties,
+        ScheduleType.Cosine => CosineScheduleProperties,
+        ScheduleType.WarmupCosine => WarmupCosineScheduleProperties,
+        _ => ReduceOnPlateauScheduleProperties,
+    };
 }

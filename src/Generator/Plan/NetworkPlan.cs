@@ -19,6 +19,7 @@ internal sealed record NetworkPlan(
     int DefaultBatchSize,
     int DefaultEpochs,
     int DefaultSeed,
+    FitDefaultsPlan FitDefaults,
     long WidestRow,
     EquatableArray<LayerPlan> Layers,
     EquatableArray<TensorPlan> Tensors,
@@ -29,4 +30,10 @@ internal sealed record NetworkPlan(
 {
     /// <summary>The values in an input row.</summary>
     public int InputSize => (int)Input.Size;
+}
+
+/// <summary>The fit loop's settings from <c>"training"</c> beyond batch size, epochs and seed; all null when the spec gives none.</summary>
+internal sealed record FitDefaultsPlan(double? ValidationSplit, Language.EarlyStopping? EarlyStopping, double? ClipNorm, Language.Schedule? Schedule)
+{
+    public bool IsEmpty => ValidationSplit is null && EarlyStopping is null && ClipNorm is null && Schedule is null;
 }

@@ -118,6 +118,7 @@ internal static class Planner
             net.Training.BatchSize,
             net.Training.Epochs,
             net.Training.Seed,
+            new FitDefaultsPlan(net.Training.ValidationSplit, net.Training.EarlyStopping, net.Training.ClipGradNorm, net.Training.Schedule),
             Math.Max(net.Input.Size, shape.Select(s => s.Size).DefaultIfEmpty(0).Max()),
             new EquatableArray<LayerPlan>(layers),
             new EquatableArray<TensorPlan>(tensors),

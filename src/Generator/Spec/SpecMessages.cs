@@ -40,11 +40,16 @@ internal static class SpecMessages
     public const string SgdLearningRateHint = ", the learning rate: sgd has no default one, as in PyTorch";
     public const string NesterovNeedsMomentum = "\"nesterov\": true needs a \"momentum\" greater than 0 (as in PyTorch); add \"momentum\", e.g. 0.9, or remove \"nesterov\"";
     public const string ExpectedTraining = "an object such as { \"batch_size\": 32, \"epochs\": 5, \"seed\": 1 }";
+    public const string ExpectedEarlyStopping = "an object such as { \"patience\": 10, \"min_delta\": 0, \"restore_best\": true }";
+    public const string ExpectedSchedule = "an object such as { \"type\": \"cosine\" } or { \"type\": \"step\", \"step_size\": 30, \"gamma\": 0.1 }";
+    public const string ScheduleTypeHint = ": \"step\", \"exponential\", \"cosine\", \"warmup_cosine\" or \"reduce_on_plateau\"";
+    public const string ExponentialGammaHint = ", the factor of each epoch's decay: exponential has no default one, as in PyTorch";
     public const string EpsilonRange = "greater than 0 (it keeps the update's denominator away from 0)";
 
     // Ranges, as "it must be ...".
     public const string AtLeastOne = "at least 1", AtLeastZero = "at least 0", Positive = "greater than 0", Fraction = "in [0, 1)";
     public const string Int32Range = "a 32-bit integer";
+    public const string OpenFraction = "greater than 0 and less than 1", StartFactorRange = "greater than 0 and at most 1";
 
     public static string Between(int low, int high) => $"between {low} and {high}";
 
@@ -58,6 +63,10 @@ internal static class SpecMessages
     public static string Optimizer(string network) => $"the optimizer of {network}";
 
     public static string Training(string network) => $"the training section of {network}";
+
+    public static string EarlyStopping(string network) => $"the early stopping of {network}";
+
+    public static string Schedule(string network) => $"the schedule of {network}";
 
     public static string ShapeNotPositive(string part) => $"\"{part}\" is not a positive whole number";
 
@@ -122,4 +131,6 @@ internal static class SpecMessages
     public static string FitInFloat(string range) => range + " and fit in a float";
 
     public static string AsFloat(string range) => range + " as a float";
+
+    public static string FitInDouble(string range) => range + " and fit in a double";
 }

@@ -256,8 +256,80 @@ internal sealed class SpecParser
         ReadInt(node, "batch_size", where, defaults.BatchSize, 1, Limits.MaxBatchSize, SpecMessages.Between(1, Limits.MaxBatchSize), out int batch);
         ReadInt(node, "epochs", where, defaults.Epochs, 1, Limits.MaxEpochs, SpecMessages.Between(1, Limits.MaxEpochs), out int epochs);
         ReadInt(node, "seed", where, defaults.Seed, int.MinValue, int.MaxValue, SpecMessages.Int32Range, out int seed);
-        return new TrainingSpec(batch, epochs, seed);
+        return new TrainingSpec(batch, epochs, seed)
+        {
+            ValidationSplit = ReadDouble(node, "validation_split", x => x > 0 && x < 1, SpecMessages.OpenFraction),
+            EarlyStopping = node.Find("early_stopping") is JsonProperty stopping ? ParseEarlyStopping(stopping.Value, networkWhere) : null,
+            ClipGradNorm = ReadDouble(node, "clip_grad_norm", x => x > 0, SpecMessages.Positive),
+            Schedule = node.Find("schedule") is JsonProperty schedule ? ParseSchedule(schedule, networkWhere) : null,
+        };
     }
+
+    /// <summary><c>"early_stopping": { "patience": 10, "min_delta": 0, "restore_best": true }</c>; patience is required.</summary>
+    private EarlyStopping? ParseEarlyStopping(JsonNode node, string networkWhere)
+    {
+        if (!ExpectKind(node, JsonKind.Object, "early_stopping", SpecMessages.ExpectedEarlyStopping)) return null;
+        string where = SpecMessages.EarlyStopping(networkWhere);
+        CheckProperties(node, SpecWords.EarlyStoppingProperties, where);
+        ReadInt(node, "patience", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out int patience);
+        double minDelta = ReadDouble(node, "min_delta", x => x >= 0, SpecMessages.AtLeastZero) ?? SpecDefaults.MinDelta;
+        bool restoreBest = ReadBool(node, "restore_best", SpecDefaults.RestoreBest);
+        return new EarlyStopping(patience, minDelta, restoreBest);
+    }
+
+    /// <summary><c>"schedule": { "type": ..., ... }</c> with the settings of its type (PyTorch's argument names and defaults).</summary>
+    private Schedule? ParseSchedule(JsonProperty property, string networkWhere)
+    {
+        JsonNode node = property.Value;
+        if (!ExpectKind(node, JsonKind.Object, "schedule", SpecMessages.ExpectedSchedule)) return null;
+        string where = SpecMessages.Schedule(networkWhere);
+        ScheduleType? kind = null;
+        if (node.Find("type") is JsonProperty type) kind = ReadWord(type.Value, "type", SpecWords.Schedules, "schedule");
+        else Report(DiagnosticDescriptors.MissingProperty, property.NameSpan, Capitalize(where), "type", SpecMessages.ScheduleTypeHint);
+        if (kind is null)
+        {
+            // Without a known type, check only what no schedule knows, and read nothing.
+            CheckProperties(node, SpecWords.Schedules.Words.SelectMany(w => SpecWords.ScheduleProperties(SpecWords.Schedules.Find(w)!.Value)).Distinct().ToArray(), where);
+            return null;
+        }
+        where += $" ({SpecWords.Schedules.Of(kind.Value)})";
+        CheckProperties(node, SpecWords.ScheduleProperties(kind.Value), where);
+        switch (kind.Value)
+        {
+            case ScheduleType.Step:
+                ReadInt(node, "step_size", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out int stepSize);
+                return new Schedule(ScheduleType.Step) { StepSize = stepSize, Gamma = ReadDouble(node, "gamma", x => x > 0, SpecMessages.Positive) ?? SpecDefaults.StepGamma };
+            case ScheduleType.Exponential:
+                if (node.Find("gamma") is null)
+                    Report(DiagnosticDescriptors.MissingProperty, new TextSpan(node.Span.Start, 1), Capitalize(where), "gamma", SpecMessages.ExponentialGammaHint);
+                return new Schedule(ScheduleType.Exponential) { Gamma = ReadDouble(node, "gamma", x => x > 0, SpecMessages.Positive) ?? 1 };
+            case ScheduleType.Cosine:
+                int? tMax = null;
+                if (node.Find("t_max") is JsonProperty t && ReadWholeNumber(t.Value, "t_max", 1, int.MaxValue, SpecMessages.AtLeastOne, out int epochs)) tMax = epochs;
+                return new Schedule(ScheduleType.Cosine) { TMax = tMax, EtaMin = ReadEtaMin(node) };
+            case ScheduleType.WarmupCosine:
+                ReadInt(node, "warmup_steps", where, null, 1, int.MaxValue, SpecMessages.AtLeastOne, out int warmupSteps);
+                return new Schedule(ScheduleType.WarmupCosine)
+                {
+                    WarmupSteps = warmupSteps,
+                    StartFactor = ReadDouble(node, "start_factor", x => x > 0 && x <= 1, SpecMessages.StartFactorRange) ?? SpecDefaults.StartFactor,
+                    EtaMin = ReadEtaMin(node),
+                };
+            default:
+                ReadInt(node, "patience", where, SpecDefaults.PlateauPatience, 0, int.MaxValue, SpecMessages.AtLeastZero, out int patience);
+                ReadInt(node, "cooldown", where, SpecDefaults.PlateauCooldown, 0, int.MaxValue, SpecMessages.AtLeastZero, out int cooldown);
+                return new Schedule(ScheduleType.ReduceOnPlateau)
+                {
+                    Factor = ReadDouble(node, "factor", x => x > 0 && x < 1, SpecMessages.OpenFraction) ?? SpecDefaults.PlateauFactor,
+                    Patience = patience,
+                    Threshold = ReadDouble(node, "threshold", x => x >= 0, SpecMessages.AtLeastZero) ?? SpecDefaults.PlateauThreshold,
+                    Cooldown = cooldown,
+                    MinLr = ReadDouble(node, "min_lr", x => x >= 0, SpecMessages.AtLeastZero) ?? SpecDefaults.PlateauMinLr,
+                };
+        }
+    }
+
+    private double ReadEtaMin(JsonNode schedule) => ReadDouble(schedule, "eta_min", x => x >= 0, SpecMessages.AtLeastZero) ?? SpecDefaults.EtaMin;
 
     /// <summary><c>"input"</c>: a whole number (a flat row) or <c>[channels, height, width]</c> (an image, PyTorch's CHW).</summary>
     private bool ReadInput(JsonNode network, string where, TextSpan anchor, out Shape input)
@@ -340,6 +412,29 @@ internal sealed class SpecParser
             string why = float.IsInfinity((float)parsed) ? SpecMessages.FitInFloat(range) : valid(parsed) ? SpecMessages.AsFloat(range) : range;
             Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, why);
             return fallback;
+        }
+        return parsed;
+    }
+
+    /// <summary>
+    /// A number the runtime computes with in double (the fit loop's settings), finite and satisfying <paramref name="valid"/>;
+    /// null if absent or reported (NG2003, NG2004).
+    /// </summary>
+    internal double? ReadDouble(JsonNode obj, string name, Func<double, bool> valid, string range)
+    {
+        if (obj.Find(name) is not JsonProperty property) return null;
+        JsonNode node = property.Value;
+        if (node.Kind != JsonKind.Number)
+        {
+            Report(DiagnosticDescriptors.WrongType, node.Span, name, SpecMessages.Number(node.Describe()));
+            return null;
+        }
+        // .NET Framework refuses 1e400, .NET reads it as infinity: either way it is out of range.
+        bool finite = double.TryParse(node.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && !double.IsInfinity(parsed);
+        if (!finite || !valid(parsed))
+        {
+            Report(DiagnosticDescriptors.OutOfRange, node.Span, name, node.Text, finite ? range : SpecMessages.FitInDouble(range));
+            return null;
         }
         return parsed;
     }

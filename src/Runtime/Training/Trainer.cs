@@ -18,7 +18,8 @@ public static class Trainer
     /// <param name="train">The training rows.</param>
     /// <param name="validation">Rows held out to measure the network after each epoch (never trained on); null for none.
     /// Early stopping (<see cref="TrainingOptions.Patience"/>) needs them.</param>
-    /// <param name="options">Epochs, batch size, seed, early stopping; null fields come from the spec.</param>
+    /// <param name="options">Epochs, batch size, seed, early stopping, schedule, clipping; null fields come from the spec
+    /// (<see cref="INetwork.Defaults"/>; its schedule is created for this run, its early stopping applies with validation rows).</param>
     /// <param name="onEpoch">Called after each epoch, e.g. to print progress or to save the model when <see cref="EpochResult.IsBest"/>.</param>
     /// <param name="cancellationToken">Checked between steps; cancelling stops after the current step.</param>
     /// <returns>Every epoch's result, the best epoch, and whether early stopping ended the run.</returns>
@@ -42,15 +43,20 @@ public static class Trainer
         if (validation is not null) CheckShapes(network, validation, nameof(validation));
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
         if (validation is not null && validation.Count == 0) throw new ArgumentException("The validation set is empty.", nameof(validation));
-        if (options.Patience is int patience)
-        {
-            if (patience < 1) throw new ArgumentOutOfRangeException(nameof(options), patience, "The patience must be at least 1 epoch.");
-            if (validation is null) throw new ArgumentException("Early stopping (Patience) watches the validation loss: give validation rows.", nameof(validation));
-        }
-        if (!(options.MinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(options), options.MinDelta, "MinDelta must be 0 or more.");
-        if (options.ClipNorm is double clip && !(clip > 0 && double.IsFinite(clip)))
+        // What the options leave null comes from the spec; its early stopping only with validation rows to watch.
+        TrainingDefaults defaults = network.Defaults;
+        int? patience = options.Patience ?? (validation is null ? null : defaults.Patience);
+        double minDelta = options.MinDelta ?? defaults.MinDelta;
+        bool restoreBest = options.RestoreBest ?? defaults.RestoreBest;
+        double? clipNorm = options.ClipNorm ?? defaults.ClipNorm;
+        if (patience < 1) throw new ArgumentOutOfRangeException(nameof(options), patience, "The patience must be at least 1 epoch.");
+        if (options.Patience is not null && validation is null)
+            throw new ArgumentException("Early stopping (Patience) watches the validation loss: give validation rows.", nameof(validation));
+        if (!(minDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(options), minDelta, "MinDelta must be 0 or more.");
+        if (clipNorm is double clip && !(clip > 0 && double.IsFinite(clip)))
             throw new ArgumentOutOfRangeException(nameof(options), clip, "The clipping norm must be positive and finite.");
-        LearningRateSchedule? schedule = options.Schedule;
+        int steps = (train.Count + batchSize - 1) / batchSize;
+        LearningRateSchedule? schedule = options.Schedule ?? defaults.Schedule?.Create(epochs, steps);
 
         var random = TrainingLoop.ShuffleSource(options.Seed ?? network.Seed);
         TrainingPosition? resume = options.Resume;
@@ -86,10 +92,9 @@ public static class Trainer
         float[] inputs = new float[batchSize * network.InputSize];
         int[] labels = new int[labelled ? batchSize : 0];
         float[] targets = new float[labelled ? 0 : batchSize * network.OutputSize];
-        int steps = (train.Count + batchSize - 1) / batchSize;
         if (skip < 0 || skip > steps) throw new ArgumentOutOfRangeException(nameof(options), skip, $"The resume position's step must be from 0 to {steps}.");
         var validator = validation is null ? null : new Validator(network, validation);
-        var best = options.Patience is null || !options.RestoreBest ? null : new Snapshot(network);
+        var best = patience is null || !restoreBest ? null : new Snapshot(network);
         var (bestLoss, bestEpoch, badEpochs) = resume?.EarlyStopping ?? (double.PositiveInfinity, 0, 0);
         if (best is not null && bestEpoch > 0)
         {
@@ -121,7 +126,7 @@ public static class Trainer
                 ReadOnlySpan<int> batch = order.AsSpan(first, rows);
                 Span<float> batchInputs = inputs.AsSpan(0, rows * network.InputSize);
                 if (schedule is not null) network.LearningRate = (float)schedule.Rate;
-                double loss = options.ClipNorm is double maxNorm
+                double loss = clipNorm is double maxNorm
                     ? ClippedStep(network, train, batch, batchInputs, labels, targets, maxNorm)
                     : Step(network, train, batch, batchInputs, labels, targets);
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch, step, loss);
@@ -148,7 +153,7 @@ public static class Trainer
             if (measured is not null)
             {
                 // An improvement is a loss below the best by more than MinDelta (Keras' EarlyStopping); the first epoch always is.
-                if (measured.Loss < bestLoss - options.MinDelta || bestEpoch == 0)
+                if (measured.Loss < bestLoss - minDelta || bestEpoch == 0)
                 {
                     bestLoss = measured.Loss;
                     bestEpoch = epoch;
@@ -178,7 +183,7 @@ public static class Trainer
             };
             results.Add(result);
             onEpoch?.Invoke(result);
-            if (options.Patience is int wait && badEpochs >= wait && epoch < epochs)
+            if (patience is int wait && badEpochs >= wait && epoch < epochs)
             {
                 stoppedEarly = true;
                 break;

@@ -23,26 +23,30 @@ public sealed record TrainingOptions
     /// The learning-rate schedule (<see cref="StepLR"/>, <see cref="CosineAnnealingLR"/>, <see cref="SequentialLR.WarmupCosine"/>,
     /// <see cref="ReduceLROnPlateau"/>, ...): started from the network's <see cref="INetwork.LearningRate"/> (the spec's
     /// <c>lr</c>), advanced after every epoch or step as its <see cref="LearningRateSchedule.Unit"/> says. ReduceLROnPlateau
-    /// watches the validation loss (the training loss without validation rows). Null keeps the rate fixed.
+    /// watches the validation loss (the training loss without validation rows). Null means the spec's <c>schedule</c>
+    /// (<see cref="TrainingDefaults.Schedule"/>, created for the run), and a fixed rate if it has none.
     /// </summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>
     /// Clips the gradients by their global L2 norm before each optimizer step, as PyTorch's <c>clip_grad_norm_(parameters,
-    /// max_norm)</c> (<see cref="GradientClipping.ClipByGlobalNorm"/>); null does not clip.
+    /// max_norm)</c> (<see cref="GradientClipping.ClipByGlobalNorm"/>); null means the spec's <c>clip_grad_norm</c>, and no
+    /// clipping if it has none.
     /// </summary>
     public double? ClipNorm { get; init; }
 
     /// <summary>
     /// Early stopping (<see cref="Trainer.Fit"/> with validation rows): stop after this many epochs in a row without a validation
-    /// loss lower than the best by more than <see cref="MinDelta"/>; null trains every epoch.
+    /// loss lower than the best by more than <see cref="MinDelta"/>. Null means the spec's <c>early_stopping</c> when there
+    /// are validation rows (without them the spec's early stopping is left out), and training every epoch if it has none.
     /// </summary>
     public int? Patience { get; init; }
 
-    /// <summary>How much lower than the best a validation loss must be to count as better (0 by default, as Keras' <c>min_delta</c>).</summary>
-    public double MinDelta { get; init; }
+    /// <summary>How much lower than the best a validation loss must be to count as better; null means the spec's
+    /// <c>min_delta</c> (0 by default, as Keras' <c>min_delta</c>).</summary>
+    public double? MinDelta { get; init; }
 
-    /// <summary>With early stopping, whether the network ends with the weights of its best epoch (true by default, as Keras'
-    /// <c>restore_best_weights=True</c>); false leaves the last epoch's.</summary>
-    public bool RestoreBest { get; init; } = true;
+    /// <summary>With early stopping, whether the network ends with the weights of its best epoch; null means the spec's
+    /// <c>restore_best</c> (true by default, as Keras' <c>restore_best_weights=True</c>). False leaves the last epoch's.</summary>
+    public bool? RestoreBest { get; init; }
 }
