@@ -64,14 +64,17 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plans);
 
         // [assembly: NetworkCatalog]: a class for each network no [Network] class binds, and a catalog of them all by name.
-        IncrementalValueProvider<string?> catalogNamespace = context.CompilationProvider
-            .Select(static (compilation, _) => CatalogEmitter.Namespace(compilation));
-        var catalogInput = catalogNamespace
+        IncrementalValueProvider<Catalog?> catalog = context.CompilationProvider
+            .Select(static (compilation, _) => Catalog.RequestedNamespace(compilation))
             .Combine(specFiles.Where(static f => f.Exists).Collect())
-            .Combine(bindings.Collect());
-        context.RegisterSourceOutput(catalogInput, static (spc, input) =>
+            .Combine(bindings.Collect())
+            .Select(static (input, _) => input.Left.Left is string ns ? Catalog.Build(ns, input.Left.Right, input.Right) : null);
+        context.RegisterSourceOutput(catalog, static (spc, catalog) =>
         {
-            if (input.Left.Left is string ns) CatalogEmitter.Emit(spc, ns, input.Left.Right, input.Right);
+            if (catalog is null) return;
+            var made = catalog.Made.Select(Planner.Plan).ToList();
+            foreach (NetworkPlan plan in made) spc.AddSource(plan.Class.HintName, NetworkEmitter.Emit(plan));
+            spc.AddSource("NetworkCatalog.g.cs", CatalogEmitter.Emit(catalog.Namespace, catalog.Classes, made));
         });
 
         context.RegisterSourceOutput(specFiles, static (spc, file) => Report(spc, file.Diagnostics));

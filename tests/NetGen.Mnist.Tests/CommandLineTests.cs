@@ -110,7 +110,7 @@ public sealed class CommandLineTests
     [InlineData("--train-images", "many", "error: --train-images needs a whole number from 1 to 60000; got 'many'")]
     [InlineData("--train-images", "1e4", "error: --train-images needs a whole number from 1 to 60000; got '1e4'")]
     [InlineData("--epochs", null, "error: required argument missing for option: '--epochs'")]
-    [InlineData("--net", "other", "error: --net needs a network of nets.json: 'mnist', 'mnist_cnn'; got 'other'")]
+    [InlineData("--net", "other", "error: --net needs a network of nets.json: 'breast_cancer', 'diabetes', 'mnist', 'mnist_cnn'; got 'other'")]
     public void Bad_values_are_one_error_line(string option, string? value, string line)
     {
         string[] given = value is null ? [option] : [option, value];
@@ -120,8 +120,8 @@ public sealed class CommandLineTests
 
     /// <summary>An empty string names no file or folder: refused by the parser, as a bad value is, not by the code that would use it.</summary>
     [Theory]
-    [InlineData("error: --data needs a folder name, not an empty string", "train", "--data", "")]
-    [InlineData("error: --data needs a folder name, not an empty string", "eval", "--load", "m.safetensors", "--data", "")]
+    [InlineData("error: --data needs a folder or file name, not an empty string", "train", "--data", "")]
+    [InlineData("error: --data needs a folder or file name, not an empty string", "eval", "--load", "m.safetensors", "--data", "")]
     [InlineData("error: --resume needs a file name, not an empty string", "train", "--resume", "")]
     [InlineData("error: --load needs a file name, not an empty string", "eval", "--load", "")]
     [InlineData("error: --load needs a file name, not an empty string", "predict", "--load", "", "digit.png")]
@@ -151,7 +151,7 @@ public sealed class CommandLineTests
     public void Unknown_network_is_an_error_listing_the_valid_ones(string name, params string[] args)
     {
         RunResult run = AssertUsageError(args, args[0].StartsWith('-') ? "netgen-mnist" : $"netgen-mnist {args[0]}");
-        Assert.Equal($"error: --net needs a network of nets.json: 'mnist', 'mnist_cnn'; got '{name}'", run.ErrorLines[0]);
+        Assert.Equal($"error: --net needs a network of nets.json: 'breast_cancer', 'diabetes', 'mnist', 'mnist_cnn'; got '{name}'", run.ErrorLines[0]);
     }
 
     [Fact]
@@ -164,8 +164,9 @@ public sealed class CommandLineTests
     [Fact]
     public void Predict_needs_an_image()
     {
-        RunResult run = AssertUsageError(["predict", "--load", "m.safetensors"], "netgen-mnist predict");
-        Assert.Equal("error: required argument missing for command: 'predict'", run.ErrorLines[0]);
+        RunResult run = App.Run("predict", "--load", "m.safetensors");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: predict needs IMAGE files, or --csv FILE.csv."], run.ErrorLines);
     }
 
     [Fact]
