@@ -76,7 +76,8 @@ internal static class TableCommands
         FitResult fit = Trainer.Fit(network, train, validation, options, epoch =>
         {
             ValidationResult v = epoch.Validation!;
-            terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
+            string rate = network.Defaults.Schedule is null ? "" : string.Create(Invariant, $"  lr {epoch.LearningRate:G4}");
+            terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}{rate}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
             metrics.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, v.Accuracy ?? double.NaN));
             if (settings.SaveBest is not null && epoch.IsBest) ModelFile.Save(settings.SaveBest, network, epoch.Position, schema);
             if (settings.Save is not null) ModelFile.Save(settings.Save, network, epoch.Position, schema);
