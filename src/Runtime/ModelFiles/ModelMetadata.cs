@@ -54,6 +54,12 @@ internal static class ModelMetadata
     /// <summary>The state of <see cref="INetwork.DropoutRandom"/>: four hexadecimal words (only for a network with dropout).</summary>
     public const string DropoutState = "dropout_state";
 
+    /// <summary>The learning-rate schedule's state at the training position (<see cref="TrainingPosition.ScheduleState"/>): numbers separated by commas.</summary>
+    public const string ScheduleState = "schedule_state";
+
+    /// <summary>Early stopping's count at the training position (<see cref="TrainingPosition.EarlyStopping"/>): best loss, best epoch, epochs since.</summary>
+    public const string EarlyStopping = "early_stopping";
+
     /// <summary>The entries of a network, in the order they are written.</summary>
     public static List<KeyValuePair<string, string>> Describe(INetwork network, TrainingPosition? position, DataSchema? data = null)
     {
@@ -77,10 +83,33 @@ internal static class ModelMetadata
             if (position.BatchSize is int batchSize) entries.Add(new(BatchSize, batchSize.ToString(CultureInfo.InvariantCulture)));
             if (position.TrainingRows is int rows) entries.Add(new(TrainingRows, rows.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new(ShuffleState, FormatState(position.ShuffleState)));
+            if (position.ScheduleState is { } schedule) entries.Add(new(ScheduleState, FormatNumbers(schedule)));
+            if (position.EarlyStopping is var (bestLoss, bestEpoch, since))
+                entries.Add(new(EarlyStopping, FormatNumbers([bestLoss, bestEpoch, since])));
         }
         if (network.DropoutRandom is { } dropout) entries.Add(new(DropoutState, FormatState(dropout.GetState())));
         if (data is not null) entries.AddRange(data.ToMetadata());
         return entries;
+    }
+
+    /// <summary>Doubles as <c>R</c>-formatted invariant text separated by commas (they read back bit for bit; infinity as <c>Infinity</c>).</summary>
+    public static string FormatNumbers(ReadOnlySpan<double> values)
+    {
+        var parts = new string[values.Length];
+        for (int i = 0; i < values.Length; i++) parts[i] = values[i].ToString("R", CultureInfo.InvariantCulture);
+        return string.Join(",", parts);
+    }
+
+    /// <summary>Reads <see cref="FormatNumbers"/>' text; false for anything else (NaN included).</summary>
+    public static bool TryParseNumbers(string text, out double[] values)
+    {
+        string[] parts = text.Split(',');
+        values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || double.IsNaN(values[i])) return false;
+        }
+        return parts.Length > 0;
     }
 
     /// <summary>A random state as <c>0123456789abcdef,...</c>: four words of 16 lower-case hex digits.</summary>

@@ -426,6 +426,14 @@ internal sealed class SafetensorsReader
                 throw Fail($"metadata {key} is {Show(text)}, not a whole number from {minimum} to {maximum}");
             return value;
         }
+        double[]? Numbers(string key, int? count)
+        {
+            string? text = Get(key);
+            if (text is null) return null;
+            if (!ModelMetadata.TryParseNumbers(text, out double[] values) || (count is int n && values.Length != n))
+                throw Fail($"metadata {key} is {Show(text)}, not {(count is int c ? $"{c} numbers" : "numbers")} separated by commas");
+            return values;
+        }
         ulong[]? State(string key)
         {
             string? text = Get(key);
@@ -458,7 +466,17 @@ internal sealed class SafetensorsReader
         TrainingPosition? position = null;
         if (epoch is not null && stepInEpoch is not null && shuffle is not null)
         {
-            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle) { BatchSize = (int?)batchSize, TrainingRows = (int?)trainingRows };
+            position = new TrainingPosition((int)epoch.Value, (int)stepInEpoch.Value, shuffle)
+            {
+                BatchSize = (int?)batchSize,
+                TrainingRows = (int?)trainingRows,
+                ScheduleState = Numbers(ModelMetadata.ScheduleState, null),
+                EarlyStopping = Numbers(ModelMetadata.EarlyStopping, 3) is { } e
+                    ? (e[1] >= 0 && e[1] <= int.MaxValue && e[1] == Math.Floor(e[1]) && e[2] >= 0 && e[2] <= int.MaxValue && e[2] == Math.Floor(e[2])
+                        ? (e[0], (int)e[1], (int)e[2])
+                        : throw Fail($"metadata {ModelMetadata.EarlyStopping} is {Show(Get(ModelMetadata.EarlyStopping)!)}: its epochs are not whole numbers from 0"))
+                    : null,
+            };
         }
         else if ((batchSize is not null || trainingRows is not null) && epoch is null && stepInEpoch is null && shuffle is null)
         {
