@@ -16,11 +16,15 @@ internal static class TrainCommand
     public static int Run(TrainSettings settings, CliContext context)
     {
         if (TableCommands.IsTable(settings.Data, settings.Label)) return TableCommands.Train(settings, context);
-        foreach (var (option, given) in new[] { ("--validation", settings.Validation is not null), ("--validation-split", settings.ValidationSplit is not null),
-            ("--patience", settings.Patience is not null), ("--test", settings.Test is not null), ("--save-best", settings.SaveBest is not null), ("--no-standardize", settings.NoStandardize) })
+        foreach (var (option, given) in new[] { ("--validation", settings.Validation is not null), ("--test", settings.Test is not null),
+            ("--save-best", settings.SaveBest is not null), ("--no-standardize", settings.NoStandardize) })
         {
             if (given) throw new UsageException($"{option} is for CSV data (--data FILE.csv), not MNIST.");
         }
+        // Early stopping chooses the epoch on validation images held out of the training set, never on the test set.
+        bool validate = settings.Patience is not null || settings.ValidationSplit is not null;
+        if (validate && settings.Resume is not null)
+            throw new UsageException("--patience and --validation-split start a run; --resume continues one without them.");
         if (settings.Resume is not null)
         {
             DataFiles.CheckModelExists(settings.Resume, "--resume");
@@ -58,9 +62,13 @@ internal static class TrainCommand
         }
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
+        IDataset fitTrain = train;
+        IDataset? validation = null;
+        double fraction = settings.ValidationSplit ?? 0.2;
+        if (validate) (fitTrain, validation) = Datasets.Split(train, fraction, network.Seed);
         int threads = network.Threads;
         int batchSize = network.MaxBatchSize;
-        int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        int stepsPerEpoch = (fitTrain.Count + batchSize - 1) / batchSize;
         int totalEpochs = settings.Epochs ?? network.Defaults.Epochs;
 
         var terminal = new Terminal(context.Out, context.Live);
@@ -108,7 +116,12 @@ internal static class TrainCommand
         else
         {
             terminal.Line(string.Create(Invariant,
-                $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} images: {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, seed {network.Seed}, {threadText}"));
+                $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {fitTrain.Count} images: {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, seed {network.Seed}, {threadText}"));
+            if (validation is not null)
+            {
+                terminal.Line(string.Create(Invariant,
+                    $"Validation: {validation.Count} training images held out ({fraction:0.###}, seed {network.Seed}, stratified){(settings.Patience is int p ? $"; early stopping after {p} epochs without a lower validation loss" : "")}"));
+            }
         }
 
         var epochs = new List<EpochMetrics>();
@@ -124,6 +137,7 @@ internal static class TrainCommand
                     Epochs = totalEpochs,
                     BatchSize = batchSize,
                     Resume = resume,
+                    Patience = settings.Patience,
                     OnStep = step =>
                     {
                         position = step.Position;
@@ -132,14 +146,23 @@ internal static class TrainCommand
                         context.OnStep?.Invoke(step);
                     },
                 };
-                return TrainingLoop.Train(network, train, options, epoch =>
+                FitResult fit = Trainer.Fit(network, fitTrain, validation, options, epoch =>
                 {
+                    if (epoch.Validation is { } v) terminal.Line($"Epoch {epoch.Epoch}: validation {v}{(epoch.IsBest ? ", best so far" : "")}");
                     last = Evaluator.Evaluate(network, test, threads);
                     epochs.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, last.Accuracy));
                     progress.EpochDone(epoch, last);
                     // After every epoch, so the last one is also the save at the end of the run.
                     if (settings.Save is not null) Save(settings.Save, network, epoch.Position);
                 }, context.Cancellation);
+                if (fit.BestEpoch is int bestEpoch && options.Patience is not null && bestEpoch != fit.Epochs[^1].Epoch)
+                {
+                    // The network holds the best epoch's weights again: the test line and the saved model are theirs.
+                    terminal.Line(string.Create(Invariant, $"{(fit.StoppedEarly ? "Stopped early; " : "")}kept the weights of epoch {bestEpoch}, the lowest validation loss"));
+                    last = Evaluator.Evaluate(network, test, threads);
+                    if (settings.Save is not null) Save(settings.Save, network, fit.Epochs[^1].Position);
+                }
+                return fit.Epochs;
             });
         }
         catch (TrainingDivergedException e)

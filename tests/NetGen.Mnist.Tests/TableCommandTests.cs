@@ -84,9 +84,9 @@ public sealed class TableCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, mnistOption.ExitCode);
         Assert.Contains("--train-images is for MNIST data", mnistOption.Error);
 
-        RunResult tableOption = App.Run(output, "train", "--patience", "3", "--epochs", "1");
+        RunResult tableOption = App.Run(output, "train", "--save-best", _temp.File("best.safetensors"), "--epochs", "1");
         Assert.Equal(1, tableOption.ExitCode);
-        Assert.Contains("--patience is for CSV data", tableOption.Error);
+        Assert.Contains("--save-best is for CSV data", tableOption.Error);
 
         string bad = _temp.File("bad.csv");
         File.WriteAllText(bad, string.Join(",", Enumerable.Range(0, 30).Select(i => "f" + i)) + ",diagnosis\n" + string.Join(",", Enumerable.Repeat("1", 29)) + ",abc,benign\n");

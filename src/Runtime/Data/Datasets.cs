@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace NetGen;
@@ -21,10 +22,10 @@ public static class Datasets
     }
 
     /// <summary>
-    /// Splits <paramref name="data"/> into training and validation rows, shuffled from <paramref name="seed"/>: of labelled rows
-    /// each class in proportion (stratified: every class gives <c>round(n * validationFraction)</c> of its n rows, at least one
-    /// to each side when it has two or more), of rows with targets the fraction of all rows. Each side keeps the rows'
-    /// original order.
+    /// Splits <paramref name="data"/> into training and validation rows, shuffled from <paramref name="seed"/>: <c>round(n *
+    /// validationFraction)</c> of the n rows are held out for validation; of labelled rows each class in proportion
+    /// (stratified: each class gives the whole part of its share, and the rows left over go to the classes with the largest
+    /// remainders, as scikit-learn's stratified split does). Each side keeps the rows' original order.
     /// </summary>
     /// <param name="data">The rows to split.</param>
     /// <param name="validationFraction">Above 0 and below 1, e.g. 0.2.</param>
@@ -35,38 +36,38 @@ public static class Datasets
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be above 0 and below 1.");
         if (data.Count < 2) throw new ArgumentException($"{data.Count} rows cannot be split.", nameof(data));
-        var random = new RandomSource(seed, stream: 2);
-        bool[] validation = new bool[data.Count];
+        int total = Math.Clamp((int)Math.Round(data.Count * validationFraction, MidpointRounding.AwayFromZero), 1, data.Count - 1);
+        var groups = new List<List<int>>();
         if (data.ClassCount > 0)
         {
-            var byClass = new List<int>[data.ClassCount];
-            for (int c = 0; c < byClass.Length; c++) byClass[c] = new List<int>();
-            for (int i = 0; i < data.Count; i++) byClass[data.Label(i)].Add(i);
-            foreach (List<int> rows in byClass) Choose(rows, validationFraction, random, validation);
+            for (int c = 0; c < data.ClassCount; c++) groups.Add(new List<int>());
+            for (int i = 0; i < data.Count; i++) groups[data.Label(i)].Add(i);
         }
         else
         {
-            var all = new List<int>(data.Count);
-            for (int i = 0; i < data.Count; i++) all.Add(i);
-            Choose(all, validationFraction, random, validation);
+            groups.Add(Enumerable.Range(0, data.Count).ToList());
+        }
+        // Each group's share: the whole part first, then one more to the largest remainders (ties: the lower group) until the total.
+        int[] take = new int[groups.Count];
+        for (int g = 0; g < groups.Count; g++) take[g] = (int)Math.Floor(groups[g].Count * (double)total / data.Count);
+        foreach (int g in Enumerable.Range(0, groups.Count)
+            .OrderByDescending(g => groups[g].Count * (double)total / data.Count - take[g]).ThenBy(g => g)
+            .Take(total - take.Sum()))
+        {
+            take[g]++;
+        }
+        var random = new RandomSource(seed, stream: 2);
+        bool[] validation = new bool[data.Count];
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int[] shuffled = groups[g].ToArray();
+            random.Shuffle(shuffled.AsSpan());
+            for (int i = 0; i < take[g]; i++) validation[shuffled[i]] = true;
         }
         var train = new List<int>(data.Count);
         var held = new List<int>();
         for (int i = 0; i < validation.Length; i++) (validation[i] ? held : train).Add(i);
-        if (train.Count == 0 || held.Count == 0)
-            throw new ArgumentException($"Splitting {data.Count} rows at {validationFraction} leaves one side empty.", nameof(validationFraction));
         return (new SubsetView(data, train.ToArray()), new SubsetView(data, held.ToArray()));
-    }
-
-    /// <summary>Marks <c>round(rows.Count * fraction)</c> of <paramref name="rows"/>, chosen at random, as validation rows.</summary>
-    private static void Choose(List<int> rows, double fraction, RandomSource random, bool[] validation)
-    {
-        if (rows.Count == 0) return;
-        int take = (int)Math.Round(rows.Count * fraction, MidpointRounding.AwayFromZero);
-        if (rows.Count >= 2) take = Math.Clamp(take, 1, rows.Count - 1);
-        int[] shuffled = rows.ToArray();
-        random.Shuffle(shuffled.AsSpan());
-        for (int i = 0; i < take; i++) validation[shuffled[i]] = true;
     }
 
     /// <summary><paramref name="source"/> with its inputs standardized by <paramref name="standardization"/> as they are read.</summary>
