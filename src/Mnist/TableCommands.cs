@@ -71,7 +71,7 @@ internal static class TableCommands
             (patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : "") +
             (network.Defaults.Schedule is { } schedule ? $"; schedule {schedule.Describe()}" : ""));
 
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize, Patience = settings.Patience, OnStep = context.OnStep };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize, Patience = settings.Patience, ClipNorm = settings.ClipNorm, OnStep = context.OnStep };
         var metrics = new List<EpochMetrics>();
         FitResult fit = Trainer.Fit(network, train, validation, options, epoch =>
         {

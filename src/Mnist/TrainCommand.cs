@@ -62,9 +62,13 @@ internal static class TrainCommand
         }
         DataFiles.CheckFits(network, train, directory, MnistData.TrainImagesName);
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
+        // The spec's own validation split or early stopping holds out images as the options do.
+        validate |= network.Defaults.ValidationSplit is not null || network.Defaults.Patience is not null;
+        if (validate && checkpoint is not null)
+            throw new UsageException($"network \"{network.NetworkName}\" validates on held-out training images (its spec's training section); --resume continues only runs without them.");
         IDataset fitTrain = train;
         IDataset? validation = null;
-        double fraction = settings.ValidationSplit ?? 0.2;
+        double fraction = settings.ValidationSplit ?? network.Defaults.ValidationSplit ?? 0.2;
         if (validate) (fitTrain, validation) = Datasets.Split(train, fraction, network.Seed);
         int threads = network.Threads;
         int batchSize = network.MaxBatchSize;
@@ -120,7 +124,7 @@ internal static class TrainCommand
             if (validation is not null)
             {
                 terminal.Line(string.Create(Invariant,
-                    $"Validation: {validation.Count} training images held out ({fraction:0.###}, seed {network.Seed}, stratified){(settings.Patience is int p ? $"; early stopping after {p} epochs without a lower validation loss" : "")}"));
+                    $"Validation: {validation.Count} training images held out ({fraction:0.###}, seed {network.Seed}, stratified){((settings.Patience ?? network.Defaults.Patience) is int p ? $"; early stopping after {p} epochs without a lower validation loss" : "")}"));
             }
         }
 
@@ -138,6 +142,7 @@ internal static class TrainCommand
                     BatchSize = batchSize,
                     Resume = resume,
                     Patience = settings.Patience,
+                    ClipNorm = settings.ClipNorm,
                     OnStep = step =>
                     {
                         position = step.Position;
@@ -155,7 +160,7 @@ internal static class TrainCommand
                     // After every epoch, so the last one is also the save at the end of the run.
                     if (settings.Save is not null) Save(settings.Save, network, epoch.Position);
                 }, context.Cancellation);
-                if (fit.BestEpoch is int bestEpoch && options.Patience is not null && bestEpoch != fit.Epochs[^1].Epoch)
+                if (fit.BestEpoch is int bestEpoch && (options.Patience ?? network.Defaults.Patience) is not null && (options.RestoreBest ?? network.Defaults.RestoreBest) && bestEpoch != fit.Epochs[^1].Epoch)
                 {
                     // The network holds the best epoch's weights again: the test line and the saved model are theirs.
                     terminal.Line(string.Create(Invariant, $"{(fit.StoppedEarly ? "Stopped early; " : "")}kept the weights of epoch {bestEpoch}, the lowest validation loss"));

@@ -91,6 +91,18 @@ internal sealed class TrainOptionSet
         Description = "Save the model of the epoch with the lowest validation loss so far to this file, whenever there is a new one (CSV data).",
         HelpName = "FILE",
     };
+    private readonly Option<double?> _clip = new("--clip-grad-norm")
+    {
+        Description = "Clip the gradients to this global L2 norm before every optimizer step, as PyTorch's clip_grad_norm_. Default: nets.json's training.clip_grad_norm, else none.",
+        HelpName = "X",
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)) return x;
+            result.AddError($"--clip-grad-norm needs a number greater than 0, such as 1.0; got '{token}'.");
+            return null;
+        },
+    };
     private readonly Option<bool> _noStandardize = new("--no-standardize")
     {
         Description = "Leave a CSV file's features as they are. By default each is standardized with the training rows' mean and deviation, kept in the saved model for eval and predict.",
@@ -99,7 +111,7 @@ internal sealed class TrainOptionSet
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { _net, _data, _trainImages, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics,
-            _label, _validation, _validationSplit, _patience, _test, _saveBest, _noStandardize })
+            _label, _validation, _validationSplit, _patience, _clip, _test, _saveBest, _noStandardize })
             command.Options.Add(option);
     }
 
@@ -124,6 +136,7 @@ internal sealed class TrainOptionSet
         Test = parse.GetValue(_test),
         SaveBest = parse.GetValue(_saveBest),
         NoStandardize = parse.GetValue(_noStandardize),
+        ClipNorm = parse.GetValue(_clip),
     };
 
     private static Option<int?> WholeNumber(string name, string helpName, string description, int minimum, int maximum = int.MaxValue) => new(name)

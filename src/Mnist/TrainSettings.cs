@@ -33,6 +33,9 @@ internal sealed record TrainSettings(
     /// <summary>Where to save the model of the best epoch so far (--save-best).</summary>
     public string? SaveBest { get; init; }
 
+    /// <summary>Clips the gradients to this global norm before each step (--clip-grad-norm).</summary>
+    public double? ClipNorm { get; init; }
+
     /// <summary>Whether to leave a CSV file's features unstandardized (--no-standardize).</summary>
     public bool NoStandardize { get; init; }
 }
