@@ -67,18 +67,9 @@ internal sealed class TrainOptionSet
         Description = "A CSV file of validation rows, measured after every epoch (loss and accuracy, or MSE, MAE and R^2). Default: 20% of the --data rows held out (--validation-split).",
         HelpName = "FILE.csv",
     };
-    private readonly Option<double?> _validationSplit = new("--validation-split")
-    {
-        Description = "The fraction of the CSV --data rows held out for validation, seeded (and stratified by class). Default 0.2.",
-        HelpName = "F",
-        CustomParser = result =>
-        {
-            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 && f < 1) return f;
-            result.AddError($"--validation-split needs a number above 0 and below 1, such as 0.2; got '{token}'.");
-            return null;
-        },
-    };
+    private readonly Option<double?> _validationSplit = Number("--validation-split", "F",
+        "The fraction of the training rows (or MNIST images) held out for validation, seeded and stratified by class. Default: nets.json's training.validation_split, else 0.2.",
+        f => f > 0 && f < 1, "a number above 0 and below 1, such as 0.2");
     private readonly Option<int?> _patience = WholeNumber("--patience", "N",
         "Early stopping (CSV data): stop after N epochs without a lower validation loss, and keep the best epoch's weights.", 1);
     private readonly Option<string?> _test = new("--test")
@@ -91,18 +82,9 @@ internal sealed class TrainOptionSet
         Description = "Save the model of the epoch with the lowest validation loss so far to this file, whenever there is a new one (CSV data).",
         HelpName = "FILE",
     };
-    private readonly Option<double?> _clip = new("--clip-grad-norm")
-    {
-        Description = "Clip the gradients to this global L2 norm before every optimizer step, as PyTorch's clip_grad_norm_. Default: nets.json's training.clip_grad_norm, else none.",
-        HelpName = "X",
-        CustomParser = result =>
-        {
-            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)) return x;
-            result.AddError($"--clip-grad-norm needs a number greater than 0, such as 1.0; got '{token}'.");
-            return null;
-        },
-    };
+    private readonly Option<double?> _clip = Number("--clip-grad-norm", "X",
+        "Clip the gradients to this global L2 norm before every optimizer step, as PyTorch's clip_grad_norm_. Default: nets.json's training.clip_grad_norm, else none.",
+        x => x > 0 && double.IsFinite(x), "a number greater than 0, such as 1.0");
     private readonly Option<bool> _noStandardize = new("--no-standardize")
     {
         Description = "Leave a CSV file's features as they are. By default each is standardized with the training rows' mean and deviation, kept in the saved model for eval and predict.",
@@ -137,6 +119,19 @@ internal sealed class TrainOptionSet
         SaveBest = parse.GetValue(_saveBest),
         NoStandardize = parse.GetValue(_noStandardize),
         ClipNorm = parse.GetValue(_clip),
+    };
+
+    private static Option<double?> Number(string name, string helpName, string description, System.Func<double, bool> valid, string requirement) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && valid(value)) return value;
+            result.AddError($"{name} needs {requirement}; got '{token}'.");
+            return null;
+        },
     };
 
     private static Option<int?> WholeNumber(string name, string helpName, string description, int minimum, int maximum = int.MaxValue) => new(name)

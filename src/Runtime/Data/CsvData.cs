@@ -35,20 +35,7 @@ public static class CsvData
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new CsvOptions();
         CsvReading.Check(options);
-        if (ReadableFile.Refusal(path) is { } refusal) throw new DataFormatException(path, refusal);
-        FileStream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DataFormatException(path, "file not found", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw new DataFormatException(path, "cannot open: " + ex.Message, ex);
-        }
+        FileStream file = ReadableFile.OpenData(path);
         using (file)
         using (var text = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, 1 << 16))
         {

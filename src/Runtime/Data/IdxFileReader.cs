@@ -86,20 +86,7 @@ internal sealed class IdxFileReader : IDisposable
     public static IdxFileReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (ReadableFile.Refusal(path) is { } refusal) throw new DataFormatException(path, refusal);
-        FileStream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DataFormatException(path, "file not found", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw new DataFormatException(path, "cannot open: " + ex.Message, ex);
-        }
+        FileStream file = ReadableFile.OpenData(path);
         try
         {
             return new IdxFileReader(file, path, ownsSource: true);

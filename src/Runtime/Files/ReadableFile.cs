@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 namespace NetGen;
 
 /// <summary>
@@ -16,4 +18,25 @@ internal static class ReadableFile
         FileKind.Directory => "is a folder, not a file",
         FileKind kind => $"is {FileFacts.Describe(kind)}, not a regular file",
     };
+
+    /// <summary>
+    /// Opens a data file for one sequential read; a path that is not a regular file (a folder, a named pipe, a device) is
+    /// refused without being opened. Every failure is a one-line <see cref="DataFormatException"/> naming the file.
+    /// </summary>
+    public static FileStream OpenData(string path)
+    {
+        if (Refusal(path) is { } refusal) throw new DataFormatException(path, refusal);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DataFormatException(path, "file not found", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new DataFormatException(path, "cannot open: " + ex.Message, ex);
+        }
+    }
 }
