@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 
@@ -145,7 +146,13 @@ public static class ModelFile
                 throw new ArgumentException("The position needs an epoch from 1, a step from 0, a batch size and a row count from 1 (or none) and a shuffle state of 4 words, not all zero.", nameof(position));
         }
 
-        List<SavedTensor> tensors = SafetensorsWriter.Tensors(network);
+        if (position?.BestWeights is { } best)
+        {
+            var kept = SafetensorsWriter.Kept(network).ToList();
+            if (best.Count != kept.Count || Enumerable.Range(0, kept.Count).Any(i => best[i]?.Length != kept[i].Values.Length))
+                throw new ArgumentException($"The position's best weights do not match network \"{network.NetworkName}\"'s {kept.Count} parameters and buffers.", nameof(position));
+        }
+        List<SavedTensor> tensors = SafetensorsWriter.Tensors(network, position);
         if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
             throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
         return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position, data)), tensors);

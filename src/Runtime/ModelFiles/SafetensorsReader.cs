@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -91,9 +92,17 @@ internal sealed class SafetensorsReader
     {
         CheckArchitecture(header.Checkpoint.Metadata, network);
         if (header.Entries.Count > TensorCount(network)) throw Fail(TooManyTensors(network));
-        var (parameters, state) = MatchTensors(header.Entries, network);
+        var (parameters, state, best) = MatchTensors(header.Entries, network);
         CheckMetadataFits(header.Checkpoint, network, hasStateTensors: state.Count > 0);
-        var plan = new LoadPlan(header.Checkpoint, header.Checkpoint.Step ?? 0, header.Checkpoint.DropoutState);
+        Checkpoint checkpoint = header.Checkpoint;
+        if (best.Count > 0)
+        {
+            // Early stopping's best weights so far belong to a training position; they are read into arrays of their own.
+            if (checkpoint.Position is not { EarlyStopping: not null } position)
+                throw Fail($"the file has best weights ({SafetensorsWriter.BestPrefix}...) but no training position with an early_stopping state they belong to");
+            checkpoint = checkpoint with { Position = position with { BestWeights = best.ConvertAll(b => b.Item1.Values).ToArray() } };
+        }
+        var plan = new LoadPlan(checkpoint, checkpoint.Step ?? 0, checkpoint.DropoutState);
 
         // Every byte of the data belongs to exactly one tensor of the network now, so its size is bounded by the network's.
         byte[] data = new byte[header.DataLength];
@@ -102,6 +111,7 @@ internal sealed class SafetensorsReader
         plan.Data = data;
         plan.Tensors.AddRange(parameters);
         plan.Tensors.AddRange(state);
+        plan.Tensors.AddRange(best);
         if (state.Count == 0) plan.StateToClear.AddRange(network.OptimizerState);
         foreach (var (target, begin) in plan.Tensors) CheckFinite(target, data, begin);
         return plan;
@@ -248,14 +258,14 @@ internal sealed class SafetensorsReader
 
     /// <summary>The tensors a file for <paramref name="network"/> may hold: its parameters, buffers, batch counters and optimizer state.</summary>
     private static int TensorCount(INetwork network) =>
-        network.Parameters.Count + network.Buffers.Count + network.BatchCounters.Count + network.OptimizerState.Count;
+        2 * (network.Parameters.Count + network.Buffers.Count) + network.BatchCounters.Count + network.OptimizerState.Count; // with early stopping's best copy
 
     private static string TooManyTensors(INetwork? network)
     {
         if (network is null) return $"the header lists more than {MaxTensors} tensors, the most a model file may have";
         string parts = network.Buffers.Count + network.BatchCounters.Count == 0
-            ? "its parameters and optimizer state"
-            : "its parameters, buffers, batch counters and optimizer state";
+            ? "its parameters, optimizer state and a best copy of the parameters"
+            : "its parameters, buffers, batch counters, optimizer state and a best copy of the parameters and buffers";
         return $"the header lists more tensors than the {TensorCount(network)} of network \"{network.NetworkName}\" ({parts})";
     }
 
@@ -350,7 +360,7 @@ internal sealed class SafetensorsReader
     /// none, each F32 with the same shape; any of the batch counters, each an I64 scalar (its value is not used); nothing
     /// else. The first list holds the parameters then the buffers.
     /// </summary>
-    private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State) MatchTensors(IReadOnlyList<TensorEntry> entries, INetwork network)
+    private (List<(NamedTensor, long)> Parameters, List<(NamedTensor, long)> State, List<(NamedTensor, long)> Best) MatchTensors(IReadOnlyList<TensorEntry> entries, INetwork network)
     {
         var byName = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
         foreach (TensorEntry entry in entries) byName.Add(entry.Name, entry);
@@ -384,11 +394,18 @@ internal sealed class SafetensorsReader
             if (anyState) Match(tensor, state, partOfState: true);
             else known.Add(tensor.Name);
         }
+        // Early stopping's best weights so far: best.NAME for every parameter and buffer, or none; read into new arrays.
+        var best = new List<(NamedTensor, long)>();
+        bool anyBest = SafetensorsWriter.Kept(network).Any(t => byName.ContainsKey(SafetensorsWriter.BestPrefix + t.Name));
+        foreach (NamedTensor tensor in SafetensorsWriter.Kept(network))
+        {
+            if (anyBest) Match(new NamedTensor(SafetensorsWriter.BestPrefix + tensor.Name, tensor.Shape, new float[tensor.Values.Length], null, tensor.Layout), best, partOfState: false);
+        }
         foreach (TensorEntry entry in entries)
         {
             if (!known.Contains(entry.Name)) problems.Add($"unexpected tensor {Show(entry.Name)}: network \"{network.NetworkName}\" has no such tensor");
         }
-        if (problems.Count == 0) return (parameters, state);
+        if (problems.Count == 0) return (parameters, state, best);
         string more = problems.Count == 1 ? "" : $" (and {problems.Count - 1} more difference{(problems.Count == 2 ? "" : "s")})";
         throw Fail(problems[0] + more);
 

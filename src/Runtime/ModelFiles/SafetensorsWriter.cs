@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
@@ -21,7 +22,7 @@ internal static class SafetensorsWriter
     /// The tensors of a file in their order: the parameters, the buffers, the batch counters (each holding the network's
     /// <see cref="INetwork.Step"/>), then the optimizer state, each in the network's order.
     /// </summary>
-    public static List<SavedTensor> Tensors(INetwork network)
+    public static List<SavedTensor> Tensors(INetwork network, TrainingPosition? position = null)
     {
         IReadOnlyList<NamedTensor> buffers = network.Buffers;
         IReadOnlyList<string> counters = network.BatchCounters;
@@ -31,8 +32,20 @@ internal static class SafetensorsWriter
         long step = network.Step;
         foreach (string counter in counters) tensors.Add(SavedTensor.Counter(counter, step));
         foreach (NamedTensor tensor in network.OptimizerState) tensors.Add(new SavedTensor(tensor));
+        // Early stopping's best weights so far (a checkpoint to resume from): best.NAME, shaped and laid out as NAME.
+        if (position?.BestWeights is { } best)
+        {
+            int i = 0;
+            foreach (NamedTensor tensor in Kept(network)) tensors.Add(new SavedTensor(new NamedTensor(BestPrefix + tensor.Name, tensor.Shape, best[i++], null, tensor.Layout)));
+        }
         return tensors;
     }
+
+    /// <summary>The prefix of the tensors that hold early stopping's best weights so far.</summary>
+    public const string BestPrefix = "best.";
+
+    /// <summary>The tensors a best-weights copy covers: the parameters, then the buffers.</summary>
+    public static IEnumerable<NamedTensor> Kept(INetwork network) => network.Parameters.Concat(network.Buffers);
 
     /// <summary>The first value of <paramref name="tensors"/> that is NaN or infinite, as a description, or null if all are finite.</summary>
     public static string? FindNonFinite(List<SavedTensor> tensors)

@@ -98,13 +98,19 @@ public static class Trainer
         var (bestLoss, bestEpoch, badEpochs) = resume?.EarlyStopping ?? (double.PositiveInfinity, 0, 0);
         if (best is not null && bestEpoch > 0)
         {
-            // The network holds the weights of the epoch before the resume position; the best epoch's are kept only in memory.
-            if (resume!.StepInEpoch > 0 || bestEpoch != resume.Epoch - 1)
+            if (resume!.BestWeights is { } kept)
             {
-                throw new ArgumentException($"The resume position's best epoch is {bestEpoch}, but the network holds the weights at " +
-                    $"step {resume.StepInEpoch} of epoch {resume.Epoch}: restoring the best weights needs them (resume with RestoreBest = false).", nameof(options));
+                best.Load(kept);
             }
-            best.Take();
+            else if (resume.StepInEpoch == 0 && bestEpoch == resume.Epoch - 1)
+            {
+                best.Take(); // the best epoch is the last one, whose weights the network holds
+            }
+            else
+            {
+                throw new ArgumentException($"The resume position's best epoch is {bestEpoch}, but it holds no best weights and the network holds " +
+                    $"those of step {resume.StepInEpoch} of epoch {resume.Epoch}: restoring the best weights needs them (resume with RestoreBest = false).", nameof(options));
+            }
         }
         bool stoppedEarly = false;
 
@@ -142,6 +148,7 @@ public static class Trainer
                         TrainingRows = train.Count,
                         ScheduleState = schedule?.GetState(),
                         EarlyStopping = validator is null ? null : (bestLoss, bestEpoch, badEpochs),
+                        BestWeights = best?.Kept,
                     }));
             }
             skip = 0;
@@ -175,6 +182,7 @@ public static class Trainer
                     TrainingRows = train.Count,
                     ScheduleState = schedule?.GetState(),
                     EarlyStopping = measured is null ? null : (bestLoss, bestEpoch, badEpochs),
+                    BestWeights = best?.Kept,
                 })
             {
                 Validation = measured,
@@ -254,6 +262,7 @@ public static class Trainer
     private sealed class Snapshot
     {
         private readonly List<(float[] Live, float[] Kept)> _tensors = new();
+        private float[][]? _kept;
 
         public Snapshot(INetwork network)
         {
@@ -261,9 +270,27 @@ public static class Trainer
             foreach (NamedTensor tensor in network.Buffers) _tensors.Add((tensor.Values, new float[tensor.Values.Length]));
         }
 
+        /// <summary>The kept values (parameters, then buffers) once taken or loaded; null before.</summary>
+        public IReadOnlyList<float[]>? Kept => _kept;
+
         public void Take()
         {
             foreach (var (live, kept) in _tensors) live.CopyTo(kept, 0);
+            _kept ??= _tensors.ConvertAll(t => t.Kept).ToArray();
+        }
+
+        /// <summary>Takes <paramref name="values"/> (a position's <see cref="TrainingPosition.BestWeights"/>) as the kept values.</summary>
+        public void Load(IReadOnlyList<float[]> values)
+        {
+            if (values.Count != _tensors.Count)
+                throw new ArgumentException($"The resume position's best weights are {values.Count} tensors; the network has {_tensors.Count} parameters and buffers.", "options");
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (values[i]?.Length != _tensors[i].Kept.Length)
+                    throw new ArgumentException($"Best weight tensor {i} of the resume position has {values[i]?.Length ?? 0} values; the network's has {_tensors[i].Kept.Length}.", "options");
+            }
+            for (int i = 0; i < values.Count; i++) values[i].CopyTo(_tensors[i].Kept, 0);
+            _kept ??= _tensors.ConvertAll(t => t.Kept).ToArray();
         }
 
         public void Restore()

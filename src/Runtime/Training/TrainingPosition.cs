@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace NetGen;
 
 /// <summary>
@@ -34,6 +36,15 @@ public sealed record TrainingPosition(int Epoch, int StepInEpoch, ulong[] Shuffl
     /// it (<see cref="TrainingOptions.Patience"/>); null for a run without validation rows.
     /// </summary>
     public (double BestLoss, int BestEpoch, int EpochsSinceBest)? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// The values of the network's <see cref="INetwork.Parameters"/> then <see cref="INetwork.Buffers"/> at the best epoch so
+    /// far, when early stopping will restore them (<see cref="TrainingOptions.RestoreBest"/>) and they are not the network's
+    /// own; null otherwise. A position reported by <see cref="Trainer.Fit"/> shares these arrays with the running fit: save
+    /// the position (<see cref="ModelFile.Save(string, INetwork, TrainingPosition?)"/> keeps them as <c>best.NAME</c> tensors)
+    /// before the fit goes on.
+    /// </summary>
+    public IReadOnlyList<float[]>? BestWeights { get; init; }
 
     /// <summary>Where a run with <paramref name="seed"/> starts.</summary>
     public static TrainingPosition Start(int seed) => new(1, 0, TrainingLoop.ShuffleSource(seed).GetState());

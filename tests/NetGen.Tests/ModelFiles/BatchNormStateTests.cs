@@ -257,12 +257,16 @@ public class BatchNormStateTests : IDisposable
         using FakeBatchNormNetwork network = Trained();
         int count = network.Parameters.Count + network.Buffers.Count + network.BatchCounters.Count + network.OptimizerState.Count;
         Assert.Equal(21, count);
+        // A file may also hold early stopping's best copy of the parameters and buffers (best.NAME): 21 + 8 at most.
+        int limit = count + network.Parameters.Count + network.Buffers.Count;
+        Assert.Equal(29, limit);
         var (header, data) = Split(SavedBytes(network));
-        byte[] file = Join(header.Replace("\"fc1.weight\":", "\"extra\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"fc1.weight\":"), data);
+        string extras = string.Concat(Enumerable.Range(0, limit - count + 1).Select(i => $"\"extra{i}\":{{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}},"));
+        byte[] file = Join(header.Replace("\"fc1.weight\":", extras + "\"fc1.weight\":"), data);
 
         var ex = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(file), FakeBatchNormNetwork.Small()));
 
-        Assert.Equal("stream: the header lists more tensors than the 21 of network \"fakebn\" (its parameters, buffers, batch counters and optimizer state)", ex.Message);
+        Assert.Equal("stream: the header lists more tensors than the 29 of network \"fakebn\" (its parameters, buffers, batch counters, optimizer state and a best copy of the parameters and buffers)", ex.Message);
     }
 
     [Fact]

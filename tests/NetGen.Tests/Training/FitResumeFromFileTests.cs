@@ -55,6 +55,52 @@ public sealed class FitResumeFromFileTests : IDisposable
     }
 
     [Fact]
+    public void The_best_weights_so_far_go_through_the_file_and_are_restored_at_the_end()
+    {
+        // Validation labels moved to the next class: the validation loss rises after the first epochs, so the best epoch is early.
+        ArrayDataset train = FitData.Blobs(40, seed: 9);
+        var misleading = ArrayDataset.WithLabels(train.Inputs.ToArray(), 2, train.Labels.ToArray().Select(l => (l + 1) % 3).ToArray(), 3);
+        TrainingOptions Options() => new() { Epochs = 12, Patience = 6 };
+
+        using var whole = new BlobsNet();
+        FitResult expected = Trainer.Fit(whole, train, misleading, Options());
+        Assert.True(expected.BestEpoch < 4, $"best epoch {expected.BestEpoch}: the test needs one before the stop");
+
+        string file = Path.Combine(_folder, "stopped.safetensors");
+        using (var first = new BlobsNet())
+        {
+            using var stop = new CancellationTokenSource();
+            var options = Options() with
+            {
+                OnStep = p =>
+                {
+                    if (p.Epoch == 5 && p.Step == 2)
+                    {
+                        ModelFile.Save(file, first, p.Position);
+                        stop.Cancel();
+                    }
+                },
+            };
+            Assert.Throws<OperationCanceledException>(() => Trainer.Fit(first, train, misleading, options, cancellationToken: stop.Token));
+        }
+
+        using var resumed = new BlobsNet(seed: 77);
+        TrainingPosition position = ModelFile.Load(file, resumed).Position!;
+        Assert.Equal(whole.Parameters.Count, position.BestWeights!.Count);
+        FitResult rest = Trainer.Fit(resumed, train, misleading, Options() with { Resume = position });
+
+        Assert.Equal(expected.BestEpoch, rest.BestEpoch);
+        Assert.Equal(expected.StoppedEarly, rest.StoppedEarly);
+        Assert.Equal(whole.Parameters.SelectMany(p => p.Values), resumed.Parameters.SelectMany(p => p.Values));
+
+        // Without the best weights the resumed run cannot restore them: refused rather than wrong.
+        using var blind = new BlobsNet();
+        ModelFile.Load(file, blind);
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Fit(blind, train, misleading, Options() with { Resume = position with { BestWeights = null } }));
+        Assert.Contains("holds no best weights", error.Message);
+    }
+
+    [Fact]
     public void Malformed_state_metadata_is_refused_in_one_line()
     {
         using var network = new BlobsNet();
