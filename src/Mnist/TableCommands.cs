@@ -24,18 +24,39 @@ internal static class TableCommands
     public static int Train(TrainSettings settings, CliContext context)
     {
         if (settings.Data is null) throw new UsageException("--label needs --data FILE.csv, the table to train on.");
-        foreach (var (option, given) in new[] { ("--train-images", settings.TrainImages is not null), ("--resume", settings.Resume is not null), ("--plot", settings.Plot is not null) })
+        foreach (var (option, given) in new[] { ("--train-images", settings.TrainImages is not null), ("--plot", settings.Plot is not null) })
         {
             if (given) throw new UsageException($"{option} is for MNIST data, not a CSV file.");
         }
         if (settings.Validation is not null && settings.ValidationSplit is not null)
             throw new UsageException("--validation and --validation-split are two ways to get validation rows: give one.");
-        using RunFiles files = RunFiles.Claim([new("--save", settings.Save), new("--save-best", settings.SaveBest), new("--metrics", settings.Metrics)]);
+        Checkpoint? saved = null;
+        if (settings.Resume is not null)
+        {
+            DataFiles.CheckModelExists(settings.Resume, "--resume");
+            if (settings.Seed is not null)
+                throw new UsageException("--seed cannot be used with --resume: the saved run continues with its own weights, split and shuffle order.");
+            if (settings.NoStandardize) throw new UsageException("--no-standardize cannot be used with --resume: the saved run keeps its own standardization.");
+            saved = Inputs.Read(settings.Resume, () => ModelFile.ReadMetadata(settings.Resume));
+        }
+        using RunFiles files = RunFiles.Claim([new("--save", settings.Save), new("--save-best", settings.SaveBest), new("--metrics", settings.Metrics)],
+            resume: settings.Resume is null ? null : new("--resume", settings.Resume));
 
-        using INetwork network = Networks.Create(settings.Net ?? throw new UsageException("--net NAME: which network of nets.json to train on the table."),
-            settings.Seed, settings.BatchSize, settings.Threads ?? 1);
+        string name = settings.Net ?? saved?.NetworkName ?? throw new UsageException("--net NAME: which network of nets.json to train on the table.");
+        using INetwork network = Networks.Create(name, saved?.Seed ?? settings.Seed, settings.BatchSize ?? saved?.Position?.BatchSize, settings.Threads ?? saved?.Threads ?? 1);
+        TrainingPosition? resume = null;
+        DataSchema? savedSchema = null;
+        if (settings.Resume is not null)
+        {
+            Checkpoint checkpoint = Inputs.Read(settings.Resume, () => ModelFile.Load(settings.Resume, network));
+            resume = checkpoint.Position
+                ?? throw new UsageException($"{settings.Resume}: has no training position to resume from (saved at the end of a run with early stopping, or by another program); use it with eval or predict, or train anew.");
+            savedSchema = checkpoint.Data;
+            if (checkpoint.LearningRate is float rate) network.LearningRate = rate;
+        }
         if (settings.LearningRate is float lr) network.LearningRate = lr;
-        CsvOptions csv = Options(network, Labels(settings.Label), classNames: null);
+        IReadOnlyList<string>? labels = Labels(settings.Label) ?? savedSchema?.TargetNames;
+        CsvOptions csv = Options(network, labels, savedSchema?.ClassNames, savedSchema?.FeatureNames);
         CsvTable table = ReadTable(settings.Data, csv, network);
         IDataset all = table.ToDataset();
         IDataset train = all, validation;
@@ -49,11 +70,13 @@ internal static class TableCommands
         }
         else
         {
+            // The split is drawn from the network's seed: a resumed run (same seed, same file) holds out the same rows.
             double fraction = settings.ValidationSplit ?? network.Defaults.ValidationSplit ?? 0.2;
             (train, validation) = Inputs.Read(settings.Data, () => Datasets.Split(all, fraction, network.Seed));
             validationText = string.Create(Invariant, $"{validation.Count} rows held out ({fraction:0.###}, seed {network.Seed}{(all.ClassCount > 0 ? ", stratified" : "")})");
         }
-        Standardization? standardization = settings.NoStandardize ? null : Standardization.Fit(train);
+        // A resumed run keeps the standardization it was trained with; a new one takes the training rows' own.
+        Standardization? standardization = resume is not null ? savedSchema?.Standardization : settings.NoStandardize ? null : Standardization.Fit(train);
         if (standardization is not null)
         {
             train = Datasets.Standardized(train, standardization);
@@ -64,31 +87,69 @@ internal static class TableCommands
         int epochs = settings.Epochs ?? network.Defaults.Epochs;
         int? patience = settings.Patience ?? network.Defaults.Patience;
         var terminal = new Terminal(context.Out, context.Live);
-        terminal.Line(string.Create(Invariant,
-            $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} rows of {settings.Data} ({table.FeatureCount} features, {Target(table)}): " +
-            $"{epochs} epoch{(epochs == 1 ? "" : "s")}, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}"));
+        string run = string.Create(Invariant,
+            $"\"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {train.Count} rows of {settings.Data} ({table.FeatureCount} features, {Target(table)}): ");
+        terminal.Line(resume is null
+            ? string.Create(Invariant, $"Training {run}{epochs} epoch{(epochs == 1 ? "" : "s")}, batch {network.MaxBatchSize}, lr {network.LearningRate}, seed {network.Seed}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}")
+            : string.Create(Invariant, $"Resuming {run}from {settings.Resume} at epoch {resume.Epoch}, step {resume.StepInEpoch}, to {epochs} epochs, batch {network.MaxBatchSize}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}"));
         terminal.Line($"Validation: {validationText}; features {(standardization is null ? "as they are" : "standardized by the training rows' mean and deviation")}" +
             (patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : "") +
             (network.Defaults.Schedule is { } schedule ? $"; schedule {schedule.Describe()}" : ""));
 
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = network.MaxBatchSize, Patience = settings.Patience, ClipNorm = settings.ClipNorm, OnStep = context.OnStep };
-        var metrics = new List<EpochMetrics>();
-        FitResult fit = Trainer.Fit(network, train, validation, options, epoch =>
+        TrainingPosition? position = null; // after the last step taken
+        var options = new TrainingOptions
         {
-            ValidationResult v = epoch.Validation!;
-            string rate = network.Defaults.Schedule is null ? "" : string.Create(Invariant, $"  lr {epoch.LearningRate:G4}");
-            terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}{rate}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
-            metrics.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, v.Accuracy ?? double.NaN));
-            if (settings.SaveBest is not null && epoch.IsBest) ModelFile.Save(settings.SaveBest, network, epoch.Position, schema);
-            if (settings.Save is not null) ModelFile.Save(settings.Save, network, epoch.Position, schema);
-        }, context.Cancellation);
+            Epochs = epochs,
+            BatchSize = network.MaxBatchSize,
+            Patience = settings.Patience,
+            ClipNorm = settings.ClipNorm,
+            Resume = resume,
+            OnStep = step =>
+            {
+                position = step.Position;
+                context.OnStep?.Invoke(step);
+            },
+        };
+        var metrics = new List<EpochMetrics>();
+        FitResult fit;
+        try
+        {
+            fit = Trainer.Fit(network, train, validation, options, epoch =>
+            {
+                ValidationResult v = epoch.Validation!;
+                string rate = network.Defaults.Schedule is null ? "" : string.Create(Invariant, $"  lr {epoch.LearningRate:G4}");
+                terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}{rate}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
+                metrics.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, v.Accuracy ?? double.NaN));
+                if (settings.SaveBest is not null && epoch.IsBest) ModelFile.Save(settings.SaveBest, network, epoch.Position, schema);
+                if (settings.Save is not null) ModelFile.Save(settings.Save, network, epoch.Position, schema);
+            }, context.Cancellation);
+        }
+        catch (TrainingDivergedException e)
+        {
+            return Cli.Fail(context, $"training diverged: {e.Message}", ExitCodes.TrainingFailed);
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            // Ctrl+C after a step: where the run stands (with the schedule, early stopping and best weights so far) goes to --save.
+            if (settings.Save is null || position is null)
+            {
+                terminal.Line("Stopped (Ctrl+C); nothing was saved (no --save, or no step taken).");
+                return ExitCodes.Interrupted;
+            }
+            ModelFile.Save(settings.Save, network, position, schema);
+            terminal.Line(string.Create(Invariant, $"Stopped (Ctrl+C) at epoch {position.Epoch}, step {position.StepInEpoch}; saved {settings.Save}: continue with --resume {settings.Save}."));
+            return ExitCodes.Interrupted;
+        }
 
-        EpochResult best = fit.Epochs.First(e => e.Epoch == fit.BestEpoch);
-        terminal.Line(string.Create(Invariant,
-            $"{(fit.StoppedEarly ? $"Stopped early after epoch {fit.Epochs[^1].Epoch}; " : "")}best epoch {best.Epoch}: validation {best.Validation}{(fit.StoppedEarly || best.Epoch != fit.Epochs[^1].Epoch ? (patience is null ? "" : " (its weights restored)") : "")}"));
+        EpochResult best = fit.Epochs.FirstOrDefault(e => e.Epoch == fit.BestEpoch);
+        if (fit.BestEpoch is not null)
+        {
+            terminal.Line(string.Create(Invariant,
+                $"{(fit.StoppedEarly ? $"Stopped early after epoch {fit.Epochs[^1].Epoch}; " : "")}best epoch {best.Epoch}: validation {best.Validation}{(fit.StoppedEarly || best.Epoch != fit.Epochs[^1].Epoch ? (patience is null ? "" : " (its weights restored)") : "")}"));
+        }
         // With early stopping the network now holds the best epoch's weights: the final save is that model.
         if (settings.Save is not null && patience is not null) ModelFile.Save(settings.Save, network, null, schema);
-        if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, metrics, best.Validation!.Accuracy ?? double.NaN);
+        if (settings.Metrics is not null) MetricsFile.Write(settings.Metrics, network.NetworkName, metrics, best.Validation?.Accuracy ?? double.NaN);
         if (settings.Test is not null)
         {
             CsvTable tested = ReadTable(settings.Test, Options(network, table.TargetNames, table.ClassNames), network);

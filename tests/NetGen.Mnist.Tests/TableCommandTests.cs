@@ -57,6 +57,35 @@ public sealed class TableCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_table_run_stopped_with_ctrl_c_and_resumed_saves_the_same_model_as_one_that_never_stopped()
+    {
+        string[] Args(string save) => ["train", "--net", "diabetes", "--data", Data("diabetes", "train.csv"), "--label", "progression",
+            "--validation-split", "0.25", "--epochs", "12", "--patience", "3", "--save", save];
+        string whole = _temp.File("whole.safetensors"), parts = _temp.File("parts.safetensors");
+        RunResult uninterrupted = App.Run(output, Args(whole));
+        Assert.Equal(0, uninterrupted.ExitCode);
+
+        using var stop = new System.Threading.CancellationTokenSource();
+        RunResult stopped = App.Run(Args(parts), stop.Token, step => { if (step.Epoch == 4 && step.Step == 3) stop.Cancel(); });
+        output.WriteLine(stopped.ToString());
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.Contains($"Stopped (Ctrl+C) at epoch 4, step 3; saved {parts}", stopped.Out);
+
+        RunResult resumed = App.Run(output, "train", "--data", Data("diabetes", "train.csv"), "--resume", parts, "--validation-split", "0.25",
+            "--epochs", "12", "--patience", "3", "--save", parts);
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.StartsWith("Resuming \"diabetes\"", resumed.OutLines[0]);
+        Assert.Equal(uninterrupted.OutLines.Where(l => l.StartsWith("Stopped early") || l.StartsWith("best epoch")),
+            resumed.OutLines.Where(l => l.StartsWith("Stopped early") || l.StartsWith("best epoch")));
+
+        var (expected, _) = SafeTensors.Read(whole);
+        var (actual, metadata) = SafeTensors.Read(parts);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, tensor) in expected) Assert.True(tensor.Data.AsSpan().SequenceEqual(actual[name].Data), $"{name} differs");
+        Assert.Contains("input_mean", metadata.Keys);
+    }
+
+    [Fact]
     public void A_regression_reports_mse_mae_and_r2_and_splits_off_its_own_validation_rows()
     {
         RunResult train = App.Run(output, "train", "--net", "diabetes", "--data", Data("diabetes", "train.csv"), "--label", "progression",
