@@ -94,7 +94,7 @@ internal static class TableCommands
             : string.Create(Invariant, $"Resuming {run}from {settings.Resume} at epoch {resume.Epoch}, step {resume.StepInEpoch}, to {epochs} epochs, batch {network.MaxBatchSize}, {network.Threads} thread{(network.Threads == 1 ? "" : "s")}"));
         terminal.Line($"Validation: {validationText}; features {(standardization is null ? "as they are" : "standardized by the training rows' mean and deviation")}" +
             (patience is int p ? string.Create(Invariant, $"; early stopping after {p} epochs without a lower validation loss") : "") +
-            (network.Defaults.Schedule is { } schedule ? $"; schedule {schedule.Describe()}" : ""));
+            ((settings.Schedule is null ? network.Defaults.Schedule : ScheduleOption.Parse(settings.Schedule)) is { } schedule ? $"; schedule {schedule.Describe()}" : ""));
 
         TrainingPosition? position = null; // after the last step taken
         var options = new TrainingOptions
@@ -103,6 +103,7 @@ internal static class TableCommands
             BatchSize = network.MaxBatchSize,
             Patience = settings.Patience,
             ClipNorm = settings.ClipNorm,
+            Schedule = settings.Schedule is null ? null : ScheduleOption.Parse(settings.Schedule).Create(epochs, (train.Count + network.MaxBatchSize - 1) / network.MaxBatchSize),
             Resume = resume,
             OnStep = step =>
             {
@@ -117,7 +118,7 @@ internal static class TableCommands
             fit = Trainer.Fit(network, train, validation, options, epoch =>
             {
                 ValidationResult v = epoch.Validation!;
-                string rate = network.Defaults.Schedule is null ? "" : string.Create(Invariant, $"  lr {epoch.LearningRate:G4}");
+                string rate = network.Defaults.Schedule is null && settings.Schedule is null ? "" : string.Create(Invariant, $"  lr {epoch.LearningRate:G4}");
                 terminal.Line(string.Create(Invariant, $"Epoch {epoch.Epoch}/{epoch.Epochs}  loss {epoch.Loss:F4}  validation {v}{rate}  {epoch.Elapsed.TotalSeconds:F2} s{(epoch.IsBest ? "  best" : "")}"));
                 metrics.Add(new EpochMetrics(epoch.Epoch, epoch.Loss, epoch.Elapsed.TotalSeconds, v.Accuracy ?? double.NaN));
                 if (settings.SaveBest is not null && epoch.IsBest) ModelFile.Save(settings.SaveBest, network, epoch.Position, schema);

@@ -15,6 +15,7 @@ internal static class TrainCommand
 
     public static int Run(TrainSettings settings, CliContext context)
     {
+        if (settings.Schedule is not null) ScheduleOption.Parse(settings.Schedule); // a bad --schedule is refused before anything runs
         if (TableCommands.IsTable(settings.Data, settings.Label)) return TableCommands.Train(settings, context);
         foreach (var (option, given) in new[] { ("--validation", settings.Validation is not null), ("--test", settings.Test is not null),
             ("--save-best", settings.SaveBest is not null), ("--no-standardize", settings.NoStandardize) })
@@ -143,6 +144,7 @@ internal static class TrainCommand
                     Resume = resume,
                     Patience = settings.Patience,
                     ClipNorm = settings.ClipNorm,
+                    Schedule = settings.Schedule is null ? null : ScheduleOption.Parse(settings.Schedule).Create(totalEpochs, stepsPerEpoch),
                     OnStep = step =>
                     {
                         position = step.Position;

@@ -85,6 +85,11 @@ internal sealed class TrainOptionSet
     private readonly Option<double?> _clip = Number("--clip-grad-norm", "X",
         "Clip the gradients to this global L2 norm before every optimizer step, as PyTorch's clip_grad_norm_. Default: nets.json's training.clip_grad_norm, else none.",
         x => x > 0 && double.IsFinite(x), "a number greater than 0, such as 1.0");
+    private readonly Option<string?> _schedule = Cli.NotEmpty(new Option<string?>("--schedule")
+    {
+        Description = "The learning-rate schedule, as nets.json's training.schedule in one word: TYPE[:NAME=VALUE,...], e.g. step:step_size=30,gamma=0.5, exponential:gamma=0.95, cosine, warmup_cosine:warmup_steps=100, reduce_on_plateau:factor=0.5,patience=5. Default: nets.json's, else a fixed rate.",
+        HelpName = "SCHEDULE",
+    }, "a schedule");
     private readonly Option<bool> _noStandardize = new("--no-standardize")
     {
         Description = "Leave a CSV file's features as they are. By default each is standardized with the training rows' mean and deviation, kept in the saved model for eval and predict.",
@@ -93,7 +98,7 @@ internal sealed class TrainOptionSet
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { _net, _data, _trainImages, _epochs, _batch, _lr, _seed, _threads, _save, _resume, _plot, _metrics,
-            _label, _validation, _validationSplit, _patience, _clip, _test, _saveBest, _noStandardize })
+            _label, _validation, _validationSplit, _patience, _clip, _schedule, _test, _saveBest, _noStandardize })
             command.Options.Add(option);
     }
 
@@ -119,6 +124,7 @@ internal sealed class TrainOptionSet
         SaveBest = parse.GetValue(_saveBest),
         NoStandardize = parse.GetValue(_noStandardize),
         ClipNorm = parse.GetValue(_clip),
+        Schedule = parse.GetValue(_schedule),
     };
 
     private static Option<double?> Number(string name, string helpName, string description, System.Func<double, bool> valid, string requirement) => new(name)

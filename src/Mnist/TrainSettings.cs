@@ -33,6 +33,9 @@ internal sealed record TrainSettings(
     /// <summary>Where to save the model of the best epoch so far (--save-best).</summary>
     public string? SaveBest { get; init; }
 
+    /// <summary>The learning-rate schedule (--schedule TYPE[:NAME=VALUE,...]).</summary>
+    public string? Schedule { get; init; }
+
     /// <summary>Clips the gradients to this global norm before each step (--clip-grad-norm).</summary>
     public double? ClipNorm { get; init; }
 

@@ -86,6 +86,31 @@ public sealed class TableCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_schedule_on_the_command_line_replaces_the_specs()
+    {
+        RunResult run = App.Run(output, "train", "--net", "breast_cancer", "--data", Data("breast_cancer", "train.csv"), "--label", "diagnosis",
+            "--epochs", "3", "--schedule", "step:step_size=1,gamma=0.5");
+        Assert.Equal(0, run.ExitCode);
+        Assert.EndsWith("; schedule step(step_size=1, gamma=0.5)", run.OutLines[1]);
+        Assert.Equal(new[] { "0.001", "0.0005", "0.00025" },
+            run.OutLines.Where(l => l.StartsWith("Epoch ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"  lr ([0-9.e-]+)  ").Groups[1].Value));
+
+        foreach (var (schedule, message) in new[]
+        {
+            ("stepp", "--schedule: unknown type \"stepp\"; the types are step, exponential, cosine, warmup_cosine, reduce_on_plateau"),
+            ("step:gamma=0.5", "--schedule step: step_size is required"),
+            ("step:step_size=1.5", "--schedule step: step_size needs a whole number; got 1.5."),
+            ("cosine:tmax=3", "--schedule cosine: unknown setting \"tmax\"; cosine takes t_max, eta_min."),
+            ("reduce_on_plateau:factor=2", "--schedule reduce_on_plateau:factor=2: The factor must be more than 0 and less than 1."),
+        })
+        {
+            RunResult bad = App.Run(output, "train", "--epochs", "1", "--schedule", schedule);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.StartsWith("error: " + message, bad.ErrorLines[0]);
+        }
+    }
+
+    [Fact]
     public void A_regression_reports_mse_mae_and_r2_and_splits_off_its_own_validation_rows()
     {
         RunResult train = App.Run(output, "train", "--net", "diabetes", "--data", Data("diabetes", "train.csv"), "--label", "progression",
