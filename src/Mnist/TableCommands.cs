@@ -172,7 +172,7 @@ internal static class TableCommands
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(Invariant,
             $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({EvalCommand.Describe(checkpoint)}) on {table.Rows} rows of {settings.Data}"));
-        terminal.Line(TestLine(network, Standardize(table.ToDataset(), schema?.Standardization), table.Rows));
+        terminal.Line(TestLine(network, schema?.Apply(table.ToDataset()) ?? table.ToDataset(), table.Rows));
         return ExitCodes.Ok;
     }
 
@@ -198,7 +198,7 @@ internal static class TableCommands
         for (int r = 0; r < table.Rows; r++)
         {
             table.FeatureRow(r).CopyTo(row);
-            schema?.Standardization?.Apply(row);
+            schema?.Apply(row);
             network.Forward(row, outputs);
             string prediction = network.Loss == LossKind.MeanSquaredError
                 ? string.Join(", ", outputs.Select(o => o.ToString("G6", Invariant)))

@@ -31,6 +31,19 @@ public sealed record DataSchema
     /// <summary>The standardization applied to every input row before the network (training, evaluation, prediction); null for none.</summary>
     public Standardization? Standardization { get; init; }
 
+    /// <summary>
+    /// Raw rows as the network was trained on them: <paramref name="rows"/> standardized as in training (a view, nothing
+    /// copied), or as they are when there was no standardization. Give it to <see cref="Evaluator"/> or read batches from it.
+    /// </summary>
+    public IDataset Apply(IDataset rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Standardization is { } s ? Datasets.Standardized(rows, s) : rows;
+    }
+
+    /// <summary>Standardizes raw rows in place as in training (whole rows of the network's input size; nothing without a standardization).</summary>
+    public void Apply(Span<float> rows) => Standardization?.Apply(rows);
+
     /// <summary>The name of class <paramref name="index"/>: its class name, or the number.</summary>
     public string ClassName(int index) =>
         ClassNames is { } names && index >= 0 && index < names.Count ? names[index] : index.ToString(CultureInfo.InvariantCulture);

@@ -45,6 +45,23 @@ public sealed class DataSchemaTests : IDisposable
     }
 
     [Fact]
+    public void Applying_the_schema_standardizes_raw_rows_as_training_did()
+    {
+        DataSchema schema = Schema(); // mean (0.1, -2.5e-7), scale (3, 1.0000001)
+        var raw = ArrayDataset.WithLabels(new[] { 3.1f, 1f, -2.9f, 0f }, 2, new[] { 0, 2 });
+        var row = new float[2];
+        schema.Apply(raw).CopyBatch(new[] { 0 }, row, new int[1]);
+        Assert.Equal(new[] { (3.1f - 0.1f) / 3f, (1f + 2.5e-7f) / 1.0000001f }, row);
+
+        float[] rows = { 3.1f, 1f, -2.9f, 0f };
+        schema.Apply(rows);
+        Assert.Equal(new[] { (3.1f - 0.1f) / 3f, (1f + 2.5e-7f) / 1.0000001f, (-2.9f - 0.1f) / 3f, (0f + 2.5e-7f) / 1.0000001f }, rows);
+
+        var plain = new DataSchema { ClassNames = new[] { "a" } };
+        Assert.Same(raw, plain.Apply(raw));
+    }
+
+    [Fact]
     public void A_schema_that_does_not_fit_the_network_is_refused_when_saving()
     {
         using var network = new BlobsNet(); // 2 inputs, 3 classes
