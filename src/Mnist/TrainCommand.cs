@@ -24,8 +24,6 @@ internal static class TrainCommand
         }
         // Early stopping chooses the epoch on validation images held out of the training set, never on the test set.
         bool validate = settings.Patience is not null || settings.ValidationSplit is not null;
-        if (validate && settings.Resume is not null)
-            throw new UsageException("--patience and --validation-split start a run; --resume continues one without them.");
         if (settings.Resume is not null)
         {
             DataFiles.CheckModelExists(settings.Resume, "--resume");
@@ -52,7 +50,8 @@ internal static class TrainCommand
         using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
         // A checkpoint says how many images its run trained on (--train-images): without the option, --resume goes on with as many.
         int? savedImages = checkpoint?.Position?.TrainingRows;
-        if (settings.TrainImages is null && savedImages is int images && images != train.Count)
+        // (A run that validated counted the images left after holding some out: it resumes with the --train-images it had.)
+        if (settings.TrainImages is null && savedImages is int images && images != train.Count && checkpoint?.Position?.EarlyStopping is null)
         {
             if (images > train.Count)
             {
@@ -65,8 +64,6 @@ internal static class TrainCommand
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
         // The spec's own validation split or early stopping holds out images as the options do.
         validate |= network.Defaults.ValidationSplit is not null || network.Defaults.Patience is not null;
-        if (validate && checkpoint is not null)
-            throw new UsageException($"network \"{network.NetworkName}\" validates on held-out training images (its spec's training section); --resume continues only runs without them.");
         IDataset fitTrain = train;
         IDataset? validation = null;
         double fraction = settings.ValidationSplit ?? network.Defaults.ValidationSplit ?? 0.2;
@@ -88,10 +85,11 @@ internal static class TrainCommand
                 throw new UsageException(string.Create(Invariant,
                     $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} in batches of {saved}, so --batch-size {batchSize} cannot continue that epoch (it would train some images twice and skip others): resume with --batch-size {saved}, or without --batch-size."));
             }
-            if (resume.StepInEpoch > 0 && resume.TrainingRows is int savedRows && savedRows != train.Count)
+            if (resume.StepInEpoch > 0 && resume.TrainingRows is int savedRows && savedRows != fitTrain.Count)
             {
-                throw new UsageException(string.Create(Invariant,
-                    $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} of a run on {savedRows} images, so --train-images {train.Count} cannot continue that epoch (it would train some images twice and skip others): resume with --train-images {savedRows}, or without --train-images."));
+                throw new UsageException(validation is null
+                    ? string.Create(Invariant, $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} of a run on {savedRows} images, so --train-images {train.Count} cannot continue that epoch (it would train some images twice and skip others): resume with --train-images {savedRows}, or without --train-images.")
+                    : string.Create(Invariant, $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch} of a run on {savedRows} images, so a run on {fitTrain.Count} (after holding out {validation.Count}) cannot continue that epoch: resume with the --train-images and --validation-split of the first run."));
             }
             if (resume.StepInEpoch > stepsPerEpoch)
             {
@@ -99,7 +97,7 @@ internal static class TrainCommand
                     $"{settings.Resume}: stopped at step {resume.StepInEpoch} of epoch {resume.Epoch}, but an epoch of {train.Count} images has only {stepsPerEpoch} steps of {batchSize}: resume with the --data and --batch-size of the first run."));
             }
             terminal.Line(string.Create(Invariant,
-                $"Resuming \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) from {settings.Resume} at {Where(resume, stepsPerEpoch)} on {train.Count} images: to {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, {threadText}"));
+                $"Resuming \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) from {settings.Resume} at {Where(resume, stepsPerEpoch)} on {fitTrain.Count} images: to {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, {threadText}"));
             if (resume.Epoch > totalEpochs)
             {
                 terminal.Line(string.Create(Invariant,
@@ -122,13 +120,14 @@ internal static class TrainCommand
         {
             terminal.Line(string.Create(Invariant,
                 $"Training \"{network.NetworkName}\" ({network.ParameterCount:N0} parameters) on {fitTrain.Count} images: {totalEpochs} epoch{(totalEpochs == 1 ? "" : "s")}, batch {batchSize}, lr {network.LearningRate}, seed {network.Seed}, {threadText}"));
-            if (validation is not null)
-            {
-                terminal.Line(string.Create(Invariant,
-                    $"Validation: {validation.Count} training images held out ({fraction:0.###}, seed {network.Seed}, stratified){((settings.Patience ?? network.Defaults.Patience) is int p ? $"; early stopping after {p} epochs without a lower validation loss" : "")}"));
-            }
+
         }
 
+        if (validation is not null)
+        {
+            terminal.Line(string.Create(Invariant,
+                $"Validation: {validation.Count} training images held out ({fraction:0.###}, seed {network.Seed}, stratified){((settings.Patience ?? network.Defaults.Patience) is int p ? $"; early stopping after {p} epochs without a lower validation loss" : "")}"));
+        }
         var epochs = new List<EpochMetrics>();
         EvaluationResult? last = null;
         TrainingPosition? position = null; // after the last step taken in this run
@@ -202,6 +201,11 @@ internal static class TrainCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The validation options a resumed run needs again (" --patience 2 --validation-split 0.1"), or "".</summary>
+    private static string ValidationOptions(TrainSettings settings) =>
+        (settings.Patience is int p ? string.Create(Invariant, $" --patience {p}") : "") +
+        (settings.ValidationSplit is double f ? string.Create(Invariant, $" --validation-split {f}") : "");
+
     /// <summary>
     /// What to say when a checkpoint continues with a batch size it was not trained with, or did not save its own (a file
     /// of an earlier version); null if it says its own and that is the one used. A mismatch mid-epoch is refused before.
@@ -240,7 +244,7 @@ internal static class TrainCommand
                 return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
             }
             terminal.Line(string.Create(Invariant,
-                $"Stopped (Ctrl+C) at {where}; saved {settings.Save}. Continue with: train --resume {settings.Save} --epochs {totalEpochs} --save {settings.Save}"));
+                $"Stopped (Ctrl+C) at {where}; saved {settings.Save}. Continue with: train --resume {settings.Save} --epochs {totalEpochs}{ValidationOptions(settings)} --save {settings.Save}"));
         }
         else
         {

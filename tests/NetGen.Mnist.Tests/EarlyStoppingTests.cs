@@ -22,14 +22,35 @@ public sealed class EarlyStoppingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_split_without_patience_only_validates_and_resume_refuses_them()
+    public void A_split_without_patience_only_validates()
     {
         RunResult split = App.Run(output, "train", "--data", SmallMnist.Directory, "--epochs", "1", "--validation-split", "0.5");
         Assert.Equal(0, split.ExitCode);
         Assert.Equal("Validation: 300 training images held out (0.5, seed 1, stratified)", split.OutLines[1]);
+    }
 
-        RunResult resume = App.Run(output, "train", "--resume", "m.safetensors", "--patience", "3");
-        Assert.Equal(1, resume.ExitCode);
-        Assert.Contains("--patience and --validation-split start a run", resume.Error);
+    [Fact]
+    public void A_run_with_early_stopping_stopped_mid_epoch_and_resumed_saves_the_same_model()
+    {
+        using var temp = new TempFolder();
+        string whole = temp.File("whole.safetensors"), parts = temp.File("parts.safetensors");
+        string[] Args(string save) => ["train", "--data", SmallMnist.Directory, "--epochs", "4", "--patience", "2", "--threads", "1", "--save", save];
+        RunResult uninterrupted = App.Run(output, Args(whole));
+        Assert.Equal(0, uninterrupted.ExitCode);
+
+        using var stop = new System.Threading.CancellationTokenSource();
+        RunResult stopped = App.Run(Args(parts), stop.Token, step => { if (step.Epoch == 2 && step.Step == 5) stop.Cancel(); });
+        output.WriteLine(stopped.ToString());
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.EndsWith($"Continue with: train --resume {parts} --epochs 4 --patience 2 --save {parts}", stopped.LastLine);
+
+        RunResult resumed = App.Run(output, "train", "--data", SmallMnist.Directory, "--resume", parts, "--epochs", "4", "--patience", "2", "--save", parts);
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.StartsWith($"Resuming \"mnist\" (109,386 parameters) from {parts} at epoch 2, step 5/15 on 480 images", resumed.OutLines[0]);
+        Assert.Equal(uninterrupted.LastLine, resumed.LastLine);
+        var (expected, _) = SafeTensors.Read(whole);
+        var (actual, _) = SafeTensors.Read(parts);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, tensor) in expected) Assert.True(tensor.Data.AsSpan().SequenceEqual(actual[name].Data), $"{name} differs");
     }
 }
