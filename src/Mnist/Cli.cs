@@ -186,9 +186,23 @@ public static class Cli
             return settings.Csv is not null ? TableCommands.Predict(settings, context) : PredictCommand.Run(settings, context);
         }));
 
+        var exportLoad = LoadOption();
+        var exportNet = NetOption();
+        var weightsOnly = NotEmpty(new Option<string?>("--weights-only")
+        {
+            Description = "Write exactly the PyTorch module's state_dict (parameters, buffers, num_batches_tracked; no optimizer state) to this safetensors file, for model.load_state_dict(..., strict=True).",
+            HelpName = "FILE",
+        }, "a file name");
+        var export = new Command("export", "Writes a saved model in another form: --weights-only FILE, the PyTorch module's state_dict alone.")
+        {
+            exportLoad, exportNet, weightsOnly,
+        };
+        export.SetAction(parse => Guard(context, () => ExportCommand.Run(parse.GetValue(exportLoad)!, parse.GetValue(exportNet), parse.GetValue(weightsOnly), context)));
+
         root.Subcommands.Add(train);
         root.Subcommands.Add(eval);
         root.Subcommands.Add(predict);
+        root.Subcommands.Add(export);
 
         var examples = new Dictionary<Command, string[]>
         {
@@ -217,6 +231,11 @@ public static class Cli
             [
                 $"{ProgramName} predict --load model.safetensors digit.png",
                 $"{ProgramName} predict --load model.safetensors scans/*.png",
+                $"{ProgramName} predict --load bc.safetensors --csv rows.csv",
+            ],
+            [export] =
+            [
+                $"{ProgramName} export --load model.safetensors --weights-only weights.safetensors   for load_state_dict(..., strict=True)",
             ],
         };
         foreach (Option option in root.Options)

@@ -79,6 +79,34 @@ public static class ModelFile
         Save(path, network, position, data, wrapStream: null);
 
     /// <summary>
+    /// Writes exactly the <c>state_dict</c> of the PyTorch module that is <paramref name="network"/> (its parameters, buffers
+    /// and batch counters, by PyTorch's names and in its layouts; no optimizer state), so that
+    /// <c>model.load_state_dict(safetensors.torch.load_file(path), strict=True)</c> takes it. The metadata still names the
+    /// network (and holds <paramref name="data"/>, which PyTorch ignores); NetGen loads it back as it loads a PyTorch file.
+    /// </summary>
+    /// <param name="path">The file to write (replaced if it exists).</param>
+    /// <param name="network">The network whose weights to save.</param>
+    /// <param name="data">The rows' schema (column and class names, standardization), kept in the metadata; null for none.</param>
+    /// <exception cref="ModelFormatException">The file cannot be written, or a value is NaN or infinite.</exception>
+    public static void SaveWeights(string path, INetwork network, DataSchema? data = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var (header, tensors) = Prepare(path, network, null, data, weightsOnly: true);
+        try
+        {
+            AtomicFile.Write(path, file =>
+            {
+                SafetensorsWriter.Write(file, header, tensors);
+                file.Flush();
+            });
+        }
+        catch (IOException ex)
+        {
+            throw new ModelFormatException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Save(string, INetwork, TrainingPosition?)"/>, writing through <paramref name="wrapStream"/>'s stream
     /// around the temporary file (tests make it fail midway).
     /// </summary>
@@ -131,7 +159,7 @@ public static class ModelFile
     }
 
     /// <summary>Checks the arguments of a save and makes the header; refuses a network holding NaN or infinity.</summary>
-    private static (byte[] Header, List<SavedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position, DataSchema? data)
+    private static (byte[] Header, List<SavedTensor> Tensors) Prepare(string name, INetwork network, TrainingPosition? position, DataSchema? data, bool weightsOnly = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (data?.Standardization is { } s && s.Mean.Length != network.InputSize)
@@ -153,6 +181,18 @@ public static class ModelFile
                 throw new ArgumentException($"The position's best weights do not match network \"{network.NetworkName}\"'s {kept.Count} parameters and buffers.", nameof(position));
         }
         List<SavedTensor> tensors = SafetensorsWriter.Tensors(network, position);
+        if (weightsOnly)
+        {
+            // A PyTorch module's state_dict: the parameters, the buffers and the batch counters, nothing of the optimizer's;
+            // the metadata without the optimizer step (which would ask for the optimizer state when loaded back).
+            var stateDict = new HashSet<string>(network.Parameters.Select(t => t.Name).Concat(network.Buffers.Select(t => t.Name)).Concat(network.BatchCounters), StringComparer.Ordinal);
+            tensors.RemoveAll(t => !stateDict.Contains(t.Name));
+            List<KeyValuePair<string, string>> metadata = ModelMetadata.Describe(network, null, data);
+            metadata.RemoveAll(e => e.Key is ModelMetadata.OptimizerStep or ModelMetadata.DropoutState);
+            if (SafetensorsWriter.FindNonFinite(tensors) is { } badWeight)
+                throw Error(name, $"not saved: {badWeight} (training diverged; train again with a lower learning rate)");
+            return (SafetensorsWriter.Header(tensors, metadata), tensors);
+        }
         if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
             throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
         return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position, data)), tensors);

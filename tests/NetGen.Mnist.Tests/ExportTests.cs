@@ -1,0 +1,39 @@
+using System;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetGen.Mnist.Tests;
+
+/// <summary>export --weights-only: the PyTorch module's state_dict of a trained model, in PyTorch's names and shapes.</summary>
+public sealed class ExportTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Weights_only_holds_the_state_dict_of_nn_Sequential_style_names_and_evaluates_as_the_checkpoint()
+    {
+        string model = _temp.File("m.safetensors"), weights = _temp.File("w.safetensors");
+        Assert.Equal(0, App.Run(output, "train", "--data", SmallMnist.Directory, "--epochs", "1", "--save", model).ExitCode);
+        RunResult export = App.Run(output, "export", "--load", model, "--weights-only", weights);
+        Assert.Equal(0, export.ExitCode);
+        Assert.StartsWith($"Wrote {weights}: the state_dict of \"mnist\" (6 tensors: fc1.weight, fc1.bias, fc2.weight, fc2.bias, ...)", export.LastLine);
+
+        var (tensors, metadata) = SafeTensors.Read(weights);
+        // What torch.nn.Linear layers named fc1..fc3 give: weight [out, in], bias [out].
+        Assert.Equal(new[] { "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "fc3.bias", "fc3.weight" }, tensors.Keys.Order());
+        Assert.Equal(new[] { 128, 784 }, tensors["fc1.weight"].Shape);
+        Assert.Equal(new[] { 10 }, tensors["fc3.bias"].Shape);
+        Assert.DoesNotContain("optimizer_step", metadata.Keys);
+
+        RunResult fromCheckpoint = App.Run(output, "eval", "--load", model, "--data", SmallMnist.Directory);
+        RunResult fromWeights = App.Run(output, "eval", "--load", weights, "--data", SmallMnist.Directory);
+        Assert.Equal(fromCheckpoint.LastLine, fromWeights.LastLine);
+
+        RunResult missing = App.Run("export", "--load", model);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("export needs --weights-only FILE", missing.Error);
+    }
+}
