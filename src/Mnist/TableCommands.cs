@@ -77,12 +77,9 @@ internal static class TableCommands
         }
         // A resumed run keeps the standardization it was trained with; a new one takes the training rows' own.
         Standardization? standardization = resume is not null ? savedSchema?.Standardization : settings.NoStandardize ? null : Standardization.Fit(train);
-        if (standardization is not null)
-        {
-            train = Datasets.Standardized(train, standardization);
-            validation = Datasets.Standardized(validation, standardization);
-        }
         var schema = new DataSchema { FeatureNames = table.FeatureNames, TargetNames = table.TargetNames, ClassNames = table.ClassNames, Standardization = standardization };
+        train = schema.Apply(train);
+        validation = schema.Apply(validation);
 
         int epochs = settings.Epochs ?? network.Defaults.Epochs;
         int? patience = settings.Patience ?? network.Defaults.Patience;
@@ -155,7 +152,7 @@ internal static class TableCommands
         {
             CsvTable tested = ReadTable(settings.Test, Options(network, table.TargetNames, table.ClassNames), network);
             CheckSameColumns(table, tested);
-            terminal.Line(TestLine(network, Standardize(tested.ToDataset(), standardization), tested.Rows));
+            terminal.Line(TestLine(network, schema.Apply(tested.ToDataset()), tested.Rows));
         }
         return ExitCodes.Ok;
     }
@@ -199,25 +196,20 @@ internal static class TableCommands
         {
             table.FeatureRow(r).CopyTo(row);
             schema?.Apply(row);
-            network.Forward(row, outputs);
-            string prediction = network.Loss == LossKind.MeanSquaredError
-                ? string.Join(", ", outputs.Select(o => o.ToString("G6", Invariant)))
-                : string.Create(Invariant, $"{ClassName(schema, network.Classify(outputs))} ({Confidence(network, outputs):F3})");
+            string prediction;
+            if (network.Loss == LossKind.MeanSquaredError)
+            {
+                network.Forward(row, outputs);
+                prediction = string.Join(", ", outputs.Select(o => o.ToString("G6", Invariant)));
+            }
+            else
+            {
+                int predicted = network.Predict(row);
+                prediction = string.Create(Invariant, $"{ClassName(schema, predicted)} ({network.Probabilities(row)[predicted]:F3})");
+            }
             terminal.Line(string.Create(Invariant, $"row {r + 1}: {prediction}"));
         }
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The probability of the predicted class: the largest softmax output, or the sigmoid of a binary output.</summary>
-    private static float Confidence(INetwork network, float[] outputs)
-    {
-        if (network.Loss == LossKind.BinaryCrossEntropy && outputs.Length == 1)
-        {
-            float p = 1f / (1f + MathF.Exp(-outputs[0]));
-            return MathF.Max(p, 1 - p);
-        }
-        float max = outputs.Max();
-        return 1f / outputs.Sum(o => MathF.Exp(o - max));
     }
 
     private static string ClassName(DataSchema? schema, int index) => schema?.ClassName(index) ?? index.ToString(Invariant);
@@ -233,9 +225,6 @@ internal static class TableCommands
         ValidationResult v = Evaluator.Validate(network, data);
         return string.Create(Invariant, $"Test: MSE {v.MeanSquaredError:G6}, MAE {v.MeanAbsoluteError:G6}, R^2 {v.R2:F4} ({rows} rows)");
     }
-
-    private static IDataset Standardize(IDataset data, Standardization? standardization) =>
-        standardization is null ? data : Datasets.Standardized(data, standardization);
 
     private static string Target(CsvTable table) => table.IsClassification
         ? string.Create(Invariant, $"\"{string.Join(",", table.TargetNames)}\" with {table.ClassNames!.Length} classes")

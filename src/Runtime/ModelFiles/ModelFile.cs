@@ -88,32 +88,17 @@ public static class ModelFile
     /// <param name="network">The network whose weights to save.</param>
     /// <param name="data">The rows' schema (column and class names, standardization), kept in the metadata; null for none.</param>
     /// <exception cref="ModelFormatException">The file cannot be written, or a value is NaN or infinite.</exception>
-    public static void SaveWeights(string path, INetwork network, DataSchema? data = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var (header, tensors) = Prepare(path, network, null, data, weightsOnly: true);
-        try
-        {
-            AtomicFile.Write(path, file =>
-            {
-                SafetensorsWriter.Write(file, header, tensors);
-                file.Flush();
-            });
-        }
-        catch (IOException ex)
-        {
-            throw new ModelFormatException(ex.Message, ex);
-        }
-    }
+    public static void SaveWeights(string path, INetwork network, DataSchema? data = null) =>
+        Save(path, network, null, data, wrapStream: null, weightsOnly: true);
 
     /// <summary>
     /// <see cref="Save(string, INetwork, TrainingPosition?)"/>, writing through <paramref name="wrapStream"/>'s stream
     /// around the temporary file (tests make it fail midway).
     /// </summary>
-    internal static void Save(string path, INetwork network, TrainingPosition? position, DataSchema? data, Func<Stream, Stream>? wrapStream)
+    internal static void Save(string path, INetwork network, TrainingPosition? position, DataSchema? data, Func<Stream, Stream>? wrapStream, bool weightsOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var (header, tensors) = Prepare(path, network, position, data);
+        var (header, tensors) = Prepare(path, network, position, data, weightsOnly);
         try
         {
             AtomicFile.Write(path, file =>
@@ -180,22 +165,14 @@ public static class ModelFile
             if (best.Count != kept.Count || Enumerable.Range(0, kept.Count).Any(i => best[i]?.Length != kept[i].Values.Length))
                 throw new ArgumentException($"The position's best weights do not match network \"{network.NetworkName}\"'s {kept.Count} parameters and buffers.", nameof(position));
         }
-        List<SavedTensor> tensors = SafetensorsWriter.Tensors(network, position);
-        if (weightsOnly)
-        {
-            // A PyTorch module's state_dict: the parameters, the buffers and the batch counters, nothing of the optimizer's;
-            // the metadata without the optimizer step (which would ask for the optimizer state when loaded back).
-            var stateDict = new HashSet<string>(network.Parameters.Select(t => t.Name).Concat(network.Buffers.Select(t => t.Name)).Concat(network.BatchCounters), StringComparer.Ordinal);
-            tensors.RemoveAll(t => !stateDict.Contains(t.Name));
-            List<KeyValuePair<string, string>> metadata = ModelMetadata.Describe(network, null, data);
-            metadata.RemoveAll(e => e.Key is ModelMetadata.OptimizerStep or ModelMetadata.DropoutState);
-            if (SafetensorsWriter.FindNonFinite(tensors) is { } badWeight)
-                throw Error(name, $"not saved: {badWeight} (training diverged; train again with a lower learning rate)");
-            return (SafetensorsWriter.Header(tensors, metadata), tensors);
-        }
+        // Weights only: a PyTorch module's state_dict (parameters, buffers, batch counters), and metadata without the optimizer
+        // step and dropout state (a step would ask for the optimizer state when the file is loaded back).
+        List<SavedTensor> tensors = SafetensorsWriter.Tensors(network, position, stateDictOnly: weightsOnly);
         if (SafetensorsWriter.FindNonFinite(tensors) is { } bad)
             throw Error(name, $"not saved: {bad} (training diverged; train again with a lower learning rate)");
-        return (SafetensorsWriter.Header(tensors, ModelMetadata.Describe(network, position, data)), tensors);
+        List<KeyValuePair<string, string>> metadata = ModelMetadata.Describe(network, position, data);
+        if (weightsOnly) metadata.RemoveAll(e => e.Key is ModelMetadata.OptimizerStep or ModelMetadata.DropoutState);
+        return (SafetensorsWriter.Header(tensors, metadata), tensors);
     }
 
     /// <summary>

@@ -20,9 +20,10 @@ internal static class SafetensorsWriter
 {
     /// <summary>
     /// The tensors of a file in their order: the parameters, the buffers, the batch counters (each holding the network's
-    /// <see cref="INetwork.Step"/>), then the optimizer state, each in the network's order.
+    /// <see cref="INetwork.Step"/>), then the optimizer state and the position's best weights, each in the network's order.
+    /// With <paramref name="stateDictOnly"/>, only the first three: a PyTorch module's <c>state_dict</c>.
     /// </summary>
-    public static List<SavedTensor> Tensors(INetwork network, TrainingPosition? position = null)
+    public static List<SavedTensor> Tensors(INetwork network, TrainingPosition? position, bool stateDictOnly = false)
     {
         IReadOnlyList<NamedTensor> buffers = network.Buffers;
         IReadOnlyList<string> counters = network.BatchCounters;
@@ -31,6 +32,7 @@ internal static class SafetensorsWriter
         foreach (NamedTensor tensor in buffers) tensors.Add(new SavedTensor(tensor));
         long step = network.Step;
         foreach (string counter in counters) tensors.Add(SavedTensor.Counter(counter, step));
+        if (stateDictOnly) return tensors;
         foreach (NamedTensor tensor in network.OptimizerState) tensors.Add(new SavedTensor(tensor));
         // Early stopping's best weights so far (a checkpoint to resume from): best.NAME, shaped and laid out as NAME.
         if (position?.BestWeights is { } best)

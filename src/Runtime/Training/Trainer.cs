@@ -132,24 +132,19 @@ public static class Trainer
                 ReadOnlySpan<int> batch = order.AsSpan(first, rows);
                 Span<float> batchInputs = inputs.AsSpan(0, rows * network.InputSize);
                 if (schedule is not null) network.LearningRate = (float)schedule.Rate;
-                double loss = clipNorm is double maxNorm
-                    ? ClippedStep(network, train, batch, batchInputs, labels, targets, maxNorm)
-                    : Step(network, train, batch, batchInputs, labels, targets);
+                double loss = Step(network, train, batch, batchInputs, labels, targets, clipNorm);
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch, step, loss);
                 lossSum += loss;
                 taken++;
                 if (schedule?.Unit == ScheduleUnit.Step) schedule.Advance();
                 // After an epoch's last step the position is the next epoch's start, unless the epoch's end still has work to do
                 // (validation, an epoch schedule): then it is this epoch with every step taken, and resuming does that work.
-                options.OnStep?.Invoke(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
-                    new TrainingPosition(step == steps && !epochEndWork ? epoch + 1 : epoch, step == steps && !epochEndWork ? 0 : step, step == steps && !epochEndWork ? random.GetState() : epochState)
-                    {
-                        BatchSize = batchSize,
-                        TrainingRows = train.Count,
-                        ScheduleState = schedule?.GetState(),
-                        EarlyStopping = validator is null ? null : (bestLoss, bestEpoch, badEpochs),
-                        BestWeights = best?.Kept,
-                    }));
+                if (options.OnStep is { } onStep)
+                {
+                    bool nextEpoch = step == steps && !epochEndWork;
+                    onStep(new StepProgress(epoch, epochs, step, steps, loss, lossSum / taken,
+                        nextEpoch ? Position(epoch + 1, 0, random.GetState()) : Position(epoch, step, epochState)));
+                }
             }
             skip = 0;
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
@@ -175,15 +170,7 @@ public static class Trainer
             }
             // Epoch schedules step after the epoch, with the validation loss (ReduceLROnPlateau's metric), as PyTorch scripts do.
             if (schedule?.Unit == ScheduleUnit.Epoch) schedule.Advance(measured?.Loss ?? epochLoss);
-            var result = new EpochResult(epoch, epochs, epochLoss, taken, elapsed,
-                new TrainingPosition(epoch + 1, 0, random.GetState())
-                {
-                    BatchSize = batchSize,
-                    TrainingRows = train.Count,
-                    ScheduleState = schedule?.GetState(),
-                    EarlyStopping = measured is null ? null : (bestLoss, bestEpoch, badEpochs),
-                    BestWeights = best?.Kept,
-                })
+            var result = new EpochResult(epoch, epochs, epochLoss, taken, elapsed, Position(epoch + 1, 0, random.GetState()))
             {
                 Validation = measured,
                 LearningRate = rate,
@@ -199,40 +186,36 @@ public static class Trainer
         }
         if (best is not null && bestEpoch > 0 && bestEpoch != results[^1].Epoch) best.Restore();
         return new FitResult(results, bestEpoch == 0 ? null : bestEpoch, stoppedEarly);
+
+        // Where the run stands, with everything a resumed run needs: the schedule, early stopping's count and best weights.
+        TrainingPosition Position(int epoch, int stepInEpoch, ulong[] shuffleState) => new(epoch, stepInEpoch, shuffleState)
+        {
+            BatchSize = batchSize,
+            TrainingRows = train.Count,
+            ScheduleState = schedule?.GetState(),
+            EarlyStopping = validator is null ? null : (bestLoss, bestEpoch, badEpochs),
+            BestWeights = best?.Kept,
+        };
     }
 
-    /// <summary>One optimizer step on the batch's rows (labels or targets, as the data has); returns the batch's mean loss.</summary>
-    private static float Step(INetwork network, IDataset data, ReadOnlySpan<int> batch, Span<float> inputs, int[] labels, float[] targets)
+    /// <summary>
+    /// One optimizer step on the batch's rows (labels or targets, as the data has); returns the batch's mean loss. With
+    /// <paramref name="maxNorm"/>, the gradients are clipped to that global norm between the backward pass and the optimizer step.
+    /// </summary>
+    private static float Step(INetwork network, IDataset data, ReadOnlySpan<int> batch, Span<float> inputs, int[] labels, float[] targets, double? maxNorm)
     {
         int rows = batch.Length;
-        if (data.ClassCount > 0)
-        {
-            data.CopyBatch(batch, inputs, labels.AsSpan(0, rows));
-            return network.TrainStep(inputs, labels.AsSpan(0, rows));
-        }
-        Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
-        data.CopyBatch(batch, inputs, batchTargets);
-        return network.TrainStep(inputs, (ReadOnlySpan<float>)batchTargets);
-    }
+        bool labelled = data.ClassCount > 0;
+        Span<int> batchLabels = labelled ? labels.AsSpan(0, rows) : default;
+        Span<float> batchTargets = labelled ? default : targets.AsSpan(0, rows * network.OutputSize);
+        if (labelled) data.CopyBatch(batch, inputs, batchLabels);
+        else data.CopyBatch(batch, inputs, batchTargets);
+        if (maxNorm is not double clip)
+            return labelled ? network.TrainStep(inputs, batchLabels) : network.TrainStep(inputs, (ReadOnlySpan<float>)batchTargets);
 
-    /// <summary>As <see cref="Step"/>, with the gradients clipped to global norm <paramref name="maxNorm"/> before the optimizer step.</summary>
-    private static float ClippedStep(INetwork network, IDataset data, ReadOnlySpan<int> batch, Span<float> inputs, int[] labels, float[] targets, double maxNorm)
-    {
-        int rows = batch.Length;
-        float loss;
-        if (data.ClassCount > 0)
-        {
-            data.CopyBatch(batch, inputs, labels.AsSpan(0, rows));
-            loss = network.ComputeGradients(inputs, labels.AsSpan(0, rows));
-        }
-        else
-        {
-            Span<float> batchTargets = targets.AsSpan(0, rows * network.OutputSize);
-            data.CopyBatch(batch, inputs, batchTargets);
-            loss = network.ComputeGradients(inputs, (ReadOnlySpan<float>)batchTargets);
-        }
+        float loss = labelled ? network.ComputeGradients(inputs, batchLabels) : network.ComputeGradients(inputs, (ReadOnlySpan<float>)batchTargets);
         // A gradient that is not finite would poison the weights: report it as the loss, which stops the run as diverged.
-        double norm = GradientClipping.ClipByGlobalNorm(network.Parameters, maxNorm);
+        double norm = GradientClipping.ClipByGlobalNorm(network.Parameters, clip);
         if (!double.IsFinite(norm)) return float.NaN;
         network.OptimizerStep();
         return loss;
