@@ -193,11 +193,16 @@ public static class Cli
             Description = "Write exactly the PyTorch module's state_dict (parameters, buffers, num_batches_tracked; no optimizer state) to this safetensors file, for model.load_state_dict(..., strict=True).",
             HelpName = "FILE",
         }, "a file name");
-        var export = new Command("export", "Writes a saved model in another form: --weights-only FILE, the PyTorch module's state_dict alone.")
+        var onnx = NotEmpty(new Option<string?>("--onnx")
         {
-            exportLoad, exportNet, weightsOnly,
+            Description = "Write the network for inference as an ONNX model (opset 17; input \"input\", output \"logits\"; a table model's standardization included) to this file, for ONNX Runtime, ML.NET or PyTorch's tools.",
+            HelpName = "FILE",
+        }, "a file name");
+        var export = new Command("export", "Writes a saved model in another form: --onnx FILE, an ONNX model for inference; --weights-only FILE, the PyTorch module's state_dict alone.")
+        {
+            exportLoad, exportNet, onnx, weightsOnly,
         };
-        export.SetAction(parse => Guard(context, () => ExportCommand.Run(parse.GetValue(exportLoad)!, parse.GetValue(exportNet), parse.GetValue(weightsOnly), context)));
+        export.SetAction(parse => Guard(context, () => ExportCommand.Run(parse.GetValue(exportLoad)!, parse.GetValue(exportNet), parse.GetValue(onnx), parse.GetValue(weightsOnly), context)));
 
         root.Subcommands.Add(train);
         root.Subcommands.Add(eval);
@@ -235,6 +240,7 @@ public static class Cli
             ],
             [export] =
             [
+                $"{ProgramName} export --load model.safetensors --onnx model.onnx                  for ONNX Runtime, ML.NET, ...",
                 $"{ProgramName} export --load model.safetensors --weights-only weights.safetensors   for load_state_dict(..., strict=True)",
             ],
         };
