@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks that a weights-only file NetGen wrote (netgen-mnist export --weights-only, ModelFile.SaveWeights) is exactly
 the state_dict of the PyTorch module: model.load_state_dict(tensors, strict=True) takes it (issue 14, item 3).
-A manual check for now: python3-torch is not installed by .ci/run. See README.md here.
+.ci/python-check.sh runs it on `export --weights-only` of mnist and mnist_cnn (installing python3-torch when missing);
+see README.md here.
 
 usage: /usr/bin/python3 check_weights_only.py NET FILE
   NET   mnist (nn.Linear fc1 784->128, fc2 128->64, fc3 64->10), mnist_cnn or cnn_bn (make_fixtures.py's modules)
