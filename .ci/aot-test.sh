@@ -2,7 +2,7 @@
 # Native AOT check: publishes netgen-mnist as a native executable with the README's command ("Native AOT"), then runs
 # it from the repository root: one epoch of training with --save, --metrics and --plot (SkiaSharp's native libraries
 # load from beside the binary), eval of the saved model and predict on a test digit; then the same for the convolutional
-# network mnist_cnn, trained for one epoch on the first 2,000 training images.
+# network mnist_cnn, trained for one epoch on the first 2,000 training images. The first model is exported to ONNX too.
 # Prints "PASS aot: ..." or "FAIL aot: reason" as its last line and exits non-zero on failure.
 # A fresh machine lacks the C toolchain the ILCompiler links with (clang, or gcc; objcopy strips the symbols):
 # it is installed with apt-get (as root, or through sudo). zlib1g-dev is not needed: .NET 10 links its own libz.a.
@@ -114,6 +114,16 @@ fi
 grep -qxF "$line" "$eval_log" || fail_with_log "$eval_log" "eval did not print the accuracy training ended with ($line)"
 [ -s "$work/misclassified.png" ] || fail "eval --plot wrote no PNG file"
 
+# export to ONNX (Google.Protobuf in the native binary): the file the JIT build writes for the same model, byte for byte
+# but for the version string (its commit), which the JIT build of this checkout also carries.
+if ! "$binary" export --load "$work/model.safetensors" --onnx "$work/model.onnx" >"$work/export.log" 2>&1; then
+  fail_with_log "$work/export.log" "export --onnx failed"
+fi
+if ! dotnet run -c Release --project src/Mnist -- export --load "$work/model.safetensors" --onnx "$work/model.jit.onnx" >"$work/export-jit.log" 2>&1; then
+  fail_with_log "$work/export-jit.log" "export --onnx with the JIT build failed"
+fi
+cmp -s "$work/model.onnx" "$work/model.jit.onnx" || fail "the native binary's ONNX file differs from the JIT build's"
+
 # predict on the first test digit (a 7), as a PGM image taken from the test set.
 gzip -dc data/mnist/t10k-images-idx3-ubyte.gz >"$work/t10k-images" || fail "cannot read data/mnist/t10k-images-idx3-ubyte.gz"
 { printf 'P5\n28 28\n255\n'; head -c 800 "$work/t10k-images" | tail -c 784; } >"$work/digit.pgm"
@@ -154,4 +164,4 @@ grep -qE '(^|/)digit\.pgm: 7 \([01]\.[0-9]{3}\), [0-9] \([01]\.[0-9]{3}\), [0-9]
   || fail_with_log "$cnn_predict_log" "predict --net mnist_cnn did not classify the first test digit as 7"
 
 size_mb=$(awk -v b="$(file_size "$binary")" 'BEGIN { printf "%.1f", b / 1000000 }')
-echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval and predict work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"
+echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval, predict and export --onnx work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"
