@@ -128,7 +128,8 @@ case_pack() {
   done
   ! grep -qi 'codeanalysis' <<<"$entries" || fail_because "the package holds Roslyn: $(grep -i codeanalysis <<<"$entries" | head -1)"
   deps=$(zip_entry "$pkg" NetGen.nuspec | grep -oE '<dependency id="[^"]+"' | sed -E 's/.*id="//; s/"$//' | sort -u | tr '\n' ' ')
-  [ "$deps" = "MathNet.Numerics Sep " ] || fail_because "dependencies should be MathNet.Numerics and Sep only, are: ${deps:-none}"
+  # Grpc.Tools (protoc for onnx.proto) and the API analyzer are build tools only: PrivateAssets, not dependencies.
+  [ "$deps" = "Google.Protobuf MathNet.Numerics Sep " ] || fail_because "dependencies should be Google.Protobuf, MathNet.Numerics and Sep only, are: ${deps:-none}"
   cp "$pkg" "$feed/"
   echo "${BASH_REMATCH[1]}" >"$work/version"
 }
@@ -148,6 +149,8 @@ case_train() {
   [ -n "$accuracy" ] || fail_because "the program printed no accuracy line; see $run_log"
   awk -v a="$accuracy" 'BEGIN { exit !(a >= 90) }' || fail_because "test accuracy $accuracy% is below 90% (chance is 50%)"
   grep '^Accuracy:' "$run_log" >"$work/accuracy"
+  # The package's ONNX export (Google.Protobuf, a package dependency) works in the user's program.
+  grep -qE '^Exported tiny\.onnx \([0-9]+ bytes\)$' "$run_log" || fail_because "the program did not export tiny.onnx; see $run_log"
 }
 
 # A misspelled activation in nets.json: dotnet build fails with NG2005 at the misspelled value, line 6 column 38,

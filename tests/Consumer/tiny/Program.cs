@@ -28,3 +28,7 @@ Console.WriteLine($"best epoch {fit.BestEpoch}");
 var (testX, testY) = Spirals(1000, seed: 2);
 EvaluationResult result = Evaluator.Evaluate(net, ArrayDataset.WithLabels(testX, TinyNet.InputSize, testY));
 Console.WriteLine($"Accuracy: {result.Accuracy:F2}% ({result.Correct}/{result.Total})");
+
+string onnx = Path.Combine(AppContext.BaseDirectory, "tiny.onnx");
+OnnxExport.Save(onnx, net);                            // for ONNX Runtime, ML.NET, PyTorch's tools
+Console.WriteLine($"Exported {Path.GetFileName(onnx)} ({new FileInfo(onnx).Length} bytes)");
