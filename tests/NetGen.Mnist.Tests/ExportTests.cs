@@ -34,6 +34,28 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
 
         RunResult missing = App.Run("export", "--load", model);
         Assert.Equal(1, missing.ExitCode);
-        Assert.Contains("export needs --weights-only FILE", missing.Error);
+        Assert.Contains("export needs --onnx FILE or --weights-only FILE", missing.Error);
+    }
+
+    /// <summary>
+    /// --onnx (with --weights-only in the same run) writes an ONNX file: protobuf whose first field is ir_version 8
+    /// (tag 0x08, value 8) and which names the network; the runtime's tests check its contents and ONNX Runtime runs it.
+    /// </summary>
+    [Fact]
+    public void Onnx_writes_the_model_beside_a_weights_only_file()
+    {
+        string model = _temp.File("m.safetensors"), onnx = _temp.File("m.onnx"), weights = _temp.File("w.safetensors");
+        Assert.Equal(0, App.Run(output, "train", "--data", SmallMnist.Directory, "--epochs", "1", "--train-images", "64", "--save", model).ExitCode);
+        RunResult export = App.Run(output, "export", "--load", model, "--onnx", onnx, "--weights-only", weights);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains($"Wrote {onnx}: \"mnist\" as an ONNX model (opset 17, input \"input\" [batch, 784], output \"logits\" [batch, 10]).", export.Out);
+        Assert.StartsWith($"Wrote {weights}: the state_dict", export.LastLine);
+        byte[] bytes = System.IO.File.ReadAllBytes(onnx);
+        Assert.Equal(new byte[] { 0x08, 8 }, bytes[..2]);
+        Assert.True(bytes.AsSpan().IndexOf("netgen.network"u8) > 0, "no netgen.network metadata");
+
+        RunResult same = App.Run("export", "--load", model, "--onnx", model);
+        Assert.Equal(1, same.ExitCode);
+        Assert.Contains("--onnx", same.Error);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using NetGen.Onnx.Protos;
+using NetGen.Tests.Data;
 using NetGen.Tests.EndToEnd;
 using NetGen.Tests.Images;
 using NetGen.Tests.Networks;
@@ -16,9 +17,9 @@ namespace NetGen.Tests.Onnx;
 /// </summary>
 public sealed class OnnxExportTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("netgen-onnx-").FullName;
+    private readonly TempFolder _folder = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     private static ModelProto Export(INetwork network, DataSchema? data = null) => ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(network, data));
 
@@ -153,14 +154,14 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(["Gemm"], Ops(Export(net, new DataSchema { ClassNames = ["a", "b"] })).Take(1));
 
         var wrong = new DataSchema { Standardization = new Standardization([0f], [1f]) };
-        Assert.Throws<ArgumentException>(() => OnnxExport.Save(Path.Combine(_folder, "x.onnx"), net, wrong));
+        Assert.Throws<ArgumentException>(() => OnnxExport.Save(_folder.File("x.onnx"), net, wrong));
     }
 
     [Fact]
     public void A_file_holds_the_same_bytes_as_the_stream_and_a_nan_weight_writes_nothing()
     {
         using var net = new MnistNet();
-        string path = Path.Combine(_folder, "mnist.onnx");
+        string path = _folder.File("mnist.onnx");
         OnnxExport.Save(path, net);
         using var stream = new MemoryStream();
         OnnxExport.Save(stream, net);
@@ -169,10 +170,10 @@ public sealed class OnnxExportTests : IDisposable
 
         NamedTensor fc2 = net.Parameters.Single(p => p.Name == "fc2.weight");
         fc2.Values[5] = float.NaN;
-        string bad = Path.Combine(_folder, "bad.onnx");
+        string bad = _folder.File("bad.onnx");
         var ex = Assert.Throws<ModelFormatException>(() => OnnxExport.Save(bad, net));
         Assert.Contains("fc2.weight", ex.Message);
         Assert.False(File.Exists(bad));
-        Assert.Equal([path], Directory.GetFiles(_folder));
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
     }
 }
