@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using BenchmarkDotNet.Columns;
@@ -8,14 +9,22 @@ namespace NetGen.Benchmarks;
 
 /// <summary>
 /// GFLOP/s of a benchmark: its floating-point operations per call (a multiply-add is two), given by the benchmark class for each
-/// method, over the mean time. Computed in the host process from the class's static table, not from the child's measurements.
+/// method (or for each case: method and parameters), over the mean time. Computed in the host process from the class's static
+/// table, not from the child's measurements.
 /// </summary>
 public sealed class FlopsColumn : IColumn
 {
     private readonly string _header;
-    private readonly IReadOnlyDictionary<string, double> _flops;
+    private readonly Func<BenchmarkCase, double?> _flops;
 
     public FlopsColumn(string header, IReadOnlyDictionary<string, double> flops)
+        : this(header, c => flops.TryGetValue(c.Descriptor.WorkloadMethod.Name, out double f) ? f : null)
+    {
+    }
+
+    /// <param name="header">The column's name.</param>
+    /// <param name="flops">The operations of one call of a case (its method and parameters), or null for none.</param>
+    public FlopsColumn(string header, Func<BenchmarkCase, double?> flops)
     {
         _header = header;
         _flops = flops;
@@ -32,7 +41,7 @@ public sealed class FlopsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        if (!_flops.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out double flops)) return "-";
+        if (_flops(benchmarkCase) is not double flops) return "-";
         var report = summary[benchmarkCase];
         double? nanoseconds = report?.ResultStatistics?.Mean;
         return nanoseconds is double ns && ns > 0 ? (flops / ns).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-";
@@ -40,5 +49,5 @@ public sealed class FlopsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => _flops.ContainsKey(b.Descriptor.WorkloadMethod.Name));
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => _flops(b) is not null);
 }
