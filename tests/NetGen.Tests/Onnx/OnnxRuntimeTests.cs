@@ -54,6 +54,17 @@ public sealed class OnnxRuntimeTests(ITestOutputHelper output) : IDisposable
 
     public static TheoryData<string> SmallNetworkNames() => new(SmallNetworks);
 
+    /// <summary>A network added to a test spec is added to the list above (mnist and mnist_cnn have tests of their own).</summary>
+    [Fact]
+    public void Every_network_of_the_test_specs_is_checked()
+    {
+        foreach (Type type in AllNetworks.Types)
+        {
+            using INetwork net = AllNetworks.Create(type);
+            Assert.True(SmallNetworks.Contains(net.NetworkName) || net.NetworkName is "mnist" or "mnist_cnn", $"{net.NetworkName} ({type.Name}) is not in SmallNetworks");
+        }
+    }
+
     private static INetwork Create(string name) => name switch
     {
         "convsmall" => new ConvSmallNet(),
