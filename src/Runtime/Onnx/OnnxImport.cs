@@ -41,8 +41,8 @@ namespace NetGen;
 /// </remarks>
 public static class OnnxImport
 {
-    /// <summary>The largest file read: 2 GB less one byte, the most a protobuf message may be.</summary>
-    public const long MaxFileSize = int.MaxValue;
+    /// <summary>The largest file read: 2,147,483,591 bytes, the largest .NET byte array (<see cref="Array.MaxLength"/>), just under protobuf's 2 GB limit.</summary>
+    public const long MaxFileSize = 0x7FFFFFC7;
 
     /// <summary>Loads the weights of the ONNX file <paramref name="path"/> into <paramref name="network"/>.</summary>
     /// <param name="path">The ONNX file.</param>
@@ -312,7 +312,6 @@ public static class OnnxImport
 
             NodeProto node = Next(layer, "Gemm or MatMul", "Gemm", "MatMul");
             string name = layer.Name!;
-            NamedTensor weight = _tensors[name + ".weight"];
             int units = layer.Units, inputs = layer.InputSize;
             if (node.OpType == "Gemm")
             {
@@ -321,18 +320,18 @@ public static class OnnxImport
                     throw Fail($"{NodeText(_at)} has alpha {Float(node, "alpha", 1f)}, beta {Float(node, "beta", 1f)}, transA {Int(node, "transA", 0)} where layer {Describe(layer)} needs 1, 1, 0");
                 bool transB = Int(node, "transB", 0) != 0;
                 float[] w = Floats(_at, node.Input[1], "weight", [transB ? [units, inputs] : [inputs, units]], layer);
-                Assignments.Add((weight, transB ? w : Transpose(w, inputs, units)));
+                Assign(name + ".weight", transB ? w : Transpose(w, inputs, units));
                 bool hasBias = node.Input.Count > 2 && node.Input[2].Length > 0;
                 if (hasBias != layer.HasBias)
                     throw Fail(hasBias ? $"{NodeText(_at)} has a bias where layer {Describe(layer)} has none" : $"{NodeText(_at)} has no bias where layer {Describe(layer)} needs [{units}]");
-                if (hasBias) Assignments.Add((_tensors[name + ".bias"], Floats(_at, node.Input[2], "bias", [[units], [1, units]], layer)));
+                if (hasBias) Assign(name + ".bias", Floats(_at, node.Input[2], "bias", [[units], [1, units]], layer));
                 Consume(node);
             }
             else
             {
                 if (node.Input.Count != 2) throw Fail($"{NodeText(_at)} has {node.Input.Count} inputs where layer {Describe(layer)} needs 2");
                 float[] w = Floats(_at, node.Input[1], "weight", [[inputs, units]], layer);
-                Assignments.Add((weight, Transpose(w, inputs, units)));
+                Assign(name + ".weight", Transpose(w, inputs, units));
                 Consume(node);
                 if (layer.HasBias)
                 {
@@ -341,7 +340,7 @@ public static class OnnxImport
                     if (add.Input.Count != 2 || (add.Input[0] != _x && add.Input[1] != _x))
                         throw Fail($"{NodeText(_at)} does not take the MatMul's output where layer {Describe(layer)} needs the Add of its bias");
                     string bias = add.Input[0] == _x ? add.Input[1] : add.Input[0];
-                    Assignments.Add((_tensors[name + ".bias"], Floats(_at, bias, "bias", [[units], [1, units]], layer)));
+                    Assign(name + ".bias", Floats(_at, bias, "bias", [[units], [1, units]], layer));
                     Consume(add);
                 }
             }
@@ -363,7 +362,7 @@ public static class OnnxImport
             CheckNoAutoPad(node, layer);
             string name = layer.Name!;
             int[] shape = [layer.Units, layer.Input[0], layer.KernelHeight, layer.KernelWidth];
-            Assignments.Add((_tensors[name + ".weight"], Floats(at, node.Input[1], "weight", [shape], layer)));
+            Assign(name + ".weight", Floats(at, node.Input[1], "weight", [shape], layer));
             bool hasBias = node.Input.Count > 2 && node.Input[2].Length > 0;
             float[]? bias = hasBias ? Floats(at, node.Input[2], "bias", [[layer.Units]], layer) : null;
             Consume(node);
@@ -379,7 +378,7 @@ public static class OnnxImport
                 throw Fail(hasBias ? $"{NodeText(at)} has a bias where layer {Describe(layer)} has none" : $"{NodeText(at)} has no bias where layer {Describe(layer)} needs [{layer.Units}]");
             if (!folded)
             {
-                if (bias is not null) Assignments.Add((_tensors[name + ".bias"], bias));
+                if (bias is not null) Assign(name + ".bias", bias);
                 MatchActivation(layer.Activation, layer);
                 return false;
             }
@@ -388,13 +387,13 @@ public static class OnnxImport
             bias ??= new float[channels];
             string bn = next!.Name!;
             float[] bnBias = new float[channels];
-            if (layer.HasBias) Assignments.Add((_tensors[name + ".bias"], bias));
+            if (layer.HasBias) Assign(name + ".bias", bias);
             else bnBias = bias;
             float variance = IdentityVariance();
-            Assignments.Add((_tensors[bn + ".weight"], Enumerable.Repeat(1f, channels).ToArray()));
-            Assignments.Add((_tensors[bn + ".bias"], bnBias));
-            Assignments.Add((_tensors[bn + ".running_mean"], new float[channels]));
-            Assignments.Add((_tensors[bn + ".running_var"], Enumerable.Repeat(variance, channels).ToArray()));
+            Assign(bn + ".weight", Enumerable.Repeat(1f, channels).ToArray());
+            Assign(bn + ".bias", bnBias);
+            Assign(bn + ".running_mean", new float[channels]);
+            Assign(bn + ".running_var", Enumerable.Repeat(variance, channels).ToArray());
             return true;
         }
 
@@ -450,8 +449,18 @@ public static class OnnxImport
             int channels = layer.Input[0];
             string[] parts = ["weight", "bias", "running_mean", "running_var"];
             for (int i = 0; i < 4; i++)
-                Assignments.Add((_tensors[$"{layer.Name}.{parts[i]}"], Floats(_at, node.Input[i + 1], parts[i], [[channels]], layer)));
+                Assign($"{layer.Name}.{parts[i]}", Floats(_at, node.Input[i + 1], parts[i], [[channels]], layer));
             Consume(node);
+        }
+
+        /// <summary>Plans to write <paramref name="values"/> (row-major) into the network's tensor <paramref name="tensorName"/>.</summary>
+        private void Assign(string tensorName, float[] values)
+        {
+            if (!_tensors.TryGetValue(tensorName, out NamedTensor? target))
+                throw Fail($"network \"{NetworkName}\" has no tensor {tensorName}, which its architecture implies");
+            if (target.Values.Length != values.Length)
+                throw Fail($"network \"{NetworkName}\"'s tensor {tensorName} holds {target.Values.Length} values where its architecture implies {values.Length}");
+            Assignments.Add((target, values));
         }
 
         // ---- activations ----
@@ -581,6 +590,7 @@ public static class OnnxImport
             if (_at >= _graph.Node.Count) throw Fail($"the graph ends after node {_at} where layer {Describe(layer)} needs {needs}");
             NodeProto node = _graph.Node[_at];
             if (!ops.Contains(node.OpType)) throw Fail($"{NodeText(_at)} where layer {Describe(layer)} needs {needs}");
+            if (node.Domain is not ("" or "ai.onnx")) throw Fail($"{NodeText(_at)} is of domain {Quote(node.Domain)} where layer {Describe(layer)} needs ONNX's own {needs}");
             bool takes = node.Input.Count > 0 && (node.Input[0] == _x || (node.OpType == "Add" && node.Input.Count == 2 && node.Input[1] == _x));
             if (!takes) throw Fail($"{NodeText(_at)} does not take the previous layer's output ({Quote(_x)}) where layer {Describe(layer)} needs {needs}");
             if (node.Output.Count < 1 || node.Output[0].Length == 0) throw Fail($"{NodeText(_at)} has no output");
