@@ -73,4 +73,20 @@ public sealed class OnnxImportPyTorchTests(ITestOutputHelper output)
         Assert.Contains(Values("conv2.bias"), v => v != 0f);
         Assert.Contains(Values("bn3.running_mean"), v => v != 0f); // bn3 follows a dense layer: PyTorch keeps its BatchNormalization
     }
+
+    /// <summary>
+    /// features.nets.json's smooth as PyTorch initialized and exported it: GELU(approximate="tanh") as torch writes it (x * x * x
+    /// by two Muls, Constant nodes between), Softplus. NetGen's outputs are PyTorch's to float rounding.
+    /// </summary>
+    [Fact]
+    public void PyTorchs_gelu_tanh_and_softplus_export_computes_PyTorchs_outputs()
+    {
+        var expected = new FixtureFile(FixtureFile.PathOf("smooth.onnx-outputs.safetensors"));
+        float[] inputs = expected.Floats("inputs"), outputs = expected.Floats("outputs");
+        using INetwork net = NetGen.Tests.Networks.NetworkTestKit.Create("smooth", seed: 5);
+        OnnxImport.Load(FixtureFile.PathOf("smooth.onnx"), net);
+        var actual = new float[outputs.Length];
+        net.Forward(inputs, actual);
+        for (int i = 0; i < outputs.Length; i++) Assert.True(Math.Abs(actual[i] - outputs[i]) <= 1e-5f * (1 + Math.Abs(outputs[i])), $"output {i}: NetGen {actual[i]:R}, PyTorch {outputs[i]:R}");
+    }
 }

@@ -11,7 +11,9 @@ Writes, for each of
   cnn_bn        images.nets.json's cnn_bn (the CnnBn of make_fixtures.py); the eval-mode export folds bn1 and bn2 into
                 the convs before them (do_constant_folding=True), bn3 stays a BatchNormalization
 NAME.onnx (torch.onnx.export in eval mode, opset 17, dynamic batch axis, constant folding) and
-NAME.onnx-predictions.safetensors (predictions [10000] I64, margins [10000] F32: the top-2 logit margins, correct [] I64).
+NAME.onnx-predictions.safetensors (predictions [10000] I64, margins [10000] F32: the top-2 logit margins, correct [] I64);
+and smooth.onnx, features.nets.json's smooth (GELU's tanh form, Softplus) as initialized, with its outputs on 16 random
+rows in smooth.onnx-outputs.safetensors (inputs [16, 5], outputs [16, 3]).
 
 Deterministic as make_fixtures.py: one thread, torch.use_deterministic_algorithms(True), seed 1234, 600 Adam steps of
 32 images (the first 19,200 training images, in file order), lr 0.001.
@@ -64,6 +66,34 @@ class MnistMatMul(Mnist):
         def dense(layer, x):
             return x @ layer.weight.t() + layer.bias
         return dense(self.fc3, torch.relu(dense(self.fc2, torch.relu(dense(self.fc1, x)))))
+
+
+class Smooth(nn.Module):
+    """features.nets.json's smooth: 5-7 GELU (tanh form), 7-4 Softplus, 4-3 Softplus: how torch.onnx.export writes
+    GELU(approximate="tanh") (Mul, Pow-free x * x * x, Add, Tanh, Constant nodes) and Softplus."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(5, 7)
+        self.fc2 = nn.Linear(7, 4)
+        self.fc3 = nn.Linear(4, 3)
+
+    def forward(self, x):
+        x = nn.functional.gelu(self.fc1(x), approximate="tanh")
+        return nn.functional.softplus(self.fc3(nn.functional.softplus(self.fc2(x))))
+
+
+def make_smooth(out):
+    """smooth as initialized (seed 1234), exported, with its eval-mode outputs on 16 random rows."""
+    print("smooth")
+    torch.manual_seed(SEED)
+    model = Smooth()
+    inputs = torch.randn(16, 5)
+    outputs = evaluate(model, inputs)
+    path = os.path.join(out, "smooth.onnx")
+    export(model, inputs[:1], path)
+    describe(path)
+    make_fixtures.write(out, "smooth.onnx-outputs.safetensors", [("inputs", inputs.numpy()), ("outputs", outputs)])
 
 
 def train(model, flat, data):
@@ -138,6 +168,7 @@ def main():
     make("mnist_matmul", MnistMatMul(), True, args.data, args.out)
     torch.manual_seed(SEED)
     make("cnn_bn", CnnBn(), False, args.data, args.out)
+    make_smooth(args.out)
 
 
 if __name__ == "__main__":
