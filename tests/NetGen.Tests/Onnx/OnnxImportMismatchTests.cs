@@ -174,4 +174,13 @@ public sealed class OnnxImportMismatchTests : IDisposable
         string path = Write(model);
         Assert.Contains($"({node.Name.Split('/')[0]} ", Refusal(path, OnnxImportRoundTripTests.Create("leaky", seed: 2)));
     }
+
+    [Fact]
+    public void A_network_without_an_onnx_form_is_named()
+    {
+        using var fake = NetGen.Tests.ModelFiles.FakeBatchNormNetwork.Small();
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImport.Load(new MemoryStream(File.ReadAllBytes(FixtureFile.PathOf("mnist.onnx"))), fake));
+        Assert.StartsWith("stream: network \"fakebn\" has no ONNX form: ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
 }
