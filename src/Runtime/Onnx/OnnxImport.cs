@@ -20,7 +20,7 @@ namespace NetGen;
 /// <para>
 /// Dense layers: Gemm (<c>transB=1</c>, weight <c>[out, in]</c>, or <c>transB=0</c>, weight <c>[in, out]</c>), or MatMul with
 /// an <c>[in, out]</c> weight followed by an Add of the bias. Before the first dense layer of an image network a Flatten
-/// (axis 1) or a Reshape to <c>[batch, features]</c>. Conv (group 1, dilations 1), MaxPool and AveragePool (no padding,
+/// (axis 1) or a Reshape to <c>[batch, features]</c> (accepted before any dense layer). Conv (group 1, dilations 1), MaxPool and AveragePool (no padding,
 /// a Pad of zeros before is accepted), BatchNormalization (epsilon 1e-5). Activations: Relu, LeakyRelu (alpha within
 /// 1e-6), Sigmoid, Tanh, Softplus, and GELU's tanh form as the run of Pow, Mul, Add and Tanh nodes PyTorch writes (checked
 /// by computing it; GELU's erf form is refused, NetGen's gelu being the tanh form). Identity, Dropout and Constant nodes
@@ -292,7 +292,8 @@ public static class OnnxImport
         private void MatchDense(GraphLayer layer)
         {
             SkipInert();
-            if (layer.Input.Length == 3)
+            // A Flatten or Reshape to [batch, features]: needed after image layers, harmless (and accepted) on rows.
+            if (_at < _graph.Node.Count && _graph.Node[_at].OpType is "Flatten" or "Reshape")
             {
                 NodeProto flatten = Next(layer, "Flatten or Reshape", "Flatten", "Reshape", "Gemm", "MatMul");
                 if (flatten.OpType == "Flatten")
