@@ -215,7 +215,6 @@ public static class OnnxImport
             var initializers = new HashSet<string>(_graph.Initializer.Select(t => t.Name), StringComparer.Ordinal);
             ValueInfoProto[] inputs = _graph.Input.Where(i => !initializers.Contains(i.Name)).ToArray();
             if (inputs.Length != 1) throw Fail($"the graph has {inputs.Length} inputs where network \"{NetworkName}\" takes one");
-            CheckRowShape(inputs[0], "input", _spec.Input);
             _x = inputs[0].Name;
             MatchStandardization();
 
@@ -257,6 +256,8 @@ public static class OnnxImport
             }
             if (!_graph.Output.Any(o => o.Name == _x))
                 throw Fail($"the graph's output is not the last layer's ({(_graph.Output.Count == 0 ? "no output" : "output " + Quote(_graph.Output[0].Name))})");
+            // The declared shapes last: a graph of other layers is named by its first node that differs.
+            CheckRowShape(inputs[0], "input", _spec.Input);
             ValueInfoProto output = _graph.Output.First(o => o.Name == _x);
             CheckRowShape(output, "output", _spec.Output);
         }

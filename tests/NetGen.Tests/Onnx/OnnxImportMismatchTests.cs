@@ -43,7 +43,7 @@ public sealed class OnnxImportMismatchTests : IDisposable
     {
         using var cnn = new MnistCnnNet(seed: 1);
         string path = Write(OnnxExport.ToBytes(cnn, null));
-        Assert.Equal($"{path}: the graph's input \"input\" is [batch, 1, 28, 28] where network \"mnist\" needs [batch, 784]", Refusal(path));
+        Assert.Equal($"{path}: node 1 \"conv1/Conv\" (Conv) where layer fc1 (fc1 128 relu) needs Gemm or MatMul", Refusal(path));
     }
 
     [Fact]
@@ -182,5 +182,14 @@ public sealed class OnnxImportMismatchTests : IDisposable
         var e = Assert.Throws<ModelFormatException>(() => OnnxImport.Load(new MemoryStream(File.ReadAllBytes(FixtureFile.PathOf("mnist.onnx"))), fake));
         Assert.StartsWith("stream: network \"fakebn\" has no ONNX form: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_graph_that_fits_but_declares_another_input_shape_is_refused()
+    {
+        ModelProto model = PyTorchMnist();
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 785;
+        string path = Write(model);
+        Assert.Equal($"{path}: the graph's input \"input\" is [batch, 785] where network \"mnist\" needs [batch, 784]", Refusal(path));
     }
 }
