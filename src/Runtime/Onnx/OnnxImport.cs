@@ -24,7 +24,7 @@ namespace NetGen;
 /// a Pad of zeros before is accepted), BatchNormalization (epsilon 1e-5). Activations: Relu, LeakyRelu (alpha within
 /// 1e-6), Sigmoid, Tanh, Softplus, and GELU's tanh form as the run of Pow, Mul, Add and Tanh nodes PyTorch writes (checked
 /// by computing it; GELU's erf form is refused, NetGen's gelu being the tanh form). Identity, Dropout and Constant nodes
-/// are skipped. Sub and Div of constants shaped like an input row, in front of everything, are read as the inputs'
+/// are skipped, and so are Identity nodes of a constant (PyTorch's way of writing equal initializers once). Sub and Div of constants shaped like an input row, in front of everything, are read as the inputs'
 /// standardization (<see cref="Checkpoint.Data"/>), as <see cref="OnnxExport"/> writes them.
 /// </para>
 /// <para>
@@ -568,6 +568,13 @@ public static class OnnxImport
                 if (node.OpType == "Constant" && node.Output.Count == 1)
                 {
                     RecordConstant(node, _at);
+                    _at++;
+                }
+                else if (node.OpType == "Identity" && node.Input.Count == 1 && node.Output.Count == 1 && node.Input[0] != _x
+                         && _constants.TryGetValue(node.Input[0], out TensorProto? copied))
+                {
+                    // PyTorch writes equal initializers once and the others as Identity nodes of it (bn3.running_var of bn3.weight, all ones).
+                    _constants[node.Output[0]] = copied;
                     _at++;
                 }
                 else if (node.OpType is "Identity" or "Dropout" && node.Input.Count >= 1 && node.Input[0] == _x && node.Output.Count >= 1)

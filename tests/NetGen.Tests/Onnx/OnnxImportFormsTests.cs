@@ -92,4 +92,21 @@ public sealed class OnnxImportFormsTests
         using var net = new CnnBnNet(seed: 1);
         Assert.Equal("stream: node 11 \"/bn3/BatchNormalization\" (BatchNormalization) has epsilon 0.001 where layer bn3 (bn3 batch_norm) needs 1e-05", Refusal(model, net));
     }
+
+    /// <summary>PyTorch writes equal initializers once (a fresh batch norm's weight and running_var, all ones) and the copies as Identity nodes of it.</summary>
+    [Fact]
+    public void An_Identity_node_of_an_initializer_is_that_initializer()
+    {
+        ModelProto model = Fixture("cnn_bn.onnx");
+        NodeProto bn = model.Graph.Node.Single(n => n.OpType == "BatchNormalization");
+        model.Graph.Initializer.Remove(model.Graph.Initializer.Single(t => t.Name == bn.Input[4]));
+        var identity = new NodeProto { OpType = "Identity", Name = "Identity_0" };
+        identity.Input.Add("bn3.weight");
+        identity.Output.Add(bn.Input[4]);
+        model.Graph.Node.Insert(0, identity);
+        using var net = new CnnBnNet(seed: 1);
+        Load(model, net);
+        INetwork n = net;
+        Assert.Equal(n.Parameters.Single(t => t.Name == "bn3.weight").Values, n.Buffers.Single(t => t.Name == "bn3.running_var").Values);
+    }
 }
