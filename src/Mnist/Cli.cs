@@ -148,7 +148,7 @@ public static class Cli
             HelpName = "FILE.png",
         };
         var evalLabel = LabelOption("The label column of a CSV --data file. Default: the one the model was trained with.");
-        var eval = new Command("eval", "Evaluates a saved model on the MNIST test set (confusion matrix, per-class precision and recall, and the accuracy line training ends with), or on a CSV file's rows (--data FILE.csv). Accepts files written by PyTorch (safetensors without metadata) for the chosen --net.")
+        var eval = new Command("eval", "Evaluates a saved model on the MNIST test set (confusion matrix, per-class precision and recall, and the accuracy line training ends with), or on a CSV file's rows (--data FILE.csv). Accepts files written by PyTorch (safetensors without metadata) for the chosen --net, and ONNX files (FILE.onnx: export --onnx's, or torch.onnx.export's with --net).")
         {
             evalLoad, evalNet, evalData, evalPlot, evalLabel,
         };
@@ -231,12 +231,15 @@ public static class Cli
             [
                 $"{ProgramName} eval --load model.safetensors",
                 $"{ProgramName} eval --load pytorch_model.safetensors --net mnist --plot misclassified.png",
+                $"{ProgramName} eval --load model.onnx                        an ONNX file (by its .onnx name)",
+                $"{ProgramName} eval --load torch_export.onnx --net mnist     torch.onnx.export's file: no NetGen metadata, --net needed",
             ],
             [predict] =
             [
                 $"{ProgramName} predict --load model.safetensors digit.png",
                 $"{ProgramName} predict --load model.safetensors scans/*.png",
                 $"{ProgramName} predict --load bc.safetensors --csv rows.csv",
+                $"{ProgramName} predict --load model.onnx digit.png",
             ],
             [export] =
             [
@@ -331,7 +334,7 @@ public static class Cli
 
     private static Option<string> LoadOption() => NotEmpty(new Option<string>("--load")
     {
-        Description = "The model file (safetensors) to load: one written by --save, or one written by PyTorch for the chosen --net.",
+        Description = "The model file to load: a safetensors file written by --save, or by PyTorch for the chosen --net; or, if its name ends in .onnx, an ONNX file of the network's graph (written by export --onnx, or by torch.onnx.export, which needs --net NAME). Any other name is read as safetensors.",
         HelpName = "FILE",
         Required = true,
     }, "a file name");

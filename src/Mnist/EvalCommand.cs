@@ -16,7 +16,7 @@ internal static class EvalCommand
         ImageDataset test = Inputs.Read(directory, () => MnistData.LoadTest(directory), "the MNIST test files in it");
         using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
-        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        Checkpoint checkpoint = Networks.Load(settings.Load, network);
 
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,

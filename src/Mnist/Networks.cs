@@ -16,14 +16,32 @@ internal static class Networks
     public static string Saved(Checkpoint saved) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : Default;
 
     /// <summary>
+    /// Whether a model file (--load) is read as ONNX: a name ending in <c>.onnx</c> (any case). Any other file is read as
+    /// safetensors, whatever its name.
+    /// </summary>
+    public static bool IsOnnx(string modelFile) => modelFile.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Loads <paramref name="modelFile"/> into <paramref name="network"/>: an ONNX file (<see cref="IsOnnx"/>) with <see cref="OnnxImport"/>, any other with <see cref="ModelFile"/>.</summary>
+    public static Checkpoint Load(string modelFile, INetwork network) =>
+        Inputs.Read(modelFile, () => IsOnnx(modelFile) ? OnnxImport.Load(modelFile, network) : ModelFile.Load(modelFile, network));
+
+    /// <summary>
     /// The network to load <paramref name="modelFile"/> into: <paramref name="given"/> (--net), else the one the file was saved
     /// from. A file that cannot be read here gives the default: loading it reports the problem.
     /// </summary>
+    /// <exception cref="UsageException">An ONNX file without NetGen's metadata (PyTorch's) and no --net.</exception>
     public static string For(string? given, string modelFile)
     {
         if (given is not null) return given;
         try
         {
+            if (IsOnnx(modelFile))
+            {
+                Checkpoint onnx = Inputs.Read(modelFile, () => OnnxImport.ReadMetadata(modelFile));
+                if (onnx.NetworkName is null)
+                    throw new UsageException($"{modelFile}: an ONNX file without NetGen's metadata (e.g. from PyTorch): give the network its graph is with --net NAME ({string.Join(", ", Names)}).");
+                return Saved(onnx);
+            }
             return Saved(ModelFile.ReadMetadata(modelFile));
         }
         catch (Exception e) when (e is ModelFormatException or System.IO.IOException or UnauthorizedAccessException)

@@ -17,7 +17,7 @@ internal static class PredictCommand
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
         using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
-        Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        Networks.Load(settings.Load, network);
         var terminal = new Terminal(context.Out, context.Live);
         int exitCode = ExitCodes.Ok;
         foreach (string path in settings.Images)

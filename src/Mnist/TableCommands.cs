@@ -162,7 +162,7 @@ internal static class TableCommands
         DataFiles.CheckModelExists(settings.Load, "--load");
         using RunFiles files = RunFiles.Claim([], load: new("--load", settings.Load));
         using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
-        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        Checkpoint checkpoint = Networks.Load(settings.Load, network);
         DataSchema? schema = checkpoint.Data;
         IReadOnlyList<string>? labels = settings.Label is not null ? Labels(settings.Label) : schema?.TargetNames;
         CsvTable table = ReadTable(settings.Data!, Options(network, labels, schema?.ClassNames, schema?.FeatureNames), network);
@@ -177,7 +177,7 @@ internal static class TableCommands
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
         using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
-        Checkpoint checkpoint = Inputs.Read(settings.Load, () => ModelFile.Load(settings.Load, network));
+        Checkpoint checkpoint = Networks.Load(settings.Load, network);
         DataSchema? schema = checkpoint.Data;
         // The rows need only the features: a label column, if the file has one, is left out by name.
         var options = new CsvOptions
