@@ -123,6 +123,11 @@ if ! dotnet run -c Release --project src/Mnist -- export --load "$work/model.saf
   fail_with_log "$work/export-jit.log" "export --onnx with the JIT build failed"
 fi
 cmp -s "$work/model.onnx" "$work/model.jit.onnx" || fail "the native binary's ONNX file differs from the JIT build's"
+# and read back (OnnxImport): eval of the ONNX file prints the accuracy training ended with.
+if ! "$binary" eval --load "$work/model.onnx" >"$work/eval-onnx.log" 2>&1; then
+  fail_with_log "$work/eval-onnx.log" "eval --load model.onnx failed"
+fi
+grep -qxF "$line" "$work/eval-onnx.log" || fail_with_log "$work/eval-onnx.log" "eval of the ONNX file did not print the accuracy training ended with ($line)"
 
 # predict on the first test digit (a 7), as a PGM image taken from the test set.
 gzip -dc data/mnist/t10k-images-idx3-ubyte.gz >"$work/t10k-images" || fail "cannot read data/mnist/t10k-images-idx3-ubyte.gz"
@@ -164,4 +169,4 @@ grep -qE '(^|/)digit\.pgm: 7 \([01]\.[0-9]{3}\), [0-9] \([01]\.[0-9]{3}\), [0-9]
   || fail_with_log "$cnn_predict_log" "predict --net mnist_cnn did not classify the first test digit as 7"
 
 size_mb=$(awk -v b="$(file_size "$binary")" 'BEGIN { printf "%.1f", b / 1000000 }')
-echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval, predict and export --onnx work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"
+echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval, predict, export --onnx and eval of the ONNX file work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"

@@ -20,7 +20,7 @@ internal static class EvalCommand
 
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,
-            $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({Describe(checkpoint)}) on {test.Count} test images"));
+            $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({Describe(checkpoint, settings.Load)}) on {test.Count} test images"));
         EvaluationResult result = Evaluator.Evaluate(network, test);
         terminal.Evaluation(result);
         if (settings.Plot is not null)
@@ -32,9 +32,10 @@ internal static class EvalCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>What the file says about itself.</summary>
-    internal static string Describe(Checkpoint checkpoint)
+    /// <summary>What the file <paramref name="path"/> says about itself.</summary>
+    internal static string Describe(Checkpoint checkpoint, string path)
     {
+        if (Networks.IsOnnx(path)) return checkpoint.NetworkName is null ? "an ONNX file without NetGen's metadata, e.g. from torch.onnx.export" : "an ONNX file NetGen exported";
         if (checkpoint.NetworkName is null) return "weights only, no NetGen metadata, e.g. from PyTorch";
         if (checkpoint.Position is not TrainingPosition position) return "saved without a training position";
         return position.StepInEpoch == 0

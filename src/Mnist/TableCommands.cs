@@ -168,7 +168,7 @@ internal static class TableCommands
         CsvTable table = ReadTable(settings.Data!, Options(network, labels, schema?.ClassNames, schema?.FeatureNames), network);
         var terminal = new Terminal(context.Out, context.Live);
         terminal.Line(string.Create(Invariant,
-            $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({EvalCommand.Describe(checkpoint)}) on {table.Rows} rows of {settings.Data}"));
+            $"Evaluating \"{network.NetworkName}\" from {settings.Load} ({EvalCommand.Describe(checkpoint, settings.Load)}) on {table.Rows} rows of {settings.Data}"));
         terminal.Line(TestLine(network, schema?.Apply(table.ToDataset()) ?? table.ToDataset(), table.Rows));
         return ExitCodes.Ok;
     }

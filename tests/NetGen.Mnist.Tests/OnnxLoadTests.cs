@@ -28,7 +28,7 @@ public sealed class OnnxLoadTests(ITestOutputHelper output) : IDisposable
         RunResult fromOnnx = App.Run(output, "eval", "--load", onnx, "--data", SmallMnist.Directory);
         Assert.True(fromOnnx.ExitCode == 0, fromOnnx.ToString());
         Assert.Equal("", fromOnnx.Error);
-        Assert.StartsWith($"Evaluating \"mnist\" from {onnx} (", fromOnnx.OutLines[0]);
+        Assert.Equal($"Evaluating \"mnist\" from {onnx} (an ONNX file NetGen exported) on 200 test images", fromOnnx.OutLines[0]);
         Assert.Matches(@"^Test accuracy: [0-9.]+% \([0-9]+/200\)$", fromOnnx.LastLine);
         Assert.Equal(fromModel.LastLine, fromOnnx.LastLine);
 
@@ -47,7 +47,7 @@ public sealed class OnnxLoadTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(model), $"{model} is missing: the test project copies it from tests/NetGen.Tests/Fixtures/pytorch");
         RunResult eval = App.Run(output, "eval", "--net", "mnist", "--load", model, "--data", SmallMnist.Directory);
         Assert.True(eval.ExitCode == 0, eval.ToString());
-        Assert.Equal($"Evaluating \"mnist\" from {model} (weights only, no NetGen metadata, e.g. from PyTorch) on 200 test images", eval.OutLines[0]);
+        Assert.Equal($"Evaluating \"mnist\" from {model} (an ONNX file without NetGen's metadata, e.g. from torch.onnx.export) on 200 test images", eval.OutLines[0]);
         Assert.Equal("Test accuracy: 95.50% (191/200)", eval.LastLine);
 
         RunResult noNet = App.Run("eval", "--load", model, "--data", SmallMnist.Directory);

@@ -54,6 +54,16 @@ public sealed class TableCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, predict.OutLines.Length);
         for (int r = 0; r < 3; r++) Assert.Matches($@"^row {r + 1}: (malignant|benign) \([01]\.[0-9]{{3}}\)$", predict.OutLines[r]);
         Assert.True(predict.OutLines.Count(l => l.Contains("malignant")) >= 2, predict.Out);
+
+        // Exported to ONNX, the model keeps its columns and classes (metadata) and its standardization (the graph's first
+        // nodes): eval and predict of the .onnx file take the same raw rows and print the same lines.
+        string onnx = _temp.File("bc.onnx");
+        Assert.Equal(0, App.Run(output, "export", "--load", model, "--onnx", onnx).ExitCode);
+        RunResult evalOnnx = App.Run(output, "eval", "--load", onnx, "--data", Data("breast_cancer", "test.csv"));
+        Assert.Equal(0, evalOnnx.ExitCode);
+        Assert.Equal(testLine, evalOnnx.LastLine);
+        RunResult predictOnnx = App.Run(output, "predict", "--load", onnx, "--csv", rows);
+        Assert.Equal(predict.Out, predictOnnx.Out);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ namespace NetGen;
 /// <c>[batch, channels, height, width]</c> with a symbolic batch dimension, and one output, <c>logits</c>: what
 /// <see cref="INetwork.Forward"/> returns. Weights keep their PyTorch names (<c>fc1.weight</c>); the network's name, spec
 /// hash, architecture and NetGen's version are in the model's metadata (<c>netgen.network</c>, <c>netgen.spec_hash</c>,
-/// <c>netgen.architecture</c>, <c>netgen.version</c>).
+/// <c>netgen.architecture</c>, <c>netgen.version</c>), and a <see cref="DataSchema"/>'s column and class names too
+/// (<c>netgen.data_features</c>, <c>netgen.data_targets</c>, <c>netgen.class_names</c>: JSON arrays, as in a model file).
 /// </summary>
 /// <remarks>
 /// Operators: Gemm (dense, <c>transB=1</c>), Conv, MaxPool, AveragePool, BatchNormalization, Flatten, Relu, LeakyRelu,
@@ -42,6 +43,9 @@ public static class OnnxExport
 
     /// <summary>Metadata keys.</summary>
     public const string NetworkKey = "netgen.network", SpecHashKey = "netgen.spec_hash", ArchitectureKey = "netgen.architecture", VersionKey = "netgen.version";
+
+    /// <summary>Before a <see cref="DataSchema"/>'s keys in the metadata: <c>netgen.data_features</c>, <c>netgen.data_targets</c>, <c>netgen.class_names</c> (JSON arrays of names).</summary>
+    internal const string DataKeyPrefix = "netgen.";
 
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> (replaced atomically if it exists).</summary>
     /// <exception cref="ModelFormatException">The file cannot be written, or a weight is NaN or infinite.</exception>
@@ -195,6 +199,9 @@ public static class OnnxExport
         model.MetadataProps.Add(new StringStringEntryProto { Key = SpecHashKey, Value = network.SpecHash });
         model.MetadataProps.Add(new StringStringEntryProto { Key = ArchitectureKey, Value = network.Architecture });
         model.MetadataProps.Add(new StringStringEntryProto { Key = VersionKey, Value = Version });
+        // The column and class names as a model file keeps them (the standardization is in the graph itself).
+        foreach (var (key, value) in ((data ?? new DataSchema()) with { Standardization = null }).ToMetadata())
+            model.MetadataProps.Add(new StringStringEntryProto { Key = DataKeyPrefix + key, Value = value });
         return model;
     }
 

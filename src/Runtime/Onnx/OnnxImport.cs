@@ -83,7 +83,7 @@ public static class OnnxImport
     public static Checkpoint ReadMetadata(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Describe(Read(path), data: null);
+        return Describe(Read(path), Path.GetFileName(path), standardization: null);
     }
 
     private static ModelProto Read(string path)
@@ -148,11 +148,24 @@ public static class OnnxImport
         return model;
     }
 
-    private static Checkpoint Describe(ModelProto model, DataSchema? data)
+    /// <summary>
+    /// What the file says about itself. <see cref="Checkpoint.Data"/>: the column and class names OnnxExport keeps in the
+    /// metadata (<c>netgen.data_features</c>, <c>netgen.data_targets</c>, <c>netgen.class_names</c>, as a model file holds
+    /// them without the prefix) with <paramref name="standardization"/>, the graph's own; null when it has neither.
+    /// </summary>
+    private static Checkpoint Describe(ModelProto model, string name, Standardization? standardization)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (StringStringEntryProto entry in model.MetadataProps) metadata[entry.Key] = entry.Value;
         string? Get(string key) => metadata.TryGetValue(key, out string? v) ? v : null;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string key in new[] { DataSchema.FeaturesKey, DataSchema.TargetsKey, DataSchema.ClassesKey })
+        {
+            if (Get(OnnxExport.DataKeyPrefix + key) is { } value) names[key] = value;
+        }
+        DataSchema? data = DataSchema.FromMetadata(names, out string? problem);
+        if (problem is not null) throw ModelFile.Error(name, $"metadata {OnnxExport.DataKeyPrefix}...: {problem}");
+        if (standardization is not null) data = (data ?? new DataSchema()) with { Standardization = standardization };
         return new Checkpoint(Get(OnnxExport.NetworkKey), Get(OnnxExport.SpecHashKey), Get(OnnxExport.ArchitectureKey),
             Position: null, Step: null, Seed: null, HasOptimizerState: false, metadata) { Data = data };
     }
@@ -177,7 +190,7 @@ public static class OnnxImport
         }
         foreach (NamedTensor state in network.OptimizerState) Array.Clear(state.Values);
         network.Step = 0;
-        return Describe(model, matcher.Standardization is { } s ? new DataSchema { Standardization = s } : null);
+        return Describe(model, name, matcher.Standardization);
     }
 
     /// <summary>Walks a graph's nodes against a network's layers, collecting what to write into the network.</summary>

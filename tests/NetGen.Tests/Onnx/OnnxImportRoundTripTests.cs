@@ -62,14 +62,15 @@ public sealed class OnnxImportRoundTripTests
     }
 
     [Fact]
-    public void The_standardization_comes_back_as_the_checkpoints_data_schema()
+    public void The_standardization_and_the_names_come_back_as_the_checkpoints_data_schema()
     {
         using INetwork trained = Create("leaky", seed: 1);
         Scramble(trained, seed: 2);
         var random = new Random(4);
         float[] mean = Enumerable.Range(0, trained.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
         float[] scale = Enumerable.Range(0, trained.InputSize).Select(_ => 0.5f + (float)random.NextDouble()).ToArray();
-        var schema = new DataSchema { Standardization = new Standardization(mean, scale) };
+        string[] features = Enumerable.Range(0, trained.InputSize).Select(i => $"column {i}, \"quoted\"").ToArray();
+        var schema = new DataSchema { Standardization = new Standardization(mean, scale), FeatureNames = features, ClassNames = ["no", "yes", "maybe"] };
         string directory = Directory.CreateTempSubdirectory("netgen-onnx-").FullName;
         try
         {
@@ -80,6 +81,10 @@ public sealed class OnnxImportRoundTripTests
             Assert.NotNull(checkpoint.Data?.Standardization);
             Assert.Equal(mean, checkpoint.Data!.Standardization!.Mean);
             Assert.Equal(scale, checkpoint.Data.Standardization.Scale);
+            Assert.Equal(features, checkpoint.Data.FeatureNames);
+            Assert.Equal(["no", "yes", "maybe"], checkpoint.Data.ClassNames);
+            Assert.Null(checkpoint.Data.TargetNames);
+            Assert.Equal(features, OnnxImport.ReadMetadata(path).Data!.FeatureNames);
             Assert.True(trained.Parameters[0].Values.AsSpan().SequenceEqual(fresh.Parameters[0].Values));
             Assert.Equal("leaky", OnnxImport.ReadMetadata(path).NetworkName);
         }
