@@ -15,21 +15,10 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from make_fixtures import NETWORKS  # noqa: E402
-
-
-class Mnist(nn.Module):
-    """nets.json's mnist: 784-128-64-10 with ReLU."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 64)
-        self.fc3 = nn.Linear(64, 10)
+from make_fixtures import NETWORKS, Mnist  # noqa: E402
 
 
 def main():

@@ -43,6 +43,35 @@ BATCH = 32
 METADATA = {"format": "pt"}  # what safetensors.torch.save_file writes
 
 
+class Mnist(nn.Module):
+    """nets.json's mnist, the seed's network: 784-128 (ReLU) - 64 (ReLU) - 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 64)
+        self.fc3 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+
+
+def adam_steps(model, train_x, train_y, steps, batch, lr, report=None):
+    """Trains with Adam (betas 0.9/0.999, eps 1e-8) on consecutive batches of train_x/train_y, once, in order;
+    report(step, loss) is called after every step when given. Returns the last loss."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    model.train()
+    for step in range(steps):
+        x, y = train_x[step * batch:(step + 1) * batch], train_y[step * batch:(step + 1) * batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        if report is not None:
+            report(step, loss)
+    return loss
+
+
 class MnistCnn(nn.Module):
     """nets.json's mnist_cnn: conv 16 3x3 pad 1, ReLU, max-pool 2, conv 32 3x3 pad 1, ReLU, max-pool 2,
     flatten, dense 128 ReLU, dense 10."""

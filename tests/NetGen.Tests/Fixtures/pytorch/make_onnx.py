@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 import make_fixtures  # noqa: E402
-from make_fixtures import CnnBn, SEED, mnist  # noqa: E402
+from make_fixtures import CnnBn, Mnist, SEED, adam_steps, mnist  # noqa: E402
 from make_trained import results  # noqa: E402
 
 STEPS = 600
@@ -43,19 +43,6 @@ LR = 0.001
 TEST_COUNT = 10_000
 CHUNK = 500
 OPSET = 17
-
-
-class Mnist(nn.Module):
-    """nets.json's mnist: 784-128 (ReLU) - 64 (ReLU) - 10."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 64)
-        self.fc3 = nn.Linear(64, 10)
-
-    def forward(self, x):
-        return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 
 
 class MnistMatMul(Mnist):
@@ -100,14 +87,7 @@ def train(model, flat, data):
     train_x, train_y = mnist(data, "train", STEPS * BATCH)
     if flat:
         train_x = train_x.reshape(len(train_x), 784)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR, betas=(0.9, 0.999), eps=1e-8)
-    model.train()
-    for step in range(STEPS):
-        x, y = train_x[step * BATCH:(step + 1) * BATCH], train_y[step * BATCH:(step + 1) * BATCH]
-        optimizer.zero_grad(set_to_none=True)
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
+    loss = adam_steps(model, train_x, train_y, STEPS, BATCH, LR)
     print(f"  after {STEPS} steps: loss {loss.item():.4f}")
     return model
 

@@ -31,7 +31,7 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ here: the test project copies this folder beside its assembly
 import make_fixtures  # noqa: E402
 import safetensors_io  # noqa: E402
-from make_fixtures import METADATA, MnistCnn, SEED, mnist  # noqa: E402
+from make_fixtures import METADATA, MnistCnn, SEED, adam_steps, mnist  # noqa: E402
 
 STEPS = 600          # Adam steps
 BATCH = 32           # images per step: the first STEPS x BATCH = 19,200 training images, once, in file order
@@ -45,16 +45,11 @@ def train(data):
     torch.manual_seed(SEED)
     model = MnistCnn()
     train_x, train_y = mnist(data, "train", STEPS * BATCH)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR, betas=(0.9, 0.999), eps=1e-8)
-    model.train()
-    for step in range(STEPS):
-        x, y = train_x[step * BATCH:(step + 1) * BATCH], train_y[step * BATCH:(step + 1) * BATCH]
-        optimizer.zero_grad(set_to_none=True)
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
+
+    def report(step, loss):
         if step % 50 == 0 or step == STEPS - 1:
             print(f"step {step + 1}/{STEPS}: loss {loss.item():.4f}")
+    adam_steps(model, train_x, train_y, STEPS, BATCH, LR, report)
     return model
 
 
