@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using NetGen.Tests.Fuzzing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -30,12 +31,7 @@ public class IdxReaderFuzzTests(ITestOutputHelper output)
         switch (random.Next(8))
         {
             case 0:
-            {
-                int flips = 1 + random.Next(4);
-                for (int i = 0; i < flips; i++) file[random.Next(file.Length)] ^= (byte)(1 << random.Next(8));
-                how = $"{flips} bit flips";
-                return file;
-            }
+                return ByteMutations.FlipBits(file, random, out how);
             case 1:
             {
                 int at = random.Next(Math.Min(file.Length, 20));
@@ -44,11 +40,7 @@ public class IdxReaderFuzzTests(ITestOutputHelper output)
                 return file;
             }
             case 2:
-            {
-                int length = random.Next(file.Length);
-                how = $"truncated to {length} bytes";
-                return file[..length];
-            }
+                return ByteMutations.Truncate(file, random, out how);
             case 3:
             {
                 int rank = file[3];
@@ -79,18 +71,9 @@ public class IdxReaderFuzzTests(ITestOutputHelper output)
                 return file;
             }
             case 6:
-            {
-                byte[] tail = new byte[random.Next(1, 40)];
-                random.NextBytes(tail);
-                how = $"{tail.Length} bytes appended";
-                return file.Concat(tail).ToArray();
-            }
+                return ByteMutations.Append(file, random, 40, out how);
             default:
-            {
-                int at = random.Next(file.Length), length = random.Next(1, Math.Min(16, file.Length - at) + 1);
-                how = $"{length} bytes removed at {at}";
-                return file[..at].Concat(file[(at + length)..]).ToArray();
-            }
+                return ByteMutations.Remove(file, random, 16, out how);
         }
     }
 

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using NetGen.Tests.Networks;
+using NetGen.Tests.Fuzzing;
 using Xunit;
 using Xunit.Abstractions;
 using static NetGen.Tests.ModelFiles.ModelFileTestKit;
@@ -50,12 +51,7 @@ public partial class ModelFileFuzzTests(ITestOutputHelper output)
         switch (random.Next(9))
         {
             case 0:
-            {
-                int flips = 1 + random.Next(4);
-                for (int i = 0; i < flips; i++) file[random.Next(file.Length)] ^= (byte)(1 << random.Next(8));
-                how = $"{flips} bit flips";
-                return file;
-            }
+                return ByteMutations.FlipBits(file, random, out how);
             case 1:
             {
                 int headerEnd = 8 + (int)BitConverter.ToUInt64(source, 0);
@@ -65,11 +61,7 @@ public partial class ModelFileFuzzTests(ITestOutputHelper output)
                 return file;
             }
             case 2:
-            {
-                int length = random.Next(file.Length);
-                how = $"truncated to {length} bytes";
-                return file[..length];
-            }
+                return ByteMutations.Truncate(file, random, out how);
             case 3:
             {
                 ulong actual = BitConverter.ToUInt64(source, 0);
@@ -102,13 +94,7 @@ public partial class ModelFileFuzzTests(ITestOutputHelper output)
                 return Join(header, data);
             }
             default:
-            {
-                int extra = random.Next(1, 64);
-                byte[] tail = new byte[extra];
-                random.NextBytes(tail);
-                how = $"{extra} bytes appended";
-                return file.Concat(tail).ToArray();
-            }
+                return ByteMutations.Append(file, random, 64, out how);
         }
     }
 

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using NetGen.Tests.Images;
 using NetGen.Tests.Networks;
+using NetGen.Tests.Fuzzing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -25,12 +26,7 @@ public sealed class OnnxImportFuzzTests(ITestOutputHelper output)
         switch (random.Next(7))
         {
             case 0:
-            {
-                int flips = 1 + random.Next(4);
-                for (int i = 0; i < flips; i++) file[random.Next(file.Length)] ^= (byte)(1 << random.Next(8));
-                how = $"{flips} bit flips";
-                return file;
-            }
+                return ByteMutations.FlipBits(file, random, out how);
             case 1:
             {
                 // Bytes of the protobuf structure are mostly in the first part (tags, lengths, names); the weights' data at the end.
@@ -40,11 +36,7 @@ public sealed class OnnxImportFuzzTests(ITestOutputHelper output)
                 return file;
             }
             case 2:
-            {
-                int length = random.Next(file.Length);
-                how = $"truncated to {length} bytes";
-                return file[..length];
-            }
+                return ByteMutations.Truncate(file, random, out how);
             case 3:
             {
                 int at = random.Next(file.Length + 1), count = random.Next(1, 9);
@@ -54,11 +46,7 @@ public sealed class OnnxImportFuzzTests(ITestOutputHelper output)
                 return file[..at].Concat(inserted).Concat(file[at..]).ToArray();
             }
             case 4:
-            {
-                int at = random.Next(file.Length), count = random.Next(1, Math.Min(64, file.Length - at) + 1);
-                how = $"{count} bytes deleted at {at}";
-                return file[..at].Concat(file[(at + count)..]).ToArray();
-            }
+                return ByteMutations.Remove(file, random, 64, out how);
             case 5:
             {
                 int at = random.Next(file.Length), count = random.Next(1, Math.Min(200, file.Length - at) + 1), to = random.Next(file.Length + 1);
@@ -66,13 +54,7 @@ public sealed class OnnxImportFuzzTests(ITestOutputHelper output)
                 return file[..to].Concat(file[at..(at + count)]).Concat(file[to..]).ToArray();
             }
             default:
-            {
-                int extra = random.Next(1, 64);
-                byte[] tail = new byte[extra];
-                random.NextBytes(tail);
-                how = $"{extra} bytes appended";
-                return file.Concat(tail).ToArray();
-            }
+                return ByteMutations.Append(file, random, 64, out how);
         }
     }
 
