@@ -83,7 +83,7 @@ public static class OnnxImport
     public static Checkpoint ReadMetadata(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Describe(Read(path), Path.GetFileName(path), standardization: null);
+        return Describe(Read(path), path, standardization: null);
     }
 
     private static ModelProto Read(string path)
@@ -111,7 +111,7 @@ public static class OnnxImport
             if (stream.CanSeek)
             {
                 long length = stream.Length - stream.Position;
-                if (length > MaxFileSize) throw ModelFile.Error(name, $"{length:N0} bytes: larger than 2 GB, the most an ONNX (protobuf) file may be");
+                if (length > MaxFileSize) throw ModelFile.Error(name, string.Create(CultureInfo.InvariantCulture, $"{length:N0} bytes: larger than 2 GB, the most an ONNX (protobuf) file may be"));
                 var bytes = new byte[length];
                 stream.ReadExactly(bytes);
                 return bytes;
