@@ -139,9 +139,21 @@ internal static class RooflineTable
         rows.Add(new("Predict", "Predict, one image", denseRow, Macs(px, p1, p2) / pn, Bytes(px, p1, p2, pn) / pn, L2Read,
             $"mean over the {pn} images cycled"));
 
+        // For a 4-row register block: pixels nonzero in at least one of 4 consecutive rows (what such a block would multiply).
+        double union4 = 0;
+        for (int r0 = 0; r0 < R; r0 += 4)
+        {
+            for (int i = 0; i < In; i++)
+            {
+                bool any = false;
+                for (int r = r0; r < r0 + 4; r++) any |= s.X[r * In + i] != 0f;
+                union4 += any ? 1 : 0;
+            }
+        }
         string nonzero = string.Create(CultureInfo.InvariantCulture,
             $"Training batch (32 images, network trained {RooflineState.TrainedSteps} steps): nonzero pixels {nx / (R * In):P1}, " +
-            $"nonzero fc1 outputs (fc2's input) {ny1 / (R * H1):P1}, nonzero fc2 outputs (fc3's input) {ny2 / (R * H2):P1}.\n" +
+            $"nonzero fc1 outputs (fc2's input) {ny1 / (R * H1):P1}, nonzero fc2 outputs (fc3's input) {ny2 / (R * H2):P1}; " +
+            $"pixels nonzero in any of 4 consecutive rows {union4 / (R / 4 * In):P1} ({union4 * 4 / nx:F2}x fc1's multiply-adds in 4-row blocks).\n" +
             $"Test set (10,000 images): nonzero pixels {tx / (s.TestRows * (double)In):P1}, fc1 outputs {t1 / (s.TestRows * (double)H1):P1}, " +
             $"fc2 outputs {t2 / (s.TestRows * (double)H2):P1}. Step: {N(stepMacs)} multiply-adds done of {N(stepDense)} dense, {N(stepBytes)} bytes.");
         return (rows, nonzero);
