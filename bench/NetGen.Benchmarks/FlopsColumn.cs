@@ -16,6 +16,7 @@ public sealed class FlopsColumn : IColumn
 {
     private readonly string _header;
     private readonly Func<BenchmarkCase, double?> _flops;
+    private readonly string? _legend;
 
     public FlopsColumn(string header, IReadOnlyDictionary<string, double> flops)
         : this(header, c => flops.TryGetValue(c.Descriptor.WorkloadMethod.Name, out double f) ? f : null)
@@ -24,10 +25,12 @@ public sealed class FlopsColumn : IColumn
 
     /// <param name="header">The column's name.</param>
     /// <param name="flops">The operations of one call of a case (its method and parameters), or null for none.</param>
-    public FlopsColumn(string header, Func<BenchmarkCase, double?> flops)
+    /// <param name="legend">What the column means, when it counts something else than floating-point operations (bytes: GB/s).</param>
+    public FlopsColumn(string header, Func<BenchmarkCase, double?> flops, string? legend = null)
     {
         _header = header;
         _flops = flops;
+        _legend = legend;
     }
 
     public string Id => nameof(FlopsColumn) + "." + _header;
@@ -37,7 +40,7 @@ public sealed class FlopsColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => $"{_header}: floating-point operations per call (a multiply-add is two) over the mean time, in 10^9 per second";
+    public string Legend => _legend ?? $"{_header}: floating-point operations per call (a multiply-add is two) over the mean time, in 10^9 per second";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {

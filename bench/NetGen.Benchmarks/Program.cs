@@ -16,6 +16,17 @@ public static class Program
             CsvPeak.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : CsvLoadBenchmarks.Rows);
             return;
         }
+        // Not BenchmarkDotNet runs either: the roofline's counts, alone or joined with a run's JSON reports (RooflineTable.cs).
+        if (args.Length == 1 && args[0] == "roofline-counts")
+        {
+            Roofline.RooflineTable.Counts();
+            return;
+        }
+        if (args.Length == 2 && args[0] == "roofline-table")
+        {
+            Roofline.RooflineTable.Table(args[1]);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
