@@ -36,6 +36,23 @@ public partial class SaturatingNet : ITestNetwork
     public OptimizerSettings Optimizer => OptimizerSettings.Adam(0.01);
 }
 
+/// <summary>
+/// Layers of whole blocks of 16 outputs with a fused activation, which the forward pass takes four rows at a time: leaky ReLU
+/// with a bias, ReLU without one, identity outputs; a batch of 7 is a group of four and three rows one by one.
+/// </summary>
+[Network("grouped")]
+public partial class GroupedNet : ITestNetwork
+{
+    public IReadOnlyList<LayerView> Layers => new LayerView[]
+    {
+        new("fc1", Fc1Weight, Fc1Bias, Act.LeakyRelu, Alpha: 0.1),
+        new("fc2", Fc2Weight, null, Act.Relu),
+        new("fc3", Fc3Weight, Fc3Bias, Act.Identity),
+    };
+
+    public OptimizerSettings Optimizer => OptimizerSettings.Adam(0.01);
+}
+
 /// <summary>gelu, and softplus both hidden and on the output layer.</summary>
 [Network("smooth")]
 public partial class SmoothNet : ITestNetwork

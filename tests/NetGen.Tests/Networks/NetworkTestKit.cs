@@ -31,6 +31,7 @@ internal static class NetworkTestKit
         "toy" => new ToyNet(seed, maxBatchSize, threads),
         "relulast" => new ReluLastNet(seed, maxBatchSize, threads),
         "leaky" => new LeakyNet(seed, maxBatchSize, threads),
+        "grouped" => new GroupedNet(seed, maxBatchSize, threads),
         "saturating" => new SaturatingNet(seed, maxBatchSize, threads),
         "smooth" => new SmoothNet(seed, maxBatchSize, threads),
         "nobias" => new NoBiasNet(seed, maxBatchSize, threads),
@@ -59,7 +60,7 @@ internal static class NetworkTestKit
     /// <summary>Every network of features.nets.json.</summary>
     public static readonly string[] FeatureNetworks =
     {
-        "leaky", "saturating", "smooth", "nobias", "dropout", "dropstats", "mse", "bce", "adamw", "adaml2", "sgd", "momentum",
+        "leaky", "grouped", "saturating", "smooth", "nobias", "dropout", "dropstats", "mse", "bce", "adamw", "adaml2", "sgd", "momentum",
         "nesterov", "xavier", "kaimingu", "kaimingn", "zeros", "xorbce", "xormse", "actlayers", "actlast", "actrelu", "tinyfolded",
     };
 
