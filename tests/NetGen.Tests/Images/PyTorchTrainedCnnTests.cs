@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using NetGen.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -25,14 +26,7 @@ public sealed class PyTorchTrainedCnnTests(ITestOutputHelper output)
         return net;
     }
 
-    private static ImageDataset TestSet()
-    {
-        string? directory = MnistData.FindDirectory();
-        Assert.True(directory is not null, "data/mnist not found above the test's folder");
-        ImageDataset test = MnistData.LoadTest(directory!);
-        Assert.Equal(TestImages, test.Count);
-        return test;
-    }
+    private static ImageDataset TestSet() => MnistTestSet.Load();
 
     /// <summary>The file is what save_file writes: name order, not state_dict order, so loading must go by name.</summary>
     [Fact]

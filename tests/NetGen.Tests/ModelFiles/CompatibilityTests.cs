@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using NetGen.Tests.EndToEnd;
+using NetGen.Tests.Data;
 using Xunit;
 
 namespace NetGen.Tests.ModelFiles;
@@ -57,9 +58,7 @@ public class CompatibilityTests
     [Fact]
     public void A_0_1_0_file_loads_into_the_mnist_network_and_evaluates_to_9581_of_10000()
     {
-        string? directory = MnistData.FindDirectory();
-        Assert.True(directory is not null, "data/mnist not found above the test's folder");
-        ImageDataset test = MnistData.LoadTest(directory!);
+        ImageDataset test = MnistTestSet.Load();
         using var network = new MnistNet(seed: 123);
 
         Checkpoint checkpoint = ModelFile.Load(FixturePath, network);

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using NetGen.Tests.EndToEnd;
 using NetGen.Tests.Images;
+using NetGen.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -20,14 +21,7 @@ public sealed class OnnxImportPyTorchTests(ITestOutputHelper output)
     /// <summary>Images whose PyTorch top-2 logit margin is below this may be predicted otherwise (summation order moves a logit by about 1e-6).</summary>
     private const float NearTie = 1e-4f;
 
-    private static ImageDataset TestSet()
-    {
-        string? directory = MnistData.FindDirectory();
-        Assert.True(directory is not null, "data/mnist not found above the test's folder");
-        ImageDataset test = MnistData.LoadTest(directory!);
-        Assert.Equal(TestImages, test.Count);
-        return test;
-    }
+    private static ImageDataset TestSet() => MnistTestSet.Load();
 
     public static TheoryData<string> Fixtures() => new() { "mnist", "mnist_matmul", "cnn_bn" };
 
