@@ -54,12 +54,18 @@ internal static class SafetensorsWriter
     {
         foreach (SavedTensor saved in tensors)
         {
-            if (saved.Floats is not { } tensor) continue;
-            float[] values = tensor.Values;
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (!float.IsFinite(values[i])) return $"tensor {tensor.Name} holds {Describe(values[i])} at {TensorLayout.Describe(tensor.Shape, tensor.Layout.PositionOf(i))}";
-            }
+            if (saved.Floats is { } tensor && FindNonFinite(tensor) is { } bad) return bad;
+        }
+        return null;
+    }
+
+    /// <summary>The first value of <paramref name="tensor"/> that is NaN or infinite, as a description, or null if all are finite.</summary>
+    public static string? FindNonFinite(NamedTensor tensor)
+    {
+        float[] values = tensor.Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return $"tensor {tensor.Name} holds {Describe(values[i])} at {TensorLayout.Describe(tensor.Shape, tensor.Layout.PositionOf(i))}";
         }
         return null;
     }

@@ -59,7 +59,7 @@ public static class OnnxExport
     public static void Save(string path, INetwork network, DataSchema? data)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(network, data);
+        byte[] bytes = ToBytes(network, data, path);
         try
         {
             AtomicFile.Write(path, file => file.Write(bytes));
@@ -79,15 +79,15 @@ public static class OnnxExport
     public static void Save(Stream stream, INetwork network, DataSchema? data)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(ToBytes(network, data));
+        stream.Write(ToBytes(network, data, "stream"));
         stream.Flush();
     }
 
-    /// <summary>The ONNX file's bytes.</summary>
-    internal static byte[] ToBytes(INetwork network, DataSchema? data)
+    /// <summary>The ONNX file's bytes; <paramref name="name"/> is the file (or <c>stream</c>) that messages name.</summary>
+    internal static byte[] ToBytes(INetwork network, DataSchema? data, string name = "stream")
     {
         ArgumentNullException.ThrowIfNull(network);
-        return Build(network, data).ToByteArray();
+        return Build(network, data, file: name).ToByteArray();
     }
 
     /// <summary>NetGen's version, as the package has it (<c>0.1.0</c>, with <c>+commit</c> when built from a repository).</summary>
@@ -95,12 +95,16 @@ public static class OnnxExport
         typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    internal static ModelProto Build(INetwork network, DataSchema? data)
+    internal static ModelProto Build(INetwork network, DataSchema? data, string file)
     {
         NetworkGraph graph = NetworkGraph.Of(network);
         var tensors = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
-        foreach (NamedTensor t in network.Parameters) tensors[t.Name] = t;
-        foreach (NamedTensor t in network.Buffers) tensors[t.Name] = t;
+        foreach (NamedTensor t in SafetensorsWriter.Kept(network))
+        {
+            // The model file's check and words: nothing is written when a value is NaN or infinite.
+            if (SafetensorsWriter.FindNonFinite(t) is { } bad) throw ModelFile.Error(file, $"not exported: {bad} (training diverged; train again with a lower learning rate)");
+            tensors[t.Name] = t;
+        }
 
         var g = new GraphWriter(network.NetworkName);
         g.Graph.Input.Add(Value(InputName, graph.Input));
@@ -290,11 +294,6 @@ public static class OnnxExport
         {
             var rowMajor = new float[tensor.Values.Length];
             tensor.Layout.ToRowMajor(tensor.Values, rowMajor);
-            for (int i = 0; i < rowMajor.Length; i++)
-            {
-                if (!float.IsFinite(rowMajor[i]))
-                    throw new ModelFormatException($"Cannot export: tensor {tensor.Name} holds {rowMajor[i]} at {TensorLayout.Describe(tensor.Shape, i)}.");
-            }
             Initializer(tensorName, tensor.Shape, rowMajor);
         }
 
