@@ -21,7 +21,7 @@ internal static class ExportCommand
         if (weightsOnly is not null) outputs.Add(new("--weights-only", weightsOnly));
         using RunFiles files = RunFiles.Claim(outputs, load: new("--load", load));
         using INetwork network = Networks.Create(Networks.For(net, load));
-        Checkpoint checkpoint = Inputs.Read(load, () => ModelFile.Load(load, network));
+        Checkpoint checkpoint = Networks.Load(load, network); // a model file or an ONNX file, as eval and predict read it
         var terminal = new Terminal(context.Out, context.Live);
         if (onnx is not null)
         {

@@ -50,6 +50,11 @@ public sealed class OnnxLoadTests(ITestOutputHelper output) : IDisposable
         Assert.Equal($"Evaluating \"mnist\" from {model} (an ONNX file without NetGen's metadata, e.g. from torch.onnx.export) on 200 test images", eval.OutLines[0]);
         Assert.Equal("Test accuracy: 95.50% (191/200)", eval.LastLine);
 
+        // export reads it as eval does: PyTorch's ONNX file to a state_dict that evaluates the same.
+        string weights = _temp.File("from-onnx.safetensors");
+        Assert.Equal(0, App.Run(output, "export", "--net", "mnist", "--load", model, "--weights-only", weights).ExitCode);
+        Assert.Equal(eval.LastLine, App.Run(output, "eval", "--load", weights, "--net", "mnist", "--data", SmallMnist.Directory).LastLine);
+
         RunResult noNet = App.Run("eval", "--load", model, "--data", SmallMnist.Directory);
         Assert.Equal(1, noNet.ExitCode);
         Assert.Single(noNet.ErrorLines);
