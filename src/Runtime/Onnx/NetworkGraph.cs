@@ -13,8 +13,6 @@ internal readonly record struct ActivationKind(string Word, float Alpha)
     public static readonly ActivationKind Identity = new("identity", 0f);
 
     public bool IsIdentity => Word == "identity";
-
-    public override string ToString() => Word == "leaky_relu" ? $"leaky_relu {Alpha.ToString("R", CultureInfo.InvariantCulture)}" : Word;
 }
 
 /// <summary>
@@ -36,8 +34,7 @@ internal sealed record GraphLayer(
     int PadTop = 0,
     int PadLeft = 0,
     int PadBottom = 0,
-    int PadRight = 0,
-    float Rate = 0f)
+    int PadRight = 0)
 {
     /// <summary>Output units or filters (a dense layer's <c>[out]</c>, a conv's channels).</summary>
     public int Units => Output[0];
@@ -118,7 +115,8 @@ internal sealed class NetworkGraph
                 case "optimizer":
                     continue;
                 case "dropout":
-                    layer = new GraphLayer(LayerKind.Dropout, null, shape, shape, ActivationKind.Identity, false, Rate: Number(w, 1, part));
+                    Number(w, 1, part); // the rate: nothing at inference
+                    layer = new GraphLayer(LayerKind.Dropout, null, shape, shape, ActivationKind.Identity, false);
                     break;
                 case "activation":
                     layer = new GraphLayer(LayerKind.Activation, null, shape, shape, Activation(w, 1, part, out _), false);
