@@ -13,10 +13,16 @@ internal static class InferenceEmitter
         w.Line("TrainingGuard.CheckIdle(ref _busy);");
         w.Line("int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);");
         w.Line($"const int chunk = {Literals.Int(inference.ChunkRows)}; // rows per pass, so the hidden activations stay small{(onStack ? " enough for the stack" : "")}");
+        if (onStack && inference.Hidden.Count > 0)
+        {
+            // C# clears stackalloc'd memory: sized for this call's rows, Predict's one row clears a few hundred floats, not
+            // a whole chunk's (tens of KB that would also push the weights out of the L1 cache).
+            w.Line("int chunkRows = Math.Min(chunk, rows);");
+        }
         foreach (BufferPlan hidden in inference.Hidden)
         {
             w.Line(onStack
-                ? $"Span<float> {hidden.Name} = stackalloc float[chunk * {hidden.Width}];"
+                ? $"Span<float> {hidden.Name} = stackalloc float[chunkRows * {hidden.Width}];"
                 : $"float[] {hidden.Name} = ArrayPool<float>.Shared.Rent(chunk * {hidden.Width});");
         }
         if (!onStack) w.Open("try");

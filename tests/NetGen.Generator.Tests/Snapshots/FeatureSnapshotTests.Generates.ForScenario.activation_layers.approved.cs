@@ -444,10 +444,11 @@ namespace NetGen.Generated
             TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
-            Span<float> act1Y = stackalloc float[chunk * Act1Out];
-            Span<float> fc1Y = stackalloc float[chunk * Fc1Out];
-            Span<float> act2Y = stackalloc float[chunk * Act2Out];
-            Span<float> act3Y = stackalloc float[chunk * Act3Out];
+            int chunkRows = Math.Min(chunk, rows);
+            Span<float> act1Y = stackalloc float[chunkRows * Act1Out];
+            Span<float> fc1Y = stackalloc float[chunkRows * Fc1Out];
+            Span<float> act2Y = stackalloc float[chunkRows * Act2Out];
+            Span<float> act3Y = stackalloc float[chunkRows * Act3Out];
             for (int start = 0; start < rows; start += chunk)
             {
                 int n = Math.Min(chunk, rows - start);

@@ -352,7 +352,8 @@ namespace NetGen.Generated
             TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
-            Span<float> fc1Y = stackalloc float[chunk * Fc1Out];
+            int chunkRows = Math.Min(chunk, rows);
+            Span<float> fc1Y = stackalloc float[chunkRows * Fc1Out];
             for (int start = 0; start < rows; start += chunk)
             {
                 int n = Math.Min(chunk, rows - start);

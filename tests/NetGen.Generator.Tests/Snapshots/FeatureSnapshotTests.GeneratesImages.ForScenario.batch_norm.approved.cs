@@ -715,13 +715,14 @@ namespace NetGen.Generated
             TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 33; // rows per pass, so the hidden activations stay small enough for the stack
-            Span<float> conv1Y = stackalloc float[chunk * Conv1Out];
-            Span<float> bn1Y = stackalloc float[chunk * Bn1Out];
-            Span<float> act1Y = stackalloc float[chunk * Act1Out];
-            Span<float> pool1Y = stackalloc float[chunk * Pool1Out];
-            Span<float> fc1Y = stackalloc float[chunk * Fc1Out];
-            Span<float> bn2Y = stackalloc float[chunk * Bn2Out];
-            Span<float> act2Y = stackalloc float[chunk * Act2Out];
+            int chunkRows = Math.Min(chunk, rows);
+            Span<float> conv1Y = stackalloc float[chunkRows * Conv1Out];
+            Span<float> bn1Y = stackalloc float[chunkRows * Bn1Out];
+            Span<float> act1Y = stackalloc float[chunkRows * Act1Out];
+            Span<float> pool1Y = stackalloc float[chunkRows * Pool1Out];
+            Span<float> fc1Y = stackalloc float[chunkRows * Fc1Out];
+            Span<float> bn2Y = stackalloc float[chunkRows * Bn2Out];
+            Span<float> act2Y = stackalloc float[chunkRows * Act2Out];
             for (int start = 0; start < rows; start += chunk)
             {
                 int n = Math.Min(chunk, rows - start);

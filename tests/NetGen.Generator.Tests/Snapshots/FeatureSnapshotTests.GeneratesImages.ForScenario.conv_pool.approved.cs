@@ -437,10 +437,11 @@ namespace NetGen.Generated
             TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
-            Span<float> conv1Y = stackalloc float[chunk * Conv1Out];
-            Span<float> pool1Y = stackalloc float[chunk * Pool1Out];
-            Span<float> conv2Y = stackalloc float[chunk * Conv2Out];
-            Span<float> pool2Y = stackalloc float[chunk * Pool2Out];
+            int chunkRows = Math.Min(chunk, rows);
+            Span<float> conv1Y = stackalloc float[chunkRows * Conv1Out];
+            Span<float> pool1Y = stackalloc float[chunkRows * Pool1Out];
+            Span<float> conv2Y = stackalloc float[chunkRows * Conv2Out];
+            Span<float> pool2Y = stackalloc float[chunkRows * Pool2Out];
             for (int start = 0; start < rows; start += chunk)
             {
                 int n = Math.Min(chunk, rows - start);

@@ -373,8 +373,9 @@ namespace NetGen.Generated
             TrainingGuard.CheckIdle(ref _busy);
             int rows = Checks.Forward(inputs, logits, InputSize, OutputSize);
             const int chunk = 64; // rows per pass, so the hidden activations stay small enough for the stack
-            Span<float> hiddenY = stackalloc float[chunk * HiddenOut];
-            Span<float> fc2Y = stackalloc float[chunk * Fc2Out];
+            int chunkRows = Math.Min(chunk, rows);
+            Span<float> hiddenY = stackalloc float[chunkRows * HiddenOut];
+            Span<float> fc2Y = stackalloc float[chunkRows * Fc2Out];
             for (int start = 0; start < rows; start += chunk)
             {
                 int n = Math.Min(chunk, rows - start);
