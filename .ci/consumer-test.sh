@@ -138,8 +138,9 @@ case_pack() {
 # branch of Directory.Build.props' RepositoryUrl (a GitHub URL): the URL the READMEs tell users to put in "$schema".
 case_schema() {
   [ -n "$version" ] || fail_because "no package to look into (the pack case failed)"
-  local pkg=$feed/NetGen.$version.nupkg repo_url expected id
-  zip_list "$pkg" | grep -qxF nets.schema.json || fail_because "the package lacks nets.schema.json at its root"
+  local pkg=$feed/NetGen.$version.nupkg entries repo_url expected id
+  entries=$(zip_list "$pkg")
+  grep -qxF nets.schema.json <<<"$entries" || fail_because "the package lacks nets.schema.json at its root"
   zip_entry "$pkg" nets.schema.json >"$work/nets.schema.json"
   cmp -s "$work/nets.schema.json" nets.schema.json || fail_because "the package's nets.schema.json differs from the repository's"
   repo_url=$(sed -nE 's|.*<RepositoryUrl>(.*)</RepositoryUrl>.*|\1|p' Directory.Build.props)
