@@ -134,6 +134,22 @@ case_pack() {
   echo "${BASH_REMATCH[1]}" >"$work/version"
 }
 
+# The package holds nets.schema.json at its root, the repository's file as is, whose "$id" is the raw file on the main
+# branch of Directory.Build.props' RepositoryUrl (a GitHub URL): the URL the READMEs tell users to put in "$schema".
+case_schema() {
+  [ -n "$version" ] || fail_because "no package to look into (the pack case failed)"
+  local pkg=$feed/NetGen.$version.nupkg entries repo_url expected id
+  entries=$(zip_list "$pkg")
+  grep -qxF nets.schema.json <<<"$entries" || fail_because "the package lacks nets.schema.json at its root"
+  zip_entry "$pkg" nets.schema.json >"$work/nets.schema.json"
+  cmp -s "$work/nets.schema.json" nets.schema.json || fail_because "the package's nets.schema.json differs from the repository's"
+  repo_url=$(sed -nE 's|.*<RepositoryUrl>(.*)</RepositoryUrl>.*|\1|p' Directory.Build.props)
+  [[ "$repo_url" =~ ^https://github\.com/([^/]+/[^/]+)$ ]] || fail_because "RepositoryUrl is not a GitHub repository URL: '$repo_url'"
+  expected="https://raw.githubusercontent.com/${BASH_REMATCH[1]}/main/nets.schema.json"
+  id=$(sed -nE 's/^  "\$id": "([^"]*)",?$/\1/p' "$work/nets.schema.json")
+  [ "$id" = "$expected" ] || fail_because "the packed schema's \$id is '${id:-missing}', expected '$expected'"
+}
+
 # The user's path: new console project, the package, nets.json, the partial class, the README's training loop.
 # Builds without a warning under the strictest settings, runs, and must classify the spirals well above chance.
 case_train() {
@@ -250,6 +266,7 @@ EOF
 run_case pack case_pack
 version=$(cat "$work/version" 2>/dev/null || true)
 export NUGET_PACKAGES=$work/packages
+run_case "schema in package" case_schema
 run_case train case_train
 run_case spec-error case_spec_error
 run_case listed-spec case_listed_spec

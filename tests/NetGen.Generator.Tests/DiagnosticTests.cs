@@ -117,6 +117,10 @@ public class DiagnosticTests
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "droput", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2005@1:77", "layer type", "dropout")]
     [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "SGD", "lr": 0.1 } } } }""", "NG2005@1:66", "optimizer", "sgd")]
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 } ], "loss": "mse2" } } }""", "NG2005@1:77", "loss", "mse")]
+    // Two adjacent letters swapped are one edit: words of fewer than six letters get a suggestion one edit away.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "rleu" } ] } } }""", "NG2005@1:79", "activation", "relu")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "tnah" } ] } } }""", "NG2005@1:79", "activation", "tanh")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adma" } } } }""", "NG2005@1:66", "optimizer", "adam")]
     public void Unknown_values_are_NG2005_at_the_value_and_suggest_the_near_miss(string spec, string expected, string what, string suggestion)
     {
         var (result, _) = GeneratorHarness.Run(spec, SourceSnippets.TinyClass);
@@ -263,6 +267,11 @@ public class DiagnosticTests
     {
         var (result, _) = GeneratorHarness.Run(System.Array.Empty<Microsoft.CodeAnalysis.AdditionalText>(), SourceSnippets.TinyClass);
         Assert.Equal(new[] { "NG3002@5:10" }, result.Diagnostics.Select(GeneratorHarness.Describe));
+        // The package's props add nets.json and *.nets.json of the project folder by themselves: the message says so,
+        // and names AdditionalFiles only for a spec kept elsewhere.
+        Assert.Equal(
+            "[Network(\"tiny\")] needs a nets.json; put a nets.json (or NAME.nets.json) beside the project file, or list a spec file elsewhere with <AdditionalFiles Include=\"path/nets.json\" />",
+            result.Diagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -30,19 +30,32 @@ internal static class ShellEmitter
         w.Close();
     }
 
+    /// <summary>
+    /// The remark of a constant that is also an INetwork property: the constant hides the property, so
+    /// <c>net.InputSize</c> on an instance is error CS0176.
+    /// </summary>
+    private static void EmitConstantRemark(SourceWriter w, string className, string name)
+        => w.Line($"/// <remarks>A constant of the class: <c>{className}.{name}</c>. Through an instance, use the <see cref=\"global::NetGen.INetwork\"/> interface: <c>((INetwork)net).{name}</c>, or a variable typed <c>INetwork</c>.</remarks>");
+
     private static void EmitConstants(SourceWriter w, NetworkPlan plan)
     {
         w.Line("/// <summary>Inputs per row.</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "InputSize");
         w.Line($"public const int InputSize = {Literals.Int(plan.InputSize)};");
         w.Line("/// <summary>Outputs per row (the last layer's units).</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "OutputSize");
         w.Line($"public const int OutputSize = {Literals.Int(plan.OutputSize)};");
         w.Line($"/// <summary>Classes Predict can return, and labels TrainStep accepts: {(plan.Loss.Kernel == LossKernel.BinaryCrossEntropy ? "0 and 1, from the one output's sign" : "one per output")}.</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "ClassCount");
         w.Line($"public const int ClassCount = {plan.Loss.ClassCount};");
         w.Line("/// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "Architecture");
         EmitArchitecture(w, plan.Architecture);
         w.Line("/// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "SpecHash");
         w.Line($"public const string SpecHash = {Literals.String(plan.SpecHash)};");
         w.Line("/// <summary>Trainable values: all weights and biases.</summary>");
+        EmitConstantRemark(w, plan.Class.ClassName, "ParameterCount");
         w.Line($"public const int ParameterCount = {Literals.Int(plan.ParameterCount)};");
         w.Line("/// <summary>Batch size, epochs and seed from nets.json.</summary>");
         w.Line($"public const int DefaultBatchSize = {Literals.Int(plan.DefaultBatchSize)}, DefaultEpochs = {Literals.Int(plan.DefaultEpochs)}, DefaultSeed = {Literals.Int(plan.DefaultSeed)};");
