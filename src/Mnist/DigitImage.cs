@@ -38,8 +38,8 @@ internal static class DigitImage
 
     /// <summary>
     /// Reads an image of any format <see cref="SKCodec"/> decodes (PNG, JPEG, WebP, GIF (its first frame), BMP, ICO, WBMP)
-    /// or a PGM (P2 plain or P5 raw, maxval 1 to 65535), told apart by their content, not by the file's name; of any size,
-    /// grey or colour (taken as luminance, transparent pixels blended with a background that contrasts with the ink), and
+    /// or a PGM (P2 plain or P5 raw, maxval 1 to 65535), told apart by their content, not by the file's name, and turned
+    /// upright by its Exif orientation (JPEG, WebP; <see cref="Orient"/>); of any size, grey or colour (taken as luminance, transparent pixels blended with a background that contrasts with the ink), and
     /// returns it in MNIST's form: 784 floats (28 rows of 28, row-major) in [0, 1], a white digit on black, its bounding box
     /// scaled to fit 20x20 keeping the aspect ratio, centred by its centre of mass. A light background (decided from the
     /// median of the border pixels) is inverted first.
@@ -212,8 +212,45 @@ internal static class DigitImage
                 };
                 throw new DataFormatException(path, problem);
             }
-            return FromRgba(width, height, bitmap.GetPixelSpan(), bitmap.RowBytes);
+            return Orient(FromRgba(width, height, bitmap.GetPixelSpan(), bitmap.RowBytes), codec.EncodedOrigin);
         }
+    }
+
+    /// <summary>
+    /// The image as it is meant to be shown, by its Exif orientation (<paramref name="origin"/>, where the stored first
+    /// row and column go; a phone's photo is often stored sideways with orientation 6 or 8): the stored pixels rotated
+    /// and/or mirrored.
+    /// </summary>
+    internal static GrayImage Orient(GrayImage stored, SKEncodedOrigin origin)
+    {
+        if (origin is not (SKEncodedOrigin.TopRight or SKEncodedOrigin.BottomRight or SKEncodedOrigin.BottomLeft
+            or SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom))
+        {
+            return stored; // TopLeft: as stored
+        }
+        int w = stored.Width, h = stored.Height;
+        bool swapped = origin >= SKEncodedOrigin.LeftTop;
+        int width = swapped ? h : w, height = swapped ? w : h;
+        float[] pixels = new float[stored.Pixels.Length];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                // The stored pixel shown at (x, y).
+                (int sx, int sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    _ => (w - 1 - y, x), // LeftBottom
+                };
+                pixels[y * width + x] = stored.Pixels[sy * w + sx];
+            }
+        }
+        return new GrayImage(width, height, pixels);
     }
 
     /// <summary>

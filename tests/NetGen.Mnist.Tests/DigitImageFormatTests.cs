@@ -115,6 +115,45 @@ internal static class ImageFiles
         return data.ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="jpeg"/> with an Exif APP1 segment right after its start (SOI) that holds only the orientation
+    /// (tag 0x0112, 1 to 8): "Exif\0\0", a big-endian TIFF header and one IFD of one SHORT entry.
+    /// </summary>
+    public static byte[] JpegWithExifOrientation(byte[] jpeg, int orientation)
+    {
+        byte[] segment = [0xFF, 0xE1, 0, 2 + 6 + 26, .. "Exif\0\0"u8, .. ExifOrientation(orientation)]; // APP1, its length
+        return [.. jpeg[..2], .. segment, .. jpeg[2..]];
+    }
+
+    /// <summary>Exif data of only the orientation (tag 0x0112, 1 to 8): a big-endian TIFF header and one IFD of one SHORT entry, 26 bytes.</summary>
+    private static byte[] ExifOrientation(int orientation) =>
+    [
+        (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF, the IFD at offset 8
+        0, 1, // one entry
+        0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, // Orientation, SHORT, one value
+        0, 0, 0, 0, // no next IFD
+    ];
+
+    /// <summary>
+    /// <paramref name="webp"/> (a simple file: RIFF, WEBP, one image chunk) in WebP's extended form with an EXIF chunk of
+    /// the orientation: RIFF, WEBP, VP8X (flags: Exif; the canvas's width and height less 1, 24 bits each), the image
+    /// chunk, EXIF (the TIFF data).
+    /// </summary>
+    public static byte[] WebpWithExifOrientation(byte[] webp, int width, int height, int orientation)
+    {
+        if (!webp.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !webp.AsSpan(8, 4).SequenceEqual("WEBP"u8) || webp.AsSpan(12, 4).SequenceEqual("VP8X"u8))
+            throw new ArgumentException("not a simple WebP file", nameof(webp));
+        byte[] image = webp[12..];
+        byte[] vp8x = [.. "VP8X"u8, 10, 0, 0, 0, 0x08, 0, 0, 0, .. UInt24(width - 1), .. UInt24(height - 1)];
+        byte[] exif = [.. "EXIF"u8, 26, 0, 0, 0, .. ExifOrientation(orientation)];
+        byte[] body = [.. "WEBP"u8, .. vp8x, .. image, .. exif];
+        byte[] size = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(size, body.Length);
+        return [.. "RIFF"u8, .. size, .. body];
+    }
+
+    private static byte[] UInt24(int value) => [(byte)value, (byte)(value >> 8), (byte)(value >> 16)];
+
     public static byte[] LosslessWebp(SKBitmap bitmap)
     {
         using SKPixmap pixmap = bitmap.PeekPixels()!;
@@ -213,6 +252,92 @@ public sealed class DigitImageFormatTests(ITestOutputHelper output) : IDisposabl
             Assert.True(Array.IndexOf(p, p.Max()) == digit, $"{format} gives {Array.IndexOf(p, p.Max())}");
             if (format == "JPEG") continue; // lossy
             for (int c = 0; c < 10; c++) Assert.True(Math.Abs(p[c] - png[c]) <= 1e-6, $"{format}: class {c} has {p[c]}, the PNG {png[c]}");
+        }
+    }
+
+    /// <summary>A grey image, row-major.</summary>
+    private sealed record Gray(int Width, int Height, byte[] Pixels)
+    {
+        public byte this[int x, int y] => Pixels[y * Width + x];
+
+        /// <summary>Turned 90 degrees clockwise: the pixel at (x, y) goes to (Height - 1 - y, x).</summary>
+        public Gray Clockwise()
+        {
+            byte[] turned = new byte[Pixels.Length];
+            for (int y = 0; y < Height; y++)
+                for (int x = 0; x < Width; x++) turned[x * Height + (Height - 1 - y)] = this[x, y];
+            return new Gray(Height, Width, turned);
+        }
+
+        /// <summary>Mirrored left to right.</summary>
+        public Gray Mirrored()
+        {
+            byte[] mirrored = new byte[Pixels.Length];
+            for (int y = 0; y < Height; y++)
+                for (int x = 0; x < Width; x++) mirrored[y * Width + (Width - 1 - x)] = this[x, y];
+            return new Gray(Width, Height, mirrored);
+        }
+
+        public SKBitmap Bitmap()
+        {
+            byte[] rgba = new byte[4 * Pixels.Length];
+            for (int i = 0; i < Pixels.Length; i++) (rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2], rgba[4 * i + 3]) = (Pixels[i], Pixels[i], Pixels[i], 255);
+            return ImageFiles.Bitmap(Width, Height, rgba);
+        }
+    }
+
+    /// <summary>
+    /// How a camera stores an upright picture for each Exif orientation (the pixels that, shown as the orientation says,
+    /// are the upright picture): 1 as is, 2 mirrored, 3 upside down, 4 upside down and mirrored, 5 transposed, 6 turned
+    /// anticlockwise (shown turned clockwise), 7 transverse, 8 turned clockwise.
+    /// </summary>
+    private static Gray Stored(Gray upright, int orientation) => orientation switch
+    {
+        1 => upright,
+        2 => upright.Mirrored(),
+        3 => upright.Clockwise().Clockwise(),
+        4 => upright.Mirrored().Clockwise().Clockwise(),
+        5 => upright.Clockwise().Mirrored(),
+        6 => upright.Clockwise().Clockwise().Clockwise(),
+        7 => upright.Mirrored().Clockwise(),
+        8 => upright.Clockwise(),
+        _ => throw new ArgumentOutOfRangeException(nameof(orientation)),
+    };
+
+    [Fact]
+    public void An_image_is_read_upright_by_its_exif_orientation()
+    {
+        // The 7 at the top of a 28x40 black field (not square: a turn swaps the sides), as PNG, and as lossless WebPs and
+        // JPEGs stored in each of the 8 orientations with an Exif orientation saying how to show them.
+        byte[] field = new byte[28 * 40];
+        SmallMnist.Test.Image(0).CopyTo(field);
+        var upright = new Gray(28, 40, field);
+        string png = _temp.File("upright.png");
+        using (SKBitmap bitmap = upright.Bitmap()) File.WriteAllBytes(png, ImageFiles.Png(bitmap));
+        float[] expected = DigitImage.Load(png);
+        using INetwork network = Networks.Create("mnist_cnn");
+        Networks.Load(Model, network);
+        for (int orientation = 1; orientation <= 8; orientation++)
+        {
+            Gray stored = Stored(upright, orientation);
+            string webp = _temp.File($"orientation-{orientation}.webp"), jpeg = _temp.File($"orientation-{orientation}.jpg");
+            using (SKBitmap bitmap = stored.Bitmap())
+            {
+                File.WriteAllBytes(webp, ImageFiles.WebpWithExifOrientation(ImageFiles.LosslessWebp(bitmap), stored.Width, stored.Height, orientation));
+                File.WriteAllBytes(jpeg, ImageFiles.JpegWithExifOrientation(ImageFiles.Jpeg(bitmap, 100), orientation));
+            }
+            foreach (string path in new[] { webp, jpeg })
+            {
+                using SKCodec codec = SKCodec.Create(path);
+                Assert.Equal((SKEncodedOrigin)orientation, codec.EncodedOrigin);
+                Assert.Equal((stored.Width, stored.Height), (codec.Info.Width, codec.Info.Height));
+            }
+            // Lossless: the upright PNG's image exactly.
+            Assert.Equal(expected, DigitImage.Load(webp));
+            // JPEG: its faint ringing around the strokes widens the digit's box, so only the digit is compared.
+            float[] p = network.Probabilities(DigitImage.Load(jpeg));
+            output.WriteLine($"orientation {orientation}: the JPEG's P(7) {p[7]:F4}");
+            Assert.Equal(7, Array.IndexOf(p, p.Max()));
         }
     }
 
