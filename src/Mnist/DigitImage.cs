@@ -125,7 +125,29 @@ internal static class DigitImage
             };
             throw new DataFormatException(path, $"{kind} Netpbm image (P{(char)bytes[1]}), which this program does not read; it reads {Formats} (P2, P5)");
         }
+        if (IsIdx(bytes)) throw new DataFormatException(path, $"not an image format this program reads (it is an IDX data file, as MNIST's); it reads {Formats}");
         return DecodeWithCodec(path, bytes);
+    }
+
+    /// <summary>
+    /// Whether the file is an IDX file (MNIST's data): two zero bytes, the type of the values (0x08 unsigned byte, 0x09
+    /// signed byte, 0x0B short, 0x0C int, 0x0D float, 0x0E double), the number of dimensions, their sizes (big-endian,
+    /// 32 bits), then exactly as many values as they make. Its start is also a valid WBMP header (MNIST's test images,
+    /// 00 00 08 03, an 8x3 WBMP), so it is recognised before <see cref="SKCodec"/>, which would decode it as one.
+    /// </summary>
+    private static bool IsIdx(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 4 || b[0] != 0 || b[1] != 0) return false;
+        int valueBytes = b[2] switch { 0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, 0x0E => 8, _ => 0 };
+        int dimensions = b[3];
+        if (valueBytes == 0 || dimensions == 0 || b.Length < 4 + 4 * dimensions) return false;
+        long count = valueBytes;
+        for (int i = 0; i < dimensions; i++)
+        {
+            count *= System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.Slice(4 + 4 * i)); // at most 2^26 * 2^32: no overflow
+            if (count > b.Length) return false;
+        }
+        return 4 + 4L * dimensions + count == b.Length;
     }
 
     /// <summary>The name of a format in messages.</summary>

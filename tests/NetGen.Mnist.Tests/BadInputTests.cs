@@ -345,6 +345,11 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
         AssertOneErrorLine(["predict", "--load", model, text],
             $"{text}: not an image format this program reads (it starts with bytes 61 20 73 65 76 65 6e 2c); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM");
 
+        // MNIST's test images (an IDX file, whose first bytes make a valid WBMP header: 8x3 pixels) given by mistake.
+        string idx = Path.Combine(SmallMnist.Directory, MnistData.TestImagesName);
+        AssertOneErrorLine(["predict", "--load", model, idx],
+            $"{idx}: not an image format this program reads (it is an IDX data file, as MNIST's); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM");
+
         // A JPEG over 50 MB is refused before it is read, as a PGM is.
         string huge = _temp.File("huge.jpg");
         using (var file = File.Create(huge))

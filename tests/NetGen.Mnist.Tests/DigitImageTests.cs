@@ -380,6 +380,8 @@ public sealed class DigitImageTests : IDisposable
         {
             { "empty", [], "empty file" },
             { "text", Encoding.ASCII.GetBytes("hello, world\n"), "not an image format this program reads (it starts with bytes 68 65 6c 6c 6f 2c 20 77); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM" },
+            { "idx images", Idx.Images(3, 28, 28), "(it is an IDX data file, as MNIST's); it reads PNG, JPEG" },
+            { "idx labels", Idx.Labels(10), "(it is an IDX data file, as MNIST's); it reads PNG, JPEG" },
             { "tiff", [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0], "(it is a TIFF); it reads PNG, JPEG" },
             { "jpeg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F'], "JPEG" },
             { "jpeg data cut", jpeg[..(jpeg.Length * 3 / 4)], "truncated JPEG" },
