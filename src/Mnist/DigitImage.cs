@@ -39,10 +39,11 @@ internal static class DigitImage
     /// <summary>
     /// Reads an image of any format <see cref="SKCodec"/> decodes (PNG, JPEG, WebP, GIF (its first frame), BMP, ICO, WBMP)
     /// or a PGM (P2 plain or P5 raw, maxval 1 to 65535), told apart by their content, not by the file's name, and turned
-    /// upright by its Exif orientation (JPEG, WebP; <see cref="Orient"/>); of any size, grey or colour (taken as luminance, transparent pixels blended with a background that contrasts with the ink), and
-    /// returns it in MNIST's form: 784 floats (28 rows of 28, row-major) in [0, 1], a white digit on black, its bounding box
-    /// scaled to fit 20x20 keeping the aspect ratio, centred by its centre of mass. A light background (decided from the
-    /// median of the border pixels) is inverted first.
+    /// upright by its Exif orientation (JPEG, WebP; <see cref="Orient"/>); of any size, grey or colour (taken as
+    /// luminance, transparent pixels blended with a background that contrasts with the ink), and returns it in MNIST's
+    /// form: 784 floats (28 rows of 28, row-major) in [0, 1], a white digit on black, its bounding box scaled to fit 20x20
+    /// keeping the aspect ratio, centred by its centre of mass. A light background (decided from the median of the border
+    /// pixels) is inverted first.
     /// </summary>
     /// <param name="path">The image file.</param>
     /// <returns>A new array of 784 floats.</returns>
@@ -204,6 +205,7 @@ internal static class DigitImage
     {
         SKCodec? codec;
         SKCodecResult opened;
+        // The codec takes the stream over (or frees it when it returns null); disposing the wrapper here then does nothing.
         using (var stream = new SKMemoryStream(bytes)) codec = SKCodec.Create(stream, out opened);
         using (codec)
         {
