@@ -162,7 +162,7 @@ public static class Cli
         var predictNet = NetOption();
         var images = new Argument<string[]>("IMAGE")
         {
-            Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
+            Description = $"Image files ({DigitImage.Formats}; a GIF's first frame; the format is told from the content, not the file name; a photo is turned upright by its Exif orientation; at most {DigitImage.MaxFileBytes / 1_000_000} MB and {DigitImage.MaxPixels / 1_000_000} megapixels) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         images.Validators.Add(result =>
@@ -237,7 +237,7 @@ public static class Cli
             [predict] =
             [
                 $"{ProgramName} predict --load model.safetensors digit.png",
-                $"{ProgramName} predict --load model.safetensors scans/*.png",
+                $"{ProgramName} predict --load model.safetensors scans/*.png photo.jpg",
                 $"{ProgramName} predict --load bc.safetensors --csv rows.csv",
                 $"{ProgramName} predict --load model.onnx digit.png",
             ],
