@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Language;
 using NetGen.Generator.Plan;
@@ -50,27 +49,34 @@ internal static class ShellEmitter
 
     private static void EmitConstants(SourceWriter w, ShellShape plan)
     {
-        w.Line("/// <summary>Inputs per row.</summary>");
+        // A stub's values are placeholders; its documentation says so.
+        string Doc(string summary) => plan.IsStub ? $"/// <summary>{summary} A placeholder: the network was not generated.</summary>" : $"/// <summary>{summary}</summary>";
+        w.Line(Doc("Inputs per row."));
         EmitConstantRemark(w, plan.Class.ClassName, "InputSize");
         w.Line($"public const int InputSize = {Literals.Int(plan.InputSize)};");
-        w.Line("/// <summary>Outputs per row (the last layer's units).</summary>");
+        w.Line(Doc("Outputs per row (the last layer's units)."));
         EmitConstantRemark(w, plan.Class.ClassName, "OutputSize");
         w.Line($"public const int OutputSize = {Literals.Int(plan.OutputSize)};");
-        w.Line($"/// <summary>Classes Predict can return, and labels TrainStep accepts: {plan.ClassCountMeaning}.</summary>");
+        w.Line(Doc($"Classes Predict can return, and labels TrainStep accepts: {plan.ClassCountMeaning}."));
         EmitConstantRemark(w, plan.Class.ClassName, "ClassCount");
         w.Line($"public const int ClassCount = {plan.ClassCount};");
-        w.Line("/// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>");
+        w.Line(Doc("What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind)."));
         EmitConstantRemark(w, plan.Class.ClassName, "Architecture");
         EmitArchitecture(w, plan.Architecture);
-        w.Line("/// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>");
+        w.Line(Doc("The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched."));
         EmitConstantRemark(w, plan.Class.ClassName, "SpecHash");
         w.Line($"public const string SpecHash = {Literals.String(plan.SpecHash)};");
-        w.Line("/// <summary>Trainable values: all weights and biases.</summary>");
+        w.Line(Doc("Trainable values: all weights and biases."));
         EmitConstantRemark(w, plan.Class.ClassName, "ParameterCount");
         w.Line($"public const int ParameterCount = {Literals.Int(plan.ParameterCount)};");
-        w.Line("/// <summary>Batch size, epochs and seed from nets.json.</summary>");
+        w.Line(Doc("Batch size, epochs and seed from nets.json."));
         w.Line($"public const int DefaultBatchSize = {Literals.Int(plan.DefaultBatchSize)}, DefaultEpochs = {Literals.Int(plan.DefaultEpochs)}, DefaultSeed = {Literals.Int(plan.DefaultSeed)};");
         w.Line();
+        if (plan.StubMessage is string message)
+        {
+            w.Line($"private const string {ShellShape.StubMessageName} = {Literals.String(message)};");
+            w.Line();
+        }
     }
 
     /// <summary>The Architecture constant; a long one as a sum of lines, a part or more each.</summary>
