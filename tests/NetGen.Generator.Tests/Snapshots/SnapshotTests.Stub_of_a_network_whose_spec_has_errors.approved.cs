@@ -13,24 +13,37 @@ namespace MyApp
     partial class MnistNet : global::NetGen.INetwork
     {
         /// <summary>Inputs per row. A placeholder: the network was not generated.</summary>
+        /// <remarks>A constant of the class: <c>MnistNet.InputSize</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).InputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int InputSize = 1;
         /// <summary>Outputs per row (the last layer's units). A placeholder: the network was not generated.</summary>
+        /// <remarks>A constant of the class: <c>MnistNet.OutputSize</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).OutputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int OutputSize = 1;
         /// <summary>
         /// Classes Predict can return, and labels TrainStep accepts: not known. A placeholder: the network was not generated.
         /// </summary>
+        /// <remarks>A constant of the class: <c>MnistNet.ClassCount</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).ClassCount</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int ClassCount = 1;
         /// <summary>
         /// What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind). A placeholder: the network was
         /// not generated.
         /// </summary>
+        /// <remarks>A constant of the class: <c>MnistNet.Architecture</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).Architecture</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string Architecture = "";
         /// <summary>
         /// The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched. A placeholder: the network was not
         /// generated.
         /// </summary>
+        /// <remarks>A constant of the class: <c>MnistNet.SpecHash</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).SpecHash</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string SpecHash = "";
         /// <summary>Trainable values: all weights and biases. A placeholder: the network was not generated.</summary>
+        /// <remarks>A constant of the class: <c>MnistNet.ParameterCount</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).ParameterCount</c>, or a variable typed
+        /// <c>INetwork</c>.</remarks>
         public const int ParameterCount = 1;
         /// <summary>Batch size, epochs and seed from nets.json. A placeholder: the network was not generated.</summary>
         public const int DefaultBatchSize = 32, DefaultEpochs = 5, DefaultSeed = 0;
