@@ -170,7 +170,8 @@ case_train() {
 }
 
 # A misspelled activation in nets.json: dotnet build fails with NG2005 at the misspelled value, line 6 column 38,
-# reported once, with no other NG error and no generator crash.
+# reported once, with no other NG error, no generator crash, and no other error at all: the program uses TinyNet
+# (constructor, InputSize, as INetwork), which the generator still gives its members (a stub), so no C# error follows.
 case_spec_error() {
   local dir=$work/spec-error log=$work/logs/spec-error.build.log
   new_project "$dir"
@@ -184,6 +185,51 @@ case_spec_error() {
   ng=$(grep -oE '[^/ ]+\([0-9]+,[0-9]+\): error NG[0-9]+' <<<"$main" || true)
   [ "$ng" = "nets.json(6,38): error NG2005" ] \
     || fail_because "expected exactly 'nets.json(6,38): error NG2005', got: $(tr '\n' ' ' <<<"${ng:-no NG error}")"
+  only_ng_errors "$main"
+}
+
+# only_ng_errors TEXT: TEXT (a build log's main part) has no error but NetGen's (no C# error after an NG error).
+only_ng_errors() {
+  local other
+  other=$(grep -E ': error [A-Z]+[0-9]+' <<<"$1" | grep -vE ': error NG[0-9]+' | head -1 || true)
+  [ -z "$other" ] || fail_because "an error besides NetGen's: $(sed -E 's/ \[[^]]*\]$//; s#^[^ ]*/##' <<<"$other")"
+}
+
+# Builds after changing nets.json without --no-incremental: each build must see the spec as it is now.
+# (a) a hidden layer widened: the program prints the new parameter count; (b) nets.json deleted: the build fails with
+# NG3002 (and no C# error), where the compiler used to be skipped and the old network stayed; (c) the first nets.json back,
+# with its old timestamp (older than the assembly, so only the compile cache's hash can tell): builds and prints the
+# first count again.
+case_incremental() {
+  local dir=$work/incremental log=$work/logs/incremental.build.log out
+  new_project "$dir"
+  copy_fixture tiny "$dir"
+  copy_fixture incremental "$dir"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  # 2-16-16-2: (2*16 + 16) + (16*16 + 16) + (16*2 + 2) = 354
+  [ "$out" = "tiny 354" ] || fail_because "first build: expected 'tiny 354', got '$out'"
+
+  # (a) The first hidden layer 16 -> 17 units: (2*17 + 17) + (17*16 + 16) + (16*2 + 2) = 373.
+  sed -i '6s/"units": 16/"units": 17/' "$dir/nets.json"
+  grep -q '"units": 17' "$dir/nets.json" || fail_because "nets.json is not as this test expects"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  [ "$out" = "tiny 373" ] || fail_because "after widening a layer in nets.json: expected 'tiny 373', got '$out' (a stale build)"
+
+  # (b) No nets.json.
+  rm "$dir/nets.json"
+  if build "$dir"; then fail_because "dotnet build succeeded after nets.json was deleted (a stale build)"; fi
+  local main
+  main=$(main_part "$log")
+  grep -qE 'error NG3002' <<<"$main" || fail_because "after deleting nets.json: expected NG3002, got: $(first_problem "$log")"
+  only_ng_errors "$main"
+
+  # (c) The original nets.json back, timestamp and all.
+  cp -p "$fixtures/tiny/nets.json" "$dir/nets.json"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  [ "$out" = "tiny 354" ] || fail_because "after restoring nets.json: expected 'tiny 354', got '$out' (a stale build)"
 }
 
 # A project that already lists nets.json itself and has a second spec, other.nets.json, that it does not list:
@@ -269,6 +315,7 @@ export NUGET_PACKAGES=$work/packages
 run_case "schema in package" case_schema
 run_case train case_train
 run_case spec-error case_spec_error
+run_case incremental case_incremental
 run_case listed-spec case_listed_spec
 run_case library case_library
 run_case no-spec case_no_spec

@@ -238,7 +238,7 @@ public class DiagnosticTests
         Assert.Equal("NG3001@3:10", GeneratorHarness.Describe(d));
         Assert.Equal("/project/File0.cs", d.Location.GetLineSpan().Path);
         Assert.Contains("\"mnist\"", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3001)", StubOf(result)); // no network: a stub of the class (StubTests)
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public class DiagnosticTests
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("NG3005@5:10", GeneratorHarness.Describe(d));
         Assert.Contains("nets.json and more.nets.json", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3005)", StubOf(result));
     }
 
     [Theory]
@@ -294,13 +294,13 @@ public class DiagnosticTests
     // in [Network("tiny"), Network( the second one starts at column 27.
     [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")]\n[Network(\"tiny\")]\npublic partial class TinyNet;", "NG3006@4:10")]
     [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\"), Network(\"other\")]\npublic partial class TinyNet;", "NG3006@3:27")]
-    public void A_second_Network_attribute_is_NG3006_and_the_class_gets_no_code(string source, string expected)
+    public void A_second_Network_attribute_is_NG3006_and_the_class_gets_only_the_stub(string source, string expected)
     {
         var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal(expected, GeneratorHarness.Describe(d));
         Assert.Equal("Class 'TinyNet' has more than one [Network] attribute; a class holds one network, so declare another partial class for each further network", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3006)", StubOf(result));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output)); // AllowMultiple = true: no CS0579 from the compiler
     }
 
@@ -318,10 +318,19 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void A_second_Network_attribute_on_another_partial_declaration_leaves_the_class_without_code()
+    public void A_second_Network_attribute_on_another_partial_declaration_leaves_the_class_with_only_the_stub()
     {
         var (result, _) = GeneratorHarness.Run(SourceSnippets.TinySpec, TinyDeclaration, TinyDeclaration);
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3006)", StubOf(result));
+    }
+
+    /// <summary>The one generated file, which must be a stub (no core, members that throw): see StubTests.</summary>
+    private static string StubOf(GeneratorRunResult result)
+    {
+        string code = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("was not generated because", code);
+        Assert.DoesNotContain("_core", code);
+        return code;
     }
 
     [Fact]
