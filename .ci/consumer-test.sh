@@ -267,6 +267,42 @@ case_no_spec() {
   build_clean "$dir"
 }
 
+# The first hour as the README tells it: the template package (templates/NetGen.Templates, packed here with the local
+# feed's version) installed in a private dotnet home, a project made from it, built with warnings as errors, run with no
+# arguments (train with validation, save, evaluate, predict) reaching the validation accuracy its README states, and
+# run with arguments as NetGen's command line (--help, eval of the saved model).
+case_template() {
+  local dir=$work/template home=$work/dotnet-home log=$work/logs/template
+  [ -n "$version" ] || fail_because "no package to reference (the pack case failed)"
+  dotnet pack templates/NetGen.Templates -c Release -o "$feed" -p:Version="$version" -tl:off -nodeReuse:false >"$log.pack.log" 2>&1 \
+    || fail_because "dotnet pack templates/NetGen.Templates failed: $(first_problem "$log.pack.log")"
+  mkdir -p "$home"
+  DOTNET_CLI_HOME=$home dotnet new install "$feed/NetGen.Templates.$version.nupkg" >"$log.install.log" 2>&1 \
+    || fail_because "dotnet new install NetGen.Templates failed; see $log.install.log"
+  DOTNET_CLI_HOME=$home dotnet new netgen-classifier -n Demo -o "$dir" --NetGenVersion "$version" >"$log.new.log" 2>&1 \
+    || fail_because "dotnet new netgen-classifier failed; see $log.new.log"
+  grep -q "\"\$schema\"" "$dir/nets.json" || fail_because "the template's nets.json has no \$schema line"
+  dotnet build "$dir" -c Release -tl:off -nodeReuse:false -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=true >"$log.build.log" 2>&1 \
+    || fail_because "dotnet build of the template's project failed: $(first_problem "$log.build.log")"
+  ! grep -qE ': (warning|error) [A-Z]+[0-9]+' <<<"$(main_part "$log.build.log")" || fail_because "the template's build reported: $(first_problem "$log.build.log")"
+  (cd "$dir" && dotnet run -c Release --no-build) >"$log.run.log" 2>&1 || fail_because "dotnet run (no arguments) failed; see $log.run.log"
+  # The accuracy the template's README states (templates/NetGen.Templates/README.md): 98.25% at the best epoch.
+  local stated best
+  stated=$(grep -oE 'reaches [0-9.]+% validation accuracy' templates/NetGen.Templates/README.md | grep -oE '[0-9.]+' | head -1)
+  best=$(grep -oE '^Best epoch [0-9]+ of [0-9]+: validation loss [0-9.]+, accuracy [0-9.]+%' "$log.run.log" | grep -oE '[0-9.]+%$' | tr -d '%')
+  [ -n "$stated" ] || fail_because "templates/NetGen.Templates/README.md states no validation accuracy"
+  [ -n "$best" ] || fail_because "no 'Best epoch' line in the run's output; see $log.run.log"
+  awk -v b="$best" -v s="$stated" 'BEGIN { exit !(b + 0 >= s + 0) }' || fail_because "validation accuracy $best% is below the stated $stated%"
+  grep -qE '^Test accuracy: [0-9.]+% \([0-9]+/114\)$' "$log.run.log" || fail_because "no test accuracy line; see $log.run.log"
+  [ -s "$dir/model.safetensors" ] || fail_because "the run saved no model.safetensors"
+  (cd "$dir" && dotnet run -c Release --no-build -- --help) >"$log.help.log" 2>&1 || fail_because "dotnet run -- --help failed; see $log.help.log"
+  grep -q 'train' "$log.help.log" || fail_because "--help does not list the train command; see $log.help.log"
+  (cd "$dir" && dotnet run -c Release --no-build -- eval --load model.safetensors --data data/test.csv) >"$log.eval.log" 2>&1 \
+    || fail_because "dotnet run -- eval failed; see $log.eval.log"
+  grep -qE '^Test accuracy: [0-9.]+% \([0-9]+/114\)$' "$log.eval.log" || fail_because "eval printed no test accuracy; see $log.eval.log"
+  echo "template: validation $best% (stated $stated%), $(grep -E '^Test accuracy' "$log.run.log")" >"$work/template-result"
+}
+
 # --- main ----------------------------------------------------------------------------------------------------------
 
 # The registry the machine uses, for every package but NetGen: its name (so credentials configured for it still apply)
@@ -319,10 +355,12 @@ run_case incremental case_incremental
 run_case listed-spec case_listed_spec
 run_case library case_library
 run_case no-spec case_no_spec
+run_case template case_template
 
 elapsed=$((SECONDS - start))
 detail=""
 [ -s "$work/accuracy" ] && detail="; train: $(cat "$work/accuracy")"
+[ -s "$work/template-result" ] && detail="$detail; $(cat "$work/template-result")"
 if [ "$failed" -eq 0 ]; then
   summary="all $passed cases passed"
 else
