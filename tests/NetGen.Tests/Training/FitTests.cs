@@ -143,10 +143,18 @@ public class FitTests
         ArrayDataset data = FitData.Blobs(200, seed: 2); // 600 rows: 75 steps of 8 an epoch
         using var net = new BlobsNet();
         Trainer.Fit(net, data, options: new TrainingOptions { Epochs = 1 }); // JIT and first-call work
-        Allocations.Measure(() => Trainer.Fit(net, data, options: new TrainingOptions { Epochs = 1 }), out long one);
-        Allocations.Measure(() => Trainer.Fit(net, data, options: new TrainingOptions { Epochs = 5 }), out long five);
+        // Twice, the smaller difference kept: a one-time allocation on this thread that is not the loop's (once seen as 8 KB
+        // in one of three runs of the whole suite, not reproduced alone: the runtime's own work, such as tiered compilation)
+        // lands in one pair, while a step that allocates shows in both.
+        long perEpoch = long.MaxValue;
+        for (int pair = 0; pair < 2; pair++)
+        {
+            Allocations.Measure(() => Trainer.Fit(net, data, options: new TrainingOptions { Epochs = 1 }), out long one);
+            Allocations.Measure(() => Trainer.Fit(net, data, options: new TrainingOptions { Epochs = 5 }), out long five);
+            perEpoch = Math.Min(perEpoch, (five - one) / 4);
+        }
         // What an epoch allocates (its result and position) is far below 75 steps of even one small object each.
-        Assert.True((five - one) / 4 < 1024, $"{(five - one) / 4} bytes per extra epoch of 75 steps");
+        Assert.True(perEpoch < 1024, $"{perEpoch} bytes per extra epoch of 75 steps");
     }
 
     [Fact]
