@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>--schedule TYPE[:NAME=VALUE,...]</c>: a learning-rate schedule written as in nets.json's <c>training.schedule</c>, e.g.

@@ -1,4 +1,4 @@
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>What <c>eval</c> was asked to do.</summary>
 internal sealed record EvalSettings(string Load, string? Net, string? Data, string? Plot)

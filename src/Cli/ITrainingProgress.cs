@@ -1,4 +1,4 @@
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>Receives training progress: every step and every finished epoch.</summary>
 internal interface ITrainingProgress

@@ -1,21 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// The options of <c>train</c>. The root command gets its own instances of them, so that options given without a
 /// command train too (<c>netgen-mnist --epochs 5</c>).
 /// </summary>
-internal sealed class TrainOptionSet
+internal sealed class TrainOptionSet(CliContext context)
 {
     public const int MaxThreads = 256;
 
     /// <summary>The most --train-images can ask for: MNIST's training set.</summary>
     public const int MaxTrainImages = 60_000;
 
-    private readonly Option<string?> _net = Cli.NetOption();
-    private readonly Option<string?> _data = Cli.DataOption();
+    private readonly Option<string?> _net = CliCommands.NetOption(context);
+    private readonly Option<string?> _data = CliCommands.DataOption();
     private readonly Option<int?> _epochs = WholeNumber("--epochs", "N",
         "Epochs (passes over the training set) in all; with --resume, the total to reach. Default: nets.json's training.epochs.", 1);
     private readonly Option<int?> _batch = WholeNumber("--batch-size", "N",
@@ -45,7 +45,7 @@ internal sealed class TrainOptionSet
         Description = "Save the model (weights, optimizer state, training position) to this safetensors file after every epoch, at the end, and when stopped with Ctrl+C.",
         HelpName = "FILE",
     };
-    private readonly Option<string?> _resume = Cli.NotEmpty(new Option<string?>("--resume")
+    private readonly Option<string?> _resume = CliCommands.NotEmpty(new Option<string?>("--resume")
     {
         Description = "Continue the run saved in this file (by --save) up to --epochs epochs in all, exactly as if it had not stopped.",
         HelpName = "FILE",
@@ -61,7 +61,7 @@ internal sealed class TrainOptionSet
         HelpName = "FILE.json",
     };
 
-    private readonly Option<string?> _label = Cli.LabelOption("The label column of a CSV --data file (its class or, for an mse network, its target; several targets comma-separated). Default: the last column.");
+    private readonly Option<string?> _label = CliCommands.LabelOption("The label column of a CSV --data file (its class or, for an mse network, its target; several targets comma-separated). Default: the last column.");
     private readonly Option<string?> _validation = new("--validation")
     {
         Description = "A CSV file of validation rows, measured after every epoch (loss and accuracy, or MSE, MAE and R^2). Default: 20% of the --data rows held out (--validation-split).",
@@ -85,7 +85,7 @@ internal sealed class TrainOptionSet
     private readonly Option<double?> _clip = Number("--clip-grad-norm", "X",
         "Clip the gradients to this global L2 norm before every optimizer step, as PyTorch's clip_grad_norm_. Default: nets.json's training.clip_grad_norm, else none.",
         x => x > 0 && double.IsFinite(x), "a number greater than 0, such as 1.0");
-    private readonly Option<string?> _schedule = Cli.NotEmpty(new Option<string?>("--schedule")
+    private readonly Option<string?> _schedule = CliCommands.NotEmpty(new Option<string?>("--schedule")
     {
         Description = "The learning-rate schedule, as nets.json's training.schedule in one word: TYPE[:NAME=VALUE,...], e.g. step:step_size=30,gamma=0.5, exponential:gamma=0.95, cosine, warmup_cosine:warmup_steps=100, reduce_on_plateau:factor=0.5,patience=5. Default: nets.json's, else a fixed rate.",
         HelpName = "SCHEDULE",

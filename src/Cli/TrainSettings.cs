@@ -1,4 +1,4 @@
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>What <c>train</c> was asked to do; null values come from nets.json (or, when resuming, from the checkpoint).</summary>
 internal sealed record TrainSettings(

@@ -1,4 +1,4 @@
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>What <c>predict</c> was asked to do.</summary>
 internal sealed record PredictSettings(string Load, string? Net, string[] Images)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// The files a command writes (<c>--save</c>, <c>--metrics</c>, <c>--plot</c>) and the model file it reads (<c>--resume</c>,

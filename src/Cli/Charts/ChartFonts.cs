@@ -4,7 +4,7 @@ using System.Threading;
 using ScottPlot;
 using SkiaSharp;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// The font of the charts: DejaVu Sans (Latin-1 and a few punctuation marks), embedded in the program, so that the charts
@@ -19,7 +19,7 @@ internal static class ChartFonts
     /// </summary>
     public const string Family = "NetGen DejaVu Sans";
 
-    private const string ResourceName = "NetGen.Mnist.Charts.DejaVuSans-Latin1.ttf";
+    private const string ResourceName = "NetGen.Cli.Charts.DejaVuSans-Latin1.ttf";
 
     private static readonly Lazy<byte[]> FontFile = new(ReadFontFile, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly object Gate = new();

@@ -6,7 +6,7 @@ using System.Linq;
 using ScottPlot;
 using SkiaSharp;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// The program's PNG charts: training curves and a grid of misclassified test digits.

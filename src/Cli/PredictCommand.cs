@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>predict</c>: classifies digit images with a saved model; one line per image,
@@ -16,7 +16,7 @@ internal static class PredictCommand
     public static int Run(PredictSettings settings, CliContext context)
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
-        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load, context.DefaultNetwork));
         Networks.Load(settings.Load, network);
         var terminal = new Terminal(context.Out, context.Live);
         int exitCode = ExitCodes.Ok;
@@ -29,12 +29,12 @@ internal static class PredictCommand
             }
             catch (DataFormatException e)
             {
-                exitCode = Cli.Fail(context, e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Problem}", ExitCodes.BadInput);
+                exitCode = CliCommands.Fail(context, e.Message.Contains(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Problem}", ExitCodes.BadInput);
                 continue;
             }
             if (pixels.Length != network.InputSize)
             {
-                exitCode = Cli.Fail(context, $"{path}: the image gives {pixels.Length} inputs but network \"{network.NetworkName}\" takes {network.InputSize}", ExitCodes.BadInput);
+                exitCode = CliCommands.Fail(context, $"{path}: the image gives {pixels.Length} inputs but network \"{network.NetworkName}\" takes {network.InputSize}", ExitCodes.BadInput);
                 continue;
             }
             terminal.Line(Line(path, network.Probabilities(pixels)));

@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>Finds and checks the MNIST folder and the model files the program reads (the files it writes: <see cref="RunFiles"/>).</summary>
 internal static class DataFiles

@@ -8,30 +8,15 @@ using System.Linq;
 using System.Threading;
 using Spectre.Console;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
-/// The command line of netgen-mnist: <c>train</c> (also the default: no command, or options without a command),
-/// <c>eval</c> and <c>predict</c>. Main only wires the console and Ctrl+C to <see cref="Run(string[], TextWriter, TextWriter, IAnsiConsole?, CancellationToken)"/>.
+/// The command line: <c>train</c> (also the default: no command, or options without a command), <c>eval</c>,
+/// <c>predict</c> and <c>export</c>. <see cref="NetGenCli"/> wires the console and Ctrl+C to <see cref="Run"/>.
 /// </summary>
-public static class Cli
+internal static class CliCommands
 {
-    /// <summary>The program's name in help and examples.</summary>
-    public const string ProgramName = "netgen-mnist";
-
-    /// <summary>Runs the program with plain output (no progress bars) and returns its exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
-        Run(args, new CliContext(stdout, stderr, null, cancellationToken));
-
-    /// <summary>Runs the program and returns its exit code (<see cref="ExitCodes"/>).</summary>
-    /// <param name="args">The command line, without the program name.</param>
-    /// <param name="stdout">Standard output for plain mode (and help).</param>
-    /// <param name="stderr">Standard error: <c>error:</c> lines and parse errors.</param>
-    /// <param name="live">A Spectre console for live progress bars and tables, or null for plain lines (redirected output, CI).</param>
-    /// <param name="cancellationToken">Ctrl+C: training stops after the current step, saves a checkpoint if --save was given, and exits with 130.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IAnsiConsole? live, CancellationToken cancellationToken) =>
-        Run(args, new CliContext(stdout, stderr, live, cancellationToken));
-
+    /// <summary>Runs the command line and returns its exit code (<see cref="ExitCodes"/>).</summary>
     internal static int Run(string[] args, CliContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -60,7 +45,7 @@ public static class Cli
             ? Unknown(token, command, isFirst: parse.Tokens.Count > 0 && parse.Tokens[0].Value == token)
             : Clause(message);
         context.Error.WriteLine("error: " + OneLine(problem));
-        string name = command is RootCommand ? ProgramName : $"{ProgramName} {command.Name}";
+        string name = command is RootCommand ? context.ProgramName : $"{context.ProgramName} {command.Name}";
         context.Error.WriteLine($"Run '{name} --help' for its options and examples.");
         context.Error.Flush();
         return ExitCodes.BadInput;
@@ -127,20 +112,20 @@ public static class Cli
     /// <summary>The command tree; <paramref name="context"/> is what the actions write to.</summary>
     internal static RootCommand Build(CliContext context)
     {
-        var rootOptions = new TrainOptionSet();
+        var rootOptions = new TrainOptionSet(context);
         var root = new RootCommand(
             "Trains, evaluates and runs the networks of nets.json on MNIST with NetGen's generated code. " +
             "Without a command it trains: options given without a command are train's.");
         rootOptions.AddTo(root);
         root.SetAction(parse => Guard(context, () => TrainCommand.Run(rootOptions.Read(parse), context)));
 
-        var trainOptions = new TrainOptionSet();
+        var trainOptions = new TrainOptionSet(context);
         var train = new Command("train", "Trains a network on MNIST (the default command), evaluating it on the test set after every epoch; ends with the line \"Test accuracy: 97.62% (9762/10000)\".");
         trainOptions.AddTo(train);
         train.SetAction(parse => Guard(context, () => TrainCommand.Run(trainOptions.Read(parse), context)));
 
         var evalLoad = LoadOption();
-        var evalNet = NetOption();
+        var evalNet = NetOption(context);
         var evalData = DataOption();
         var evalPlot = new Option<string?>("--plot")
         {
@@ -159,7 +144,7 @@ public static class Cli
         }));
 
         var predictLoad = LoadOption();
-        var predictNet = NetOption();
+        var predictNet = NetOption(context);
         var images = new Argument<string[]>("IMAGE")
         {
             Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
@@ -187,7 +172,7 @@ public static class Cli
         }));
 
         var exportLoad = LoadOption();
-        var exportNet = NetOption();
+        var exportNet = NetOption(context);
         var weightsOnly = NotEmpty(new Option<string?>("--weights-only")
         {
             Description = "Write exactly the PyTorch module's state_dict (parameters, buffers, num_batches_tracked; no optimizer state) to this safetensors file, for model.load_state_dict(..., strict=True).",
@@ -209,42 +194,43 @@ public static class Cli
         root.Subcommands.Add(predict);
         root.Subcommands.Add(export);
 
+        string program = context.ProgramName;
         var examples = new Dictionary<Command, string[]>
         {
             [root] =
             [
-                $"{ProgramName}                                   train with nets.json's defaults (5 epochs)",
-                $"{ProgramName} --epochs 5 --threads 2            options without a command mean train",
-                $"{ProgramName} train --save model.safetensors --plot curves.png --metrics metrics.json",
-                $"{ProgramName} eval --load model.safetensors",
-                $"{ProgramName} predict --load model.safetensors digit.png",
+                $"{program}                                   train with nets.json's defaults (5 epochs)",
+                $"{program} --epochs 5 --threads 2            options without a command mean train",
+                $"{program} train --save model.safetensors --plot curves.png --metrics metrics.json",
+                $"{program} eval --load model.safetensors",
+                $"{program} predict --load model.safetensors digit.png",
             ],
             [train] =
             [
-                $"{ProgramName} train --epochs 10 --lr 0.0005 --seed 3",
-                $"{ProgramName} train --save model.safetensors --metrics metrics.json --plot curves.png",
-                $"{ProgramName} train --resume model.safetensors --epochs 10 --save model.safetensors   continue a run to 10 epochs in all",
-                $"{ProgramName} train --data ~/datasets/mnist --threads 2",
-                $"{ProgramName} train --net mnist_cnn --train-images 10000 --epochs 1   the first 10,000 training images",
+                $"{program} train --epochs 10 --lr 0.0005 --seed 3",
+                $"{program} train --save model.safetensors --metrics metrics.json --plot curves.png",
+                $"{program} train --resume model.safetensors --epochs 10 --save model.safetensors   continue a run to 10 epochs in all",
+                $"{program} train --data ~/datasets/mnist --threads 2",
+                $"{program} train --net mnist_cnn --train-images 10000 --epochs 1   the first 10,000 training images",
             ],
             [eval] =
             [
-                $"{ProgramName} eval --load model.safetensors",
-                $"{ProgramName} eval --load pytorch_model.safetensors --net mnist --plot misclassified.png",
-                $"{ProgramName} eval --load model.onnx                        an ONNX file (by its .onnx name)",
-                $"{ProgramName} eval --load torch_export.onnx --net mnist     torch.onnx.export's file: no NetGen metadata, --net needed",
+                $"{program} eval --load model.safetensors",
+                $"{program} eval --load pytorch_model.safetensors --net mnist --plot misclassified.png",
+                $"{program} eval --load model.onnx                        an ONNX file (by its .onnx name)",
+                $"{program} eval --load torch_export.onnx --net mnist     torch.onnx.export's file: no NetGen metadata, --net needed",
             ],
             [predict] =
             [
-                $"{ProgramName} predict --load model.safetensors digit.png",
-                $"{ProgramName} predict --load model.safetensors scans/*.png",
-                $"{ProgramName} predict --load bc.safetensors --csv rows.csv",
-                $"{ProgramName} predict --load model.onnx digit.png",
+                $"{program} predict --load model.safetensors digit.png",
+                $"{program} predict --load model.safetensors scans/*.png",
+                $"{program} predict --load bc.safetensors --csv rows.csv",
+                $"{program} predict --load model.onnx digit.png",
             ],
             [export] =
             [
-                $"{ProgramName} export --load model.safetensors --onnx model.onnx                  for ONNX Runtime, ML.NET, ...",
-                $"{ProgramName} export --load model.safetensors --weights-only weights.safetensors   for load_state_dict(..., strict=True)",
+                $"{program} export --load model.safetensors --onnx model.onnx                  for ONNX Runtime, ML.NET, ...",
+                $"{program} export --load model.safetensors --weights-only weights.safetensors   for load_state_dict(..., strict=True)",
             ],
         };
         foreach (Option option in root.Options)
@@ -302,11 +288,11 @@ public static class Cli
     internal static string OneLine(string text) =>
         string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    internal static Option<string?> NetOption()
+    internal static Option<string?> NetOption(CliContext context)
     {
         var option = new Option<string?>("--net")
         {
-            Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}. Default: the network a model file of this program was saved from (--load, --resume), else {Networks.Default}.",
+            Description = $"The network to use, by its name in nets.json: {string.Join(", ", Networks.Names)}. Default: the network a model file of this program was saved from (--load, --resume), else {context.DefaultNetwork}.",
             HelpName = "NAME",
         };
         option.CompletionSources.Add([.. Networks.Names]);

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>train</c>, <c>eval</c> and <c>predict</c> on a CSV file, for any network of nets.json: the rows' feature columns are the
@@ -42,7 +42,8 @@ internal static class TableCommands
         using RunFiles files = RunFiles.Claim([new("--save", settings.Save), new("--save-best", settings.SaveBest), new("--metrics", settings.Metrics)],
             resume: settings.Resume is null ? null : new("--resume", settings.Resume));
 
-        string name = settings.Net ?? saved?.NetworkName ?? throw new UsageException("--net NAME: which network of nets.json to train on the table.");
+        // A program of one network trains that one; of several, the table needs --net (the default network is for MNIST).
+        string name = settings.Net ?? saved?.NetworkName ?? (Networks.Names.Count == 1 ? Networks.Names[0] : null) ?? throw new UsageException("--net NAME: which network of nets.json to train on the table.");
         using INetwork network = Networks.Create(name, saved?.Seed ?? settings.Seed, settings.BatchSize ?? saved?.Position?.BatchSize, settings.Threads ?? saved?.Threads ?? 1);
         TrainingPosition? resume = null;
         DataSchema? savedSchema = null;
@@ -124,7 +125,7 @@ internal static class TableCommands
         }
         catch (TrainingDivergedException e)
         {
-            return Cli.Fail(context, $"training diverged: {e.Message}", ExitCodes.TrainingFailed);
+            return CliCommands.Fail(context, $"training diverged: {e.Message}", ExitCodes.TrainingFailed);
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
@@ -161,7 +162,7 @@ internal static class TableCommands
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
         using RunFiles files = RunFiles.Claim([], load: new("--load", settings.Load));
-        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load, context.DefaultNetwork));
         Checkpoint checkpoint = Networks.Load(settings.Load, network);
         DataSchema? schema = checkpoint.Data;
         IReadOnlyList<string>? labels = settings.Label is not null ? Labels(settings.Label) : schema?.TargetNames;
@@ -176,7 +177,7 @@ internal static class TableCommands
     public static int Predict(PredictSettings settings, CliContext context)
     {
         DataFiles.CheckModelExists(settings.Load, "--load");
-        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load, context.DefaultNetwork));
         Checkpoint checkpoint = Networks.Load(settings.Load, network);
         DataSchema? schema = checkpoint.Data;
         // The rows need only the features: a label column, if the file has one, is left out by name.

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// Writes <c>--metrics</c>: <c>{"network": "mnist", "epochs": [{"epoch": 1, "loss": 0.2965, "seconds": 2.31, "test_accuracy": 96.1}, ...], "test_accuracy": 97.62}</c>,

@@ -1,6 +1,6 @@
 using System;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// Reads what the user gave (data, model files, images) so that running out of memory doing so is bad input, exit 1, with

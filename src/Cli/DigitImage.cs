@@ -4,7 +4,7 @@ using System.IO;
 using System.Text;
 using SkiaSharp;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// Turns an image file of one handwritten digit into MNIST's form, so that a network trained on MNIST can classify it.

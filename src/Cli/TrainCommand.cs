@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>train</c>: trains a network on MNIST, evaluating it on the test set after every epoch; saves checkpoints (--save),
@@ -47,7 +47,7 @@ internal static class TrainCommand
             train = train.Take(count);
         }
 
-        using INetwork network = CreateNetwork(settings, out Checkpoint? checkpoint);
+        using INetwork network = CreateNetwork(settings, context.DefaultNetwork, out Checkpoint? checkpoint);
         // A checkpoint says how many images its run trained on (--train-images): without the option, --resume goes on with as many.
         int? savedImages = checkpoint?.Position?.TrainingRows;
         // (A run that validated counted the images left after holding some out: it resumes with the --train-images it had.)
@@ -109,7 +109,7 @@ internal static class TrainCommand
                 }
                 catch (IOException e)
                 {
-                    return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+                    return CliCommands.Fail(context, e.Message, ExitCodes.TrainingFailed);
                 }
                 terminal.Line(done.ToString());
                 return ExitCodes.Ok;
@@ -176,7 +176,7 @@ internal static class TrainCommand
             string kept = settings.Save is null ? ""
                 : File.Exists(settings.Save) ? $" {settings.Save} was left as it was (the last good checkpoint)."
                 : $" Nothing was saved to {settings.Save}.";
-            return Cli.Fail(context, $"training diverged: {e.Message}{kept}", ExitCodes.TrainingFailed);
+            return CliCommands.Fail(context, $"training diverged: {e.Message}{kept}", ExitCodes.TrainingFailed);
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
@@ -184,7 +184,7 @@ internal static class TrainCommand
         }
         catch (OutputWriteException e)
         {
-            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+            return CliCommands.Fail(context, e.Message, ExitCodes.TrainingFailed);
         }
 
         terminal.EpochTable(epochs);
@@ -195,7 +195,7 @@ internal static class TrainCommand
         }
         catch (OutputWriteException e)
         {
-            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+            return CliCommands.Fail(context, e.Message, ExitCodes.TrainingFailed);
         }
         terminal.Line(last!.ToString());
         return ExitCodes.Ok;
@@ -241,7 +241,7 @@ internal static class TrainCommand
             }
             catch (OutputWriteException e)
             {
-                return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+                return CliCommands.Fail(context, e.Message, ExitCodes.TrainingFailed);
             }
             terminal.Line(string.Create(Invariant,
                 $"Stopped (Ctrl+C) at {where}; saved {settings.Save}. Continue with: train --resume {settings.Save} --epochs {totalEpochs}{ValidationOptions(settings)} --save {settings.Save}"));
@@ -256,7 +256,7 @@ internal static class TrainCommand
         }
         catch (OutputWriteException e)
         {
-            return Cli.Fail(context, e.Message, ExitCodes.TrainingFailed);
+            return CliCommands.Fail(context, e.Message, ExitCodes.TrainingFailed);
         }
         return ExitCodes.Interrupted;
     }
@@ -288,12 +288,12 @@ internal static class TrainCommand
     /// run (its seed, and its learning rate and thread count unless given) and loaded from it; the file is opened and its
     /// tensors read once. <paramref name="checkpoint"/> is what the file says, or null without --resume.
     /// </summary>
-    private static INetwork CreateNetwork(TrainSettings settings, out Checkpoint? checkpoint)
+    private static INetwork CreateNetwork(TrainSettings settings, string defaultNetwork, out Checkpoint? checkpoint)
     {
         if (settings.Resume is null)
         {
             checkpoint = null;
-            INetwork fresh = Networks.Create(settings.Net ?? Networks.Default, settings.Seed, settings.BatchSize, settings.Threads ?? 1);
+            INetwork fresh = Networks.Create(settings.Net ?? defaultNetwork, settings.Seed, settings.BatchSize, settings.Threads ?? 1);
             if (settings.LearningRate is float lr) fresh.LearningRate = lr;
             return fresh;
         }
@@ -306,7 +306,7 @@ internal static class TrainCommand
         float? learningRate = settings.LearningRate ?? (saved.LearningRate is float rate && rate > 0 ? rate : null);
         // The saved run's batch size unless given (a file of an earlier version has none: the spec's); a mismatch mid-epoch is refused by the caller.
         int? batchSize = settings.BatchSize ?? saved.Position?.BatchSize;
-        INetwork network = Networks.Create(settings.Net ?? Networks.Saved(saved), saved.Seed, batchSize, threads);
+        INetwork network = Networks.Create(settings.Net ?? Networks.Saved(saved, defaultNetwork), saved.Seed, batchSize, threads);
         try
         {
             if (learningRate is float lr) network.LearningRate = lr;

@@ -6,7 +6,7 @@ using System.IO;
 using System.Text;
 using Spectre.Console;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// What the program shows: live progress bars and Spectre tables on an interactive console, or plain lines

@@ -1,7 +1,7 @@
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>The program's exit codes.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Done.</summary>
     public const int Ok = 0;

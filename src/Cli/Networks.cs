@@ -1,19 +1,19 @@
 using System;
 using System.Collections.Generic;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>The networks this program can build, by their nets.json name (<c>--net</c>).</summary>
 internal static class Networks
 {
-    /// <summary>The network used without <c>--net</c>.</summary>
-    public const string Default = "mnist";
+    /// <summary>
+    /// Every valid <c>--net</c> value: every network the program's assemblies registered (<see cref="NetworkRegistry"/>,
+    /// which the generator fills: with <c>[assembly: NetworkCatalog]</c> every network of nets.json).
+    /// </summary>
+    public static IReadOnlyList<string> Names => NetworkRegistry.Names;
 
-    /// <summary>Every valid <c>--net</c> value: every network of nets.json (the generated <see cref="NetworkCatalog"/>).</summary>
-    public static IReadOnlyList<string> Names => NetworkCatalog.Names;
-
-    /// <summary>The network a model file was saved from, when this program has it (a file of NetGen's); else <see cref="Default"/>.</summary>
-    public static string Saved(Checkpoint saved) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : Default;
+    /// <summary>The network a model file was saved from, when this program has it (a file of NetGen's); else <paramref name="defaultNetwork"/>.</summary>
+    public static string Saved(Checkpoint saved, string defaultNetwork) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : defaultNetwork;
 
     /// <summary>
     /// Whether a model file (--load) is read as ONNX: a name ending in <c>.onnx</c> (any case). Any other file is read as
@@ -27,10 +27,10 @@ internal static class Networks
 
     /// <summary>
     /// The network to load <paramref name="modelFile"/> into: <paramref name="given"/> (--net), else the one the file was saved
-    /// from. A file that cannot be read here gives the default: loading it reports the problem.
+    /// from. A file that cannot be read here gives <paramref name="defaultNetwork"/>: loading it reports the problem.
     /// </summary>
     /// <exception cref="UsageException">An ONNX file without NetGen's metadata (PyTorch's) and no --net.</exception>
-    public static string For(string? given, string modelFile)
+    public static string For(string? given, string modelFile, string defaultNetwork)
     {
         if (given is not null) return given;
         try
@@ -40,13 +40,13 @@ internal static class Networks
                 Checkpoint onnx = Inputs.Read(modelFile, () => OnnxImport.ReadMetadata(modelFile));
                 if (onnx.NetworkName is null)
                     throw new UsageException($"{modelFile}: an ONNX file without NetGen's metadata (e.g. from PyTorch): give the network its graph is with --net NAME ({string.Join(", ", Names)}).");
-                return Saved(onnx);
+                return Saved(onnx, defaultNetwork);
             }
-            return Saved(ModelFile.ReadMetadata(modelFile));
+            return Saved(ModelFile.ReadMetadata(modelFile), defaultNetwork);
         }
         catch (Exception e) when (e is ModelFormatException or System.IO.IOException or UnauthorizedAccessException)
         {
-            return Default;
+            return defaultNetwork;
         }
     }
 
@@ -57,7 +57,7 @@ internal static class Networks
         try
         {
             if (!System.Linq.Enumerable.Contains(Names, name)) throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}");
-            return NetworkCatalog.Create(name, seed, maxBatchSize, threads);
+            return NetworkRegistry.Create(name, seed, maxBatchSize, threads);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "maxBatchSize" && maxBatchSize is int batch)
         {

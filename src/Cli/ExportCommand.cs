@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>export</c>: writes a saved model in other forms. <c>--onnx FILE</c>: an ONNX model for inference (OnnxExport), with the
@@ -20,7 +20,7 @@ internal static class ExportCommand
         if (onnx is not null) outputs.Add(new("--onnx", onnx));
         if (weightsOnly is not null) outputs.Add(new("--weights-only", weightsOnly));
         using RunFiles files = RunFiles.Claim(outputs, load: new("--load", load));
-        using INetwork network = Networks.Create(Networks.For(net, load));
+        using INetwork network = Networks.Create(Networks.For(net, load, context.DefaultNetwork));
         Checkpoint checkpoint = Networks.Load(load, network); // a model file or an ONNX file, as eval and predict read it
         var terminal = new Terminal(context.Out, context.Live);
         if (onnx is not null)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetGen.Mnist;
+namespace NetGen.Cli;
 
 /// <summary>
 /// <c>eval</c>: loads a model file (ours or PyTorch's) into the chosen network and evaluates it on the MNIST test set:
@@ -14,7 +14,7 @@ internal static class EvalCommand
         using RunFiles files = RunFiles.Claim([new("--plot", settings.Plot)], load: new("--load", settings.Load));
         string directory = DataFiles.Directory(settings.Data);
         ImageDataset test = Inputs.Read(directory, () => MnistData.LoadTest(directory), "the MNIST test files in it");
-        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load));
+        using INetwork network = Networks.Create(Networks.For(settings.Net, settings.Load, context.DefaultNetwork));
         DataFiles.CheckFits(network, test, directory, MnistData.TestImagesName);
         Checkpoint checkpoint = Networks.Load(settings.Load, network);
 
