@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Native AOT check: publishes netgen-mnist as a native executable with the README's command ("Native AOT"), then runs
 # it from the repository root: one epoch of training with --save, --metrics and --plot (SkiaSharp's native libraries
-# load from beside the binary), eval of the saved model and predict on a test digit; then the same for the convolutional
+# load from beside the binary), eval of the saved model and predict on a test digit (as PGM and as GIF); then the same for the convolutional
 # network mnist_cnn, trained for one epoch on the first 2,000 training images. The first model is exported to ONNX too.
 # Prints "PASS aot: ..." or "FAIL aot: reason" as its last line and exits non-zero on failure.
 # A fresh machine lacks the C toolchain the ILCompiler links with (clang, or gcc; objcopy strips the symbols):
@@ -137,6 +137,12 @@ if ! "$binary" predict --load "$work/model.safetensors" "$work/digit.pgm" >"$pre
   fail_with_log "$predict_log" "predict failed"
 fi
 grep -qE 'digit\.pgm: 7 \(' "$predict_log" || fail_with_log "$predict_log" "predict did not classify the first test digit as 7"
+# The same digit as a GIF (the tests' fixture): decoded by SkiaSharp's codec in the native binary.
+gif=tests/NetGen.Mnist.Tests/Fixtures/mnist-test-0.gif
+if ! "$binary" predict --load "$work/model.safetensors" "$gif" >"$predict_log" 2>&1; then
+  fail_with_log "$predict_log" "predict of $gif failed"
+fi
+grep -qE 'mnist-test-0\.gif: 7 \(' "$predict_log" || fail_with_log "$predict_log" "predict did not classify $gif (the first test digit) as 7"
 
 # The convolutional network (conv2d and pooling kernels, channels-last layouts) in the native binary: one epoch on the
 # first 2,000 training images with --save (batches of 16 at lr 0.002, so that so short a run learns),
@@ -169,4 +175,4 @@ grep -qE '(^|/)digit\.pgm: 7 \([01]\.[0-9]{3}\), [0-9] \([01]\.[0-9]{3}\), [0-9]
   || fail_with_log "$cnn_predict_log" "predict --net mnist_cnn did not classify the first test digit as 7"
 
 size_mb=$(awk -v b="$(file_size "$binary")" 'BEGIN { printf "%.1f", b / 1000000 }')
-echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval, predict, export --onnx and eval of the ONNX file work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"
+echo "PASS aot: native netgen-mnist (${size_mb} MB) published in ${publish_seconds} s without warnings; 1 epoch in ${epoch_seconds} s (whole run ${run_seconds} s), test accuracy ${accuracy}%; --save, --metrics, --plot, eval, predict (PGM, GIF), export --onnx and eval of the ONNX file work; mnist_cnn on 2000 images ${cnn_accuracy}% (${cnn_seconds} s), eval and predict work; $((SECONDS - started)) s in all"

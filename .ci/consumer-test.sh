@@ -147,6 +147,22 @@ case_pack() {
   echo "${BASH_REMATCH[1]}" >"$work/version"
 }
 
+# The package holds nets.schema.json at its root, the repository's file as is, whose "$id" is the raw file on the main
+# branch of Directory.Build.props' RepositoryUrl (a GitHub URL): the URL the READMEs tell users to put in "$schema".
+case_schema() {
+  [ -n "$version" ] || fail_because "no package to look into (the pack case failed)"
+  local pkg=$feed/NetGen.$version.nupkg entries repo_url expected id
+  entries=$(zip_list "$pkg")
+  grep -qxF nets.schema.json <<<"$entries" || fail_because "the package lacks nets.schema.json at its root"
+  zip_entry "$pkg" nets.schema.json >"$work/nets.schema.json"
+  cmp -s "$work/nets.schema.json" nets.schema.json || fail_because "the package's nets.schema.json differs from the repository's"
+  repo_url=$(sed -nE 's|.*<RepositoryUrl>(.*)</RepositoryUrl>.*|\1|p' Directory.Build.props)
+  [[ "$repo_url" =~ ^https://github\.com/([^/]+/[^/]+)$ ]] || fail_because "RepositoryUrl is not a GitHub repository URL: '$repo_url'"
+  expected="https://raw.githubusercontent.com/${BASH_REMATCH[1]}/main/nets.schema.json"
+  id=$(sed -nE 's/^  "\$id": "([^"]*)",?$/\1/p' "$work/nets.schema.json")
+  [ "$id" = "$expected" ] || fail_because "the packed schema's \$id is '${id:-missing}', expected '$expected'"
+}
+
 # The user's path: new console project, the package, nets.json, the partial class, the README's training loop.
 # Builds without a warning under the strictest settings, runs, and must classify the spirals well above chance.
 case_train() {
@@ -167,7 +183,8 @@ case_train() {
 }
 
 # A misspelled activation in nets.json: dotnet build fails with NG2005 at the misspelled value, line 6 column 38,
-# reported once, with no other NG error and no generator crash.
+# reported once, with no other NG error, no generator crash, and no other error at all: the program uses TinyNet
+# (constructor, InputSize, as INetwork), which the generator still gives its members (a stub), so no C# error follows.
 case_spec_error() {
   local dir=$work/spec-error log=$work/logs/spec-error.build.log
   new_project "$dir"
@@ -181,6 +198,51 @@ case_spec_error() {
   ng=$(grep -oE '[^/ ]+\([0-9]+,[0-9]+\): error NG[0-9]+' <<<"$main" || true)
   [ "$ng" = "nets.json(6,38): error NG2005" ] \
     || fail_because "expected exactly 'nets.json(6,38): error NG2005', got: $(tr '\n' ' ' <<<"${ng:-no NG error}")"
+  only_ng_errors "$main"
+}
+
+# only_ng_errors TEXT: TEXT (a build log's main part) has no error but NetGen's (no C# error after an NG error).
+only_ng_errors() {
+  local other
+  other=$(grep -E ': error [A-Z]+[0-9]+' <<<"$1" | grep -vE ': error NG[0-9]+' | head -1 || true)
+  [ -z "$other" ] || fail_because "an error besides NetGen's: $(sed -E 's/ \[[^]]*\]$//; s#^[^ ]*/##' <<<"$other")"
+}
+
+# Builds after changing nets.json without --no-incremental: each build must see the spec as it is now.
+# (a) a hidden layer widened: the program prints the new parameter count; (b) nets.json deleted: the build fails with
+# NG3002 (and no C# error), where the compiler used to be skipped and the old network stayed; (c) the first nets.json back,
+# with its old timestamp (older than the assembly, so only the compile cache's hash can tell): builds and prints the
+# first count again.
+case_incremental() {
+  local dir=$work/incremental log=$work/logs/incremental.build.log out
+  new_project "$dir"
+  copy_fixture tiny "$dir"
+  copy_fixture incremental "$dir"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  # 2-16-16-2: (2*16 + 16) + (16*16 + 16) + (16*2 + 2) = 354
+  [ "$out" = "tiny 354" ] || fail_because "first build: expected 'tiny 354', got '$out'"
+
+  # (a) The first hidden layer 16 -> 17 units: (2*17 + 17) + (17*16 + 16) + (16*2 + 2) = 373.
+  sed -i '6s/"units": 16/"units": 17/' "$dir/nets.json"
+  grep -q '"units": 17' "$dir/nets.json" || fail_because "nets.json is not as this test expects"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  [ "$out" = "tiny 373" ] || fail_because "after widening a layer in nets.json: expected 'tiny 373', got '$out' (a stale build)"
+
+  # (b) No nets.json.
+  rm "$dir/nets.json"
+  if build "$dir"; then fail_because "dotnet build succeeded after nets.json was deleted (a stale build)"; fi
+  local main
+  main=$(main_part "$log")
+  grep -qE 'error NG3002' <<<"$main" || fail_because "after deleting nets.json: expected NG3002, got: $(first_problem "$log")"
+  only_ng_errors "$main"
+
+  # (c) The original nets.json back, timestamp and all.
+  cp -p "$fixtures/tiny/nets.json" "$dir/nets.json"
+  build_clean "$dir"
+  out=$(dotnet run --project "$dir" -c Release --no-build 2>&1) || fail_because "the program failed: $out"
+  [ "$out" = "tiny 354" ] || fail_because "after restoring nets.json: expected 'tiny 354', got '$out' (a stale build)"
 }
 
 # A project that already lists nets.json itself and has a second spec, other.nets.json, that it does not list:
@@ -247,6 +309,42 @@ case_cli() {
   cli_run 'TinyApp train' train --help
 }
 
+# The first hour as the README tells it: the template package (templates/NetGen.Templates, packed here with the local
+# feed's version) installed in a private dotnet home, a project made from it, built with warnings as errors, run with no
+# arguments (train with validation, save, evaluate, predict) reaching the validation accuracy its README states, and
+# run with arguments as NetGen's command line (--help, eval of the saved model).
+case_template() {
+  local dir=$work/template home=$work/dotnet-home log=$work/logs/template
+  [ -n "$version" ] || fail_because "no package to reference (the pack case failed)"
+  dotnet pack templates/NetGen.Templates -c Release -o "$feed" -p:Version="$version" -tl:off -nodeReuse:false >"$log.pack.log" 2>&1 \
+    || fail_because "dotnet pack templates/NetGen.Templates failed: $(first_problem "$log.pack.log")"
+  mkdir -p "$home"
+  DOTNET_CLI_HOME=$home dotnet new install "$feed/NetGen.Templates.$version.nupkg" >"$log.install.log" 2>&1 \
+    || fail_because "dotnet new install NetGen.Templates failed; see $log.install.log"
+  DOTNET_CLI_HOME=$home dotnet new netgen-classifier -n Demo -o "$dir" --NetGenVersion "$version" >"$log.new.log" 2>&1 \
+    || fail_because "dotnet new netgen-classifier failed; see $log.new.log"
+  grep -q "\"\$schema\"" "$dir/nets.json" || fail_because "the template's nets.json has no \$schema line"
+  dotnet build "$dir" -c Release -tl:off -nodeReuse:false -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=true >"$log.build.log" 2>&1 \
+    || fail_because "dotnet build of the template's project failed: $(first_problem "$log.build.log")"
+  ! grep -qE ': (warning|error) [A-Z]+[0-9]+' <<<"$(main_part "$log.build.log")" || fail_because "the template's build reported: $(first_problem "$log.build.log")"
+  (cd "$dir" && dotnet run -c Release --no-build) >"$log.run.log" 2>&1 || fail_because "dotnet run (no arguments) failed; see $log.run.log"
+  # The accuracy the template's README states (templates/NetGen.Templates/README.md): 98.25% at the best epoch.
+  local stated best
+  stated=$(grep -oE 'reaches [0-9.]+% validation accuracy' templates/NetGen.Templates/README.md | grep -oE '[0-9.]+' | head -1)
+  best=$(grep -oE '^Best epoch [0-9]+ of [0-9]+: validation loss [0-9.]+, accuracy [0-9.]+%' "$log.run.log" | grep -oE '[0-9.]+%$' | tr -d '%')
+  [ -n "$stated" ] || fail_because "templates/NetGen.Templates/README.md states no validation accuracy"
+  [ -n "$best" ] || fail_because "no 'Best epoch' line in the run's output; see $log.run.log"
+  awk -v b="$best" -v s="$stated" 'BEGIN { exit !(b + 0 >= s + 0) }' || fail_because "validation accuracy $best% is below the stated $stated%"
+  grep -qE '^Test accuracy: [0-9.]+% \([0-9]+/114\)$' "$log.run.log" || fail_because "no test accuracy line; see $log.run.log"
+  [ -s "$dir/model.safetensors" ] || fail_because "the run saved no model.safetensors"
+  (cd "$dir" && dotnet run -c Release --no-build -- --help) >"$log.help.log" 2>&1 || fail_because "dotnet run -- --help failed; see $log.help.log"
+  grep -q 'train' "$log.help.log" || fail_because "--help does not list the train command; see $log.help.log"
+  (cd "$dir" && dotnet run -c Release --no-build -- eval --load model.safetensors --data data/test.csv) >"$log.eval.log" 2>&1 \
+    || fail_because "dotnet run -- eval failed; see $log.eval.log"
+  grep -qE '^Test accuracy: [0-9.]+% \([0-9]+/114\)$' "$log.eval.log" || fail_because "eval printed no test accuracy; see $log.eval.log"
+  echo "template: validation $best% (stated $stated%), $(grep -E '^Test accuracy' "$log.run.log")" >"$work/template-result"
+}
+
 # --- main ----------------------------------------------------------------------------------------------------------
 
 # The registry the machine uses, for every package but NetGen: its name (so credentials configured for it still apply)
@@ -292,16 +390,20 @@ EOF
 run_case pack case_pack
 version=$(cat "$work/version" 2>/dev/null || true)
 export NUGET_PACKAGES=$work/packages
+run_case "schema in package" case_schema
 run_case train case_train
 run_case spec-error case_spec_error
+run_case incremental case_incremental
 run_case listed-spec case_listed_spec
 run_case library case_library
 run_case no-spec case_no_spec
 run_case cli case_cli
+run_case template case_template
 
 elapsed=$((SECONDS - start))
 detail=""
 [ -s "$work/accuracy" ] && detail="; train: $(cat "$work/accuracy")"
+[ -s "$work/template-result" ] && detail="$detail; $(cat "$work/template-result")"
 if [ "$failed" -eq 0 ]; then
   summary="all $passed cases passed"
 else

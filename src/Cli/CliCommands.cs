@@ -147,7 +147,7 @@ internal static class CliCommands
         var predictNet = NetOption(context);
         var images = new Argument<string[]>("IMAGE")
         {
-            Description = $"Image files (PNG or PGM, at most {DigitImage.MaxFileBytes / 1_000_000} MB) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
+            Description = $"Image files ({DigitImage.Formats}; a GIF's first frame; the format is told from the content, not the file name; a photo is turned upright by its Exif orientation; at most {DigitImage.MaxFileBytes / 1_000_000} MB and {DigitImage.MaxPixels / 1_000_000} megapixels) of one handwritten digit each, any size, dark or light background; each is scaled and centred as MNIST's digits were.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         images.Validators.Add(result =>
@@ -223,7 +223,7 @@ internal static class CliCommands
             [predict] =
             [
                 $"{program} predict --load model.safetensors digit.png",
-                $"{program} predict --load model.safetensors scans/*.png",
+                $"{program} predict --load model.safetensors scans/*.png photo.jpg",
                 $"{program} predict --load bc.safetensors --csv rows.csv",
                 $"{program} predict --load model.onnx digit.png",
             ],

@@ -33,21 +33,24 @@ internal static class DigitImage
     /// <summary>Image files longer than this (50 MB) are refused before they are read: a photo of one digit takes a few MB at most.</summary>
     internal const long MaxFileBytes = 50_000_000;
 
-    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    /// <summary>The formats read, for messages and help: SkiaSharp's decoders (<see cref="SKCodec"/>), and PGM read here.</summary>
+    internal const string Formats = "PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM";
 
     /// <summary>
-    /// Reads a PNG or a PGM (P2 plain or P5 raw, maxval 1 to 65535) of any size, grey or colour (taken as luminance,
-    /// transparent pixels blended with a background that contrasts with the ink), and returns it in MNIST's form:
-    /// 784 floats (28 rows of 28, row-major) in [0, 1], a white digit on black, its bounding box scaled to fit 20x20
-    /// keeping the aspect ratio, centred by its centre of mass. A light background (decided from the median of the
-    /// border pixels) is inverted first.
+    /// Reads an image of any format <see cref="SKCodec"/> decodes (PNG, JPEG, WebP, GIF (its first frame), BMP, ICO, WBMP)
+    /// or a PGM (P2 plain or P5 raw, maxval 1 to 65535), told apart by their content, not by the file's name, and turned
+    /// upright by its Exif orientation (JPEG, WebP; <see cref="Orient"/>); of any size, grey or colour (taken as
+    /// luminance, transparent pixels blended with a background that contrasts with the ink), and returns it in MNIST's
+    /// form: 784 floats (28 rows of 28, row-major) in [0, 1], a white digit on black, its bounding box scaled to fit 20x20
+    /// keeping the aspect ratio, centred by its centre of mass. A light background (decided from the median of the border
+    /// pixels) is inverted first.
     /// </summary>
     /// <param name="path">The image file.</param>
     /// <returns>A new array of 784 floats.</returns>
     /// <exception cref="DataFormatException">
     /// The file is missing or unreadable, not a regular file (a folder, a named pipe, a device), longer than
-    /// <see cref="MaxFileBytes"/>, neither PNG nor PGM, corrupt or truncated, empty, or shows no digit (all one colour).
-    /// The message is one line that names the file.
+    /// <see cref="MaxFileBytes"/>, of none of the formats read, larger than <see cref="MaxPixels"/>, corrupt or truncated,
+    /// empty, or shows no digit (all one colour). The message is one line that names the file.
     /// </exception>
     public static float[] Load(string path)
     {
@@ -105,11 +108,13 @@ internal static class DigitImage
         }
     }
 
-    /// <summary>Decodes <paramref name="bytes"/>, a PNG or a PGM, to grey levels.</summary>
+    /// <summary>
+    /// Decodes <paramref name="bytes"/> to grey levels: a PGM here, any other image with <see cref="SKCodec"/>, which tells
+    /// the format from the content.
+    /// </summary>
     internal static GrayImage Decode(string path, byte[] bytes)
     {
-        if (bytes.Length == 0) throw new DataFormatException(path, "empty file: expected a PNG or PGM image");
-        if (bytes.AsSpan().StartsWith(PngSignature)) return DecodePng(path, bytes);
+        if (bytes.Length == 0) throw new DataFormatException(path, $"empty file: expected an image ({Formats})");
         if (bytes.Length >= 2 && bytes[0] == (byte)'P' && bytes[1] is >= (byte)'1' and <= (byte)'7')
         {
             if (bytes[1] is (byte)'2' or (byte)'5') return DecodePgm(path, bytes);
@@ -119,48 +124,157 @@ internal static class DigitImage
                 (byte)'3' or (byte)'6' => "a PPM (colour)",
                 _ => "a PAM",
             };
-            throw new DataFormatException(path, $"{kind} Netpbm image (P{(char)bytes[1]}); only PGM (P2, P5) and PNG images are read");
+            throw new DataFormatException(path, $"{kind} Netpbm image (P{(char)bytes[1]}), which this program does not read; it reads {Formats} (P2, P5)");
         }
-        throw new DataFormatException(path, $"not a PNG or PGM image ({Describe(bytes)})");
+        if (IsIdx(bytes)) throw new DataFormatException(path, $"not an image format this program reads (it is an IDX data file, as MNIST's); it reads {Formats}");
+        return DecodeWithCodec(path, bytes);
     }
 
-    /// <summary>A few words on what the start of an unknown file looks like, for the error message.</summary>
-    private static string Describe(byte[] bytes)
+    /// <summary>
+    /// Whether the file is an IDX file (MNIST's data): two zero bytes, the type of the values (0x08 unsigned byte, 0x09
+    /// signed byte, 0x0B short, 0x0C int, 0x0D float, 0x0E double), the number of dimensions, their sizes (big-endian,
+    /// 32 bits), then exactly as many values as they make. Its start is also a valid WBMP header (MNIST's test images,
+    /// 00 00 08 03, an 8x3 WBMP), so it is recognised before <see cref="SKCodec"/>, which would decode it as one.
+    /// </summary>
+    private static bool IsIdx(ReadOnlySpan<byte> b)
     {
-        ReadOnlySpan<byte> b = bytes;
-        if (b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return "it is a JPEG; convert it to PNG or PGM";
-        if (b.StartsWith("GIF8"u8)) return "it is a GIF; convert it to PNG or PGM";
-        if (b.StartsWith("BM"u8)) return "it looks like a BMP; convert it to PNG or PGM";
-        if (b.Length >= 12 && b.StartsWith("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8)) return "it is a WebP; convert it to PNG or PGM";
+        if (b.Length < 4 || b[0] != 0 || b[1] != 0) return false;
+        int valueBytes = b[2] switch { 0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, 0x0E => 8, _ => 0 };
+        int dimensions = b[3];
+        if (valueBytes == 0 || dimensions == 0 || b.Length < 4 + 4 * dimensions) return false;
+        long count = valueBytes;
+        for (int i = 0; i < dimensions; i++)
+        {
+            count *= System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b.Slice(4 + 4 * i)); // at most 2^26 * 2^32: no overflow
+            if (count > b.Length) return false;
+        }
+        return 4 + 4L * dimensions + count == b.Length;
+    }
+
+    /// <summary>The name of a format in messages.</summary>
+    private static string Name(SKEncodedImageFormat format) => format switch
+    {
+        SKEncodedImageFormat.Png => "PNG",
+        SKEncodedImageFormat.Jpeg => "JPEG",
+        SKEncodedImageFormat.Webp => "WebP",
+        SKEncodedImageFormat.Gif => "GIF",
+        SKEncodedImageFormat.Bmp => "BMP",
+        SKEncodedImageFormat.Ico => "ICO",
+        SKEncodedImageFormat.Wbmp => "WBMP",
+        _ => format.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>
+    /// The format the file's first bytes show, when it is one of those <see cref="SKCodec"/> reads with a signature of its
+    /// own (WBMP has none), so that a file the codec cannot open is called a corrupt JPEG rather than an unknown file.
+    /// </summary>
+    private static string? Signature(ReadOnlySpan<byte> b)
+    {
+        if (b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return "PNG";
+        if (b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return "JPEG";
+        if (b.StartsWith("GIF87a"u8) || b.StartsWith("GIF89a"u8)) return "GIF";
+        if (b.Length >= 12 && b.StartsWith("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8)) return "WebP";
+        if (b.StartsWith("BM"u8)) return "BMP";
+        if (b.StartsWith((ReadOnlySpan<byte>)[0, 0, 1, 0]) || b.StartsWith((ReadOnlySpan<byte>)[0, 0, 2, 0])) return "ICO";
+        return null;
+    }
+
+    /// <summary>A few words on what the start of a file of no format read looks like, for the error message.</summary>
+    private static string Describe(ReadOnlySpan<byte> b)
+    {
         if (b.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])) return "it is gzip-compressed";
         if (b.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G'])) return "the PNG signature is damaged";
+        if (b.StartsWith("II*\0"u8) || b.StartsWith("MM\0*"u8)) return "it is a TIFF";
+        if (b.StartsWith("%PDF"u8)) return "it is a PDF";
+        if (b.Length >= 12 && b.Slice(4, 4).SequenceEqual("ftyp"u8))
+        {
+            ReadOnlySpan<byte> brand = b.Slice(8, 4);
+            if (brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8)) return "it is an AVIF";
+            if (brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("mif1"u8)) return "it is a HEIF/HEIC";
+        }
         var hex = new StringBuilder();
         for (int i = 0; i < Math.Min(8, b.Length); i++) hex.Append(i == 0 ? "" : " ").Append(b[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
         return $"it starts with bytes {hex}";
     }
 
-    private static GrayImage DecodePng(string path, byte[] bytes)
+    /// <summary>
+    /// Decodes an image with <see cref="SKCodec"/> (the first frame of an animation) as 8-bit RGBA, checking its size
+    /// (<see cref="CheckSize"/>) from the header before the pixels are allocated.
+    /// </summary>
+    private static GrayImage DecodeWithCodec(string path, byte[] bytes)
     {
-        using SKData data = SKData.CreateCopy(bytes);
-        using SKCodec? codec = SKCodec.Create(data);
-        if (codec is null) throw new DataFormatException(path, "corrupt or truncated PNG: the header cannot be read");
-        int width = codec.Info.Width, height = codec.Info.Height;
-        CheckSize(path, width, height);
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap();
-        if (!bitmap.TryAllocPixels(info)) throw new DataFormatException(path, $"the image is too large to decode ({width}x{height})");
-        SKCodecResult result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
-        if (result != SKCodecResult.Success)
+        SKCodec? codec;
+        SKCodecResult opened;
+        // The codec takes the stream over (or frees it when it returns null); disposing the wrapper here then does nothing.
+        using (var stream = new SKMemoryStream(bytes)) codec = SKCodec.Create(stream, out opened);
+        using (codec)
         {
-            string problem = result switch
+            if (codec is null)
             {
-                SKCodecResult.IncompleteInput => "truncated PNG: the image data ends early",
-                SKCodecResult.ErrorInInput => "corrupt PNG: the image data cannot be decoded",
-                _ => $"the PNG cannot be decoded ({result})",
-            };
-            throw new DataFormatException(path, problem);
+                if (Signature(bytes) is { } signed)
+                {
+                    throw new DataFormatException(path, opened == SKCodecResult.IncompleteInput
+                        ? $"truncated {signed}: the file ends inside the header"
+                        : $"corrupt or truncated {signed}: the header cannot be read");
+                }
+                throw new DataFormatException(path, $"not an image format this program reads ({Describe(bytes)}); it reads {Formats}");
+            }
+            string format = Name(codec.EncodedFormat);
+            int width = codec.Info.Width, height = codec.Info.Height;
+            CheckSize(path, width, height);
+            var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            using var bitmap = new SKBitmap();
+            if (!bitmap.TryAllocPixels(info)) throw new DataFormatException(path, $"the image is too large to decode ({width}x{height})");
+            SKCodecResult result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+            if (result != SKCodecResult.Success)
+            {
+                string problem = result switch
+                {
+                    SKCodecResult.IncompleteInput => $"truncated {format}: the image data ends early",
+                    SKCodecResult.ErrorInInput => $"corrupt {format}: the image data cannot be decoded",
+                    _ => $"the {format} cannot be decoded ({result})",
+                };
+                throw new DataFormatException(path, problem);
+            }
+            return Orient(FromRgba(width, height, bitmap.GetPixelSpan(), bitmap.RowBytes), codec.EncodedOrigin);
         }
-        return FromRgba(width, height, bitmap.GetPixelSpan(), bitmap.RowBytes);
+    }
+
+    /// <summary>
+    /// The image as it is meant to be shown, by its Exif orientation (<paramref name="origin"/>, where the stored first
+    /// row and column go; a phone's photo is often stored sideways with orientation 6 or 8): the stored pixels rotated
+    /// and/or mirrored.
+    /// </summary>
+    internal static GrayImage Orient(GrayImage stored, SKEncodedOrigin origin)
+    {
+        if (origin is not (SKEncodedOrigin.TopRight or SKEncodedOrigin.BottomRight or SKEncodedOrigin.BottomLeft
+            or SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom))
+        {
+            return stored; // TopLeft: as stored
+        }
+        int w = stored.Width, h = stored.Height;
+        bool swapped = origin >= SKEncodedOrigin.LeftTop;
+        int width = swapped ? h : w, height = swapped ? w : h;
+        float[] pixels = new float[stored.Pixels.Length];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                // The stored pixel shown at (x, y).
+                (int sx, int sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    _ => (w - 1 - y, x), // LeftBottom
+                };
+                pixels[y * width + x] = stored.Pixels[sy * w + sx];
+            }
+        }
+        return new GrayImage(width, height, pixels);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         public const string Bindings = nameof(Bindings);
         public const string Models = nameof(Models);
         public const string Plans = nameof(Plans);
+        public const string Stubs = nameof(Stubs);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -90,6 +91,14 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specFiles, static (spc, file) => Report(spc, file.Diagnostics));
         context.RegisterSourceOutput(bindings, static (spc, binding) => Report(spc, binding.Diagnostics));
         context.RegisterSourceOutput(plans, static (spc, plan) => spc.AddSource(plan.Class.HintName, NetworkEmitter.Emit(plan)));
+
+        // A network that could not be generated still gets its class's members, as a stub that throws, so that the
+        // user's code compiles and the build reports the NG errors alone.
+        IncrementalValuesProvider<NetworkStub> stubs = bindings
+            .Where(static b => b.Stub is not null)
+            .Select(static (b, _) => b.Stub!)
+            .WithTrackingName(TrackingNames.Stubs);
+        context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(Planner.Class(stub.Class).HintName, NetworkEmitter.EmitStub(stub)));
     }
 
     /// <summary>

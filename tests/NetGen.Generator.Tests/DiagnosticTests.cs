@@ -117,6 +117,10 @@ public class DiagnosticTests
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 4 }, { "type": "droput", "rate": 0.5 }, { "units": 3 } ] } } }""", "NG2005@1:77", "layer type", "dropout")]
     [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "SGD", "lr": 0.1 } } } }""", "NG2005@1:66", "optimizer", "sgd")]
     [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3 } ], "loss": "mse2" } } }""", "NG2005@1:77", "loss", "mse")]
+    // Two adjacent letters swapped are one edit: words of fewer than six letters get a suggestion one edit away.
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "rleu" } ] } } }""", "NG2005@1:79", "activation", "relu")]
+    [InlineData("""{ "networks": { "tiny": { "input": 5, "layers": [ { "units": 3, "activation": "tnah" } ] } } }""", "NG2005@1:79", "activation", "tanh")]
+    [InlineData("""{ "networks": { "tiny": { "shape": "5-3", "optimizer": { "type": "adma" } } } }""", "NG2005@1:66", "optimizer", "adam")]
     public void Unknown_values_are_NG2005_at_the_value_and_suggest_the_near_miss(string spec, string expected, string what, string suggestion)
     {
         var (result, _) = GeneratorHarness.Run(spec, SourceSnippets.TinyClass);
@@ -234,7 +238,7 @@ public class DiagnosticTests
         Assert.Equal("NG3001@3:10", GeneratorHarness.Describe(d));
         Assert.Equal("/project/File0.cs", d.Location.GetLineSpan().Path);
         Assert.Contains("\"mnist\"", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3001)", StubOf(result)); // no network: a stub of the class (StubTests)
     }
 
     [Fact]
@@ -263,6 +267,11 @@ public class DiagnosticTests
     {
         var (result, _) = GeneratorHarness.Run(System.Array.Empty<Microsoft.CodeAnalysis.AdditionalText>(), SourceSnippets.TinyClass);
         Assert.Equal(new[] { "NG3002@5:10" }, result.Diagnostics.Select(GeneratorHarness.Describe));
+        // The package's props add nets.json and *.nets.json of the project folder by themselves: the message says so,
+        // and names AdditionalFiles only for a spec kept elsewhere.
+        Assert.Equal(
+            "[Network(\"tiny\")] needs a nets.json; put a nets.json (or NAME.nets.json) beside the project file, or list a spec file elsewhere with <AdditionalFiles Include=\"path/nets.json\" />",
+            result.Diagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -277,7 +286,7 @@ public class DiagnosticTests
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("NG3005@5:10", GeneratorHarness.Describe(d));
         Assert.Contains("nets.json and more.nets.json", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3005)", StubOf(result));
     }
 
     [Theory]
@@ -285,13 +294,13 @@ public class DiagnosticTests
     // in [Network("tiny"), Network( the second one starts at column 27.
     [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\")]\n[Network(\"tiny\")]\npublic partial class TinyNet;", "NG3006@4:10")]
     [InlineData("using NetGen;\nnamespace MyApp;\n[Network(\"tiny\"), Network(\"other\")]\npublic partial class TinyNet;", "NG3006@3:27")]
-    public void A_second_Network_attribute_is_NG3006_and_the_class_gets_no_code(string source, string expected)
+    public void A_second_Network_attribute_is_NG3006_and_the_class_gets_only_the_stub(string source, string expected)
     {
         var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal(expected, GeneratorHarness.Describe(d));
         Assert.Equal("Class 'TinyNet' has more than one [Network] attribute; a class holds one network, so declare another partial class for each further network", d.GetMessage());
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3006)", StubOf(result));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output)); // AllowMultiple = true: no CS0579 from the compiler
     }
 
@@ -309,10 +318,19 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void A_second_Network_attribute_on_another_partial_declaration_leaves_the_class_without_code()
+    public void A_second_Network_attribute_on_another_partial_declaration_leaves_the_class_with_only_the_stub()
     {
         var (result, _) = GeneratorHarness.Run(SourceSnippets.TinySpec, TinyDeclaration, TinyDeclaration);
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("(NG3006)", StubOf(result));
+    }
+
+    /// <summary>The one generated file, which must be a stub (no core, members that throw): see StubTests.</summary>
+    private static string StubOf(GeneratorRunResult result)
+    {
+        string code = Assert.Single(GeneratorHarness.NetworkSources(result)).SourceText.ToString();
+        Assert.Contains("was not generated because", code);
+        Assert.DoesNotContain("_core", code);
+        return code;
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Language;
@@ -279,6 +281,101 @@ public class DocumentationTests
     public void Nets_json_references_the_schema()
     {
         using JsonDocument nets = JsonDocument.Parse(ReadRepoFile("nets.json"));
-        Assert.Equal("./nets.schema.json", nets.RootElement.GetProperty("$schema").GetString());
+        string reference = nets.RootElement.GetProperty("$schema").GetString()!;
+        Assert.Equal("./nets.schema.json", reference);
+        // The path leads to the schema file (the one with the $id), and the schema itself lets the root hold "$schema".
+        using JsonDocument referenced = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot.Value, reference)));
+        Assert.Equal(SchemaIdFromRepositoryUrl(), referenced.RootElement.GetProperty("$id").GetString());
+        Assert.Equal("string", Schema().GetProperty("properties").GetProperty("$schema").GetProperty("type").GetString());
+    }
+
+    /// <summary>A property of the PropertyGroups of Directory.Build.props (the package's metadata).</summary>
+    private static string BuildProperty(string name) =>
+        XDocument.Parse(ReadRepoFile("Directory.Build.props")).Descendants(name).Single().Value.Trim();
+
+    /// <summary>The raw nets.schema.json of the main branch of the repository Directory.Build.props names (a GitHub URL).</summary>
+    private static string SchemaIdFromRepositoryUrl()
+    {
+        var repository = new Uri(BuildProperty("RepositoryUrl"));
+        Assert.Equal("github.com", repository.Host);
+        return $"https://raw.githubusercontent.com{repository.AbsolutePath.TrimEnd('/')}/main/nets.schema.json";
+    }
+
+    [Fact]
+    public void Schema_id_is_the_raw_file_of_the_repository()
+    {
+        Assert.Equal(SchemaIdFromRepositoryUrl(), Schema().GetProperty("$id").GetString());
+    }
+
+    /// <summary>Package users cannot say "./nets.schema.json": both READMEs show the "$schema" line with the schema's $id.</summary>
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("src/Runtime/README.md")]
+    public void Readme_shows_the_schema_line_with_the_schema_id(string readme)
+    {
+        string id = Schema().GetProperty("$id").GetString()!;
+        Assert.Contains($"\"$schema\": \"{id}\"", ReadRepoFile(readme.Split('/')));
+    }
+
+    [Fact]
+    public void License_file_is_the_MIT_license_the_package_declares()
+    {
+        Assert.Equal("MIT", BuildProperty("PackageLicenseExpression"));
+        string license = ReadRepoFile("LICENSE");
+        Assert.StartsWith("MIT License", license);
+        Assert.Contains("Copyright (c) 2026 NetGen contributors", license);
+        Assert.Contains("Permission is hereby granted, free of charge, to any person obtaining a copy", license);
+        Assert.Contains("THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND", license);
+    }
+
+    /// <summary>
+    /// GitHub's anchor of a Markdown heading: lower case, spaces to '-', other punctuation dropped (letters, digits,
+    /// '-' and '_' kept); a repeated anchor gets "-1", "-2", ...
+    /// </summary>
+    private static IReadOnlyList<(string Heading, string Anchor)> Headings(string markdown)
+    {
+        var headings = new List<(string, string)>();
+        var seen = new Dictionary<string, int>();
+        bool inCode = false;
+        foreach (string raw in markdown.Split('\n'))
+        {
+            string line = raw.TrimEnd('\r');
+            if (line.StartsWith("```", StringComparison.Ordinal)) inCode = !inCode;
+            Match m = Regex.Match(line, "^#{1,6} +(.+?) *#*$");
+            if (inCode || !m.Success) continue;
+            string text = m.Groups[1].Value.Trim();
+            var slug = new StringBuilder();
+            foreach (char c in text.ToLowerInvariant())
+            {
+                if (char.IsLetterOrDigit(c) || c == '-' || c == '_') slug.Append(c);
+                else if (c == ' ') slug.Append('-');
+            }
+            string anchor = slug.ToString();
+            if (seen.TryGetValue(anchor, out int count)) { seen[anchor] = count + 1; anchor += "-" + (count + 1); }
+            else seen[anchor] = 0;
+            headings.Add((text, anchor));
+        }
+        return headings;
+    }
+
+    [Fact]
+    public void Github_anchors_follow_githubs_rule()
+    {
+        var headings = Headings("# NetGen diagnostics\n## What the schema does not catch\n```\n# not a heading\n```\n### NG1001\n## Bands\n## Bands\n## `$schema`, and more!\n");
+        Assert.Equal(new[] { "netgen-diagnostics", "what-the-schema-does-not-catch", "ng1001", "bands", "bands-1", "schema-and-more" }, headings.Select(h => h.Anchor));
+    }
+
+    /// <summary>Each diagnostic's help link (the id's link in the IDE's error list) opens its own section of docs/diagnostics.md.</summary>
+    [Theory]
+    [MemberData(nameof(DiagnosticIds))]
+    public void Help_link_opens_the_section_of_the_diagnostic_in_docs_diagnostics_md(string id)
+    {
+        string link = Descriptor(id).HelpLinkUri;
+        string page = BuildProperty("RepositoryUrl").TrimEnd('/') + "/blob/main/docs/diagnostics.md#";
+        Assert.StartsWith(page, link);
+        string anchor = link.Substring(page.Length);
+        var headings = Headings(ReadRepoFile("docs", "diagnostics.md")).Where(h => h.Anchor == anchor).ToList();
+        Assert.True(headings.Count == 1, $"docs/diagnostics.md has no heading whose anchor is \"{anchor}\" (the help link of {id})");
+        Assert.Contains(id, headings[0].Heading);
     }
 }

@@ -60,4 +60,18 @@ public class SnapshotTests
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
         Approvals.VerifyWithExtension(code, ".cs");
     }
+
+    [Fact]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Stub_of_a_network_whose_spec_has_errors()
+    {
+        // The unsealed class of MnistClass (so the dispose pattern), a misspelled activation.
+        var (result, output) = GeneratorHarness.Run(SourceSnippets.MnistSpec.Replace("\"relu\"", "\"rleu\""), SourceSnippets.MnistClass);
+
+        Assert.Equal(new[] { "NG2005" }, result.Diagnostics.Select(d => d.Id).Distinct());
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var source = Assert.Single(GeneratorHarness.NetworkSources(result));
+        Assert.Equal("MyApp.MnistNet.g.cs", source.HintName);
+        Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");
+    }
 }

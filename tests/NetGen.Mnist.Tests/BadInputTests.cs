@@ -336,6 +336,42 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_file_of_no_format_read_or_too_large_is_refused_whatever_its_name()
+    {
+        string model = _temp.File("model.safetensors");
+        ModelFile.Save(model, new MnistNet(), TrainingPosition.Start(1));
+
+        // The name says JPEG, the content is text: the line names the formats read.
+        string text = _temp.File("x.jpg");
+        File.WriteAllText(text, "a seven, honestly\n");
+        AssertOneErrorLine(["predict", "--load", model, text],
+            $"{text}: not an image format this program reads (it starts with bytes 61 20 73 65 76 65 6e 2c); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM");
+
+        // MNIST's test images (an IDX file, whose first bytes make a valid WBMP header: 8x3 pixels) given by mistake.
+        string idx = Path.Combine(SmallMnist.Directory, MnistData.TestImagesName);
+        AssertOneErrorLine(["predict", "--load", model, idx],
+            $"{idx}: not an image format this program reads (it is an IDX data file, as MNIST's); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM");
+
+        // A JPEG over 50 MB is refused before it is read, as a PGM is.
+        string huge = _temp.File("huge.jpg");
+        using (var file = File.Create(huge))
+        {
+            file.Write([0xFF, 0xD8, 0xFF, 0xE0]);
+            file.SetLength(50_000_001); // sparse: small on disk
+        }
+        AssertOneErrorLine(["predict", "--load", model, huge],
+            $"{huge}: too large for an image of one digit: 50000001 bytes, more than the limit of 50000000 (50 MB)");
+
+        // A small BMP whose header says 20000x20000 pixels is refused before its pixels are allocated (1.6 GB decoded).
+        byte[] bmp = ImageFiles.Bmp(2, 2, new byte[16]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), 20_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), 20_000);
+        string large = _temp.File("large.bmp");
+        File.WriteAllBytes(large, bmp);
+        AssertOneErrorLine(["predict", "--load", model, large], $"{large}: the image is too large (20000x20000); at most 50 megapixels are read");
+    }
+
+    [Fact]
     public void A_bad_image_among_good_ones_is_reported_and_the_others_are_still_classified()
     {
         string model = _temp.File("model.safetensors");

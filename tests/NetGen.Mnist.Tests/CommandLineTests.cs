@@ -44,7 +44,7 @@ public sealed class CommandLineTests
     [InlineData(new string[] { "--help" }, new[] { "train", "eval", "predict", "--epochs", "Examples:", "Exit codes:" })]
     [InlineData(new[] { "train", "--help" }, new[] { "--net", "--data", "--train-images", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--save", "--resume", "--plot", "--metrics", "Examples:", "--resume model.safetensors", "Exit codes:" })]
     [InlineData(new[] { "eval", "--help" }, new[] { "--load", "--net", "--data", "--plot", "Examples:", "eval --load model.safetensors" })]
-    [InlineData(new[] { "predict", "--help" }, new[] { "--load", "--net", "IMAGE", "Examples:", "predict --load model.safetensors digit.png" })]
+    [InlineData(new[] { "predict", "--help" }, new[] { "--load", "--net", "IMAGE", "PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM", "told from the content, not the file name", "Examples:", "predict --load model.safetensors digit.png" })]
     public void Help_of_every_command_lists_its_options_and_examples(string[] args, string[] expected)
     {
         RunResult run = App.Run(args);

@@ -146,12 +146,14 @@ public sealed class DigitImageTests : IDisposable
         "p5 black on white", "p5 white on black", "p5 16-bit black on white", "p5 maxval 15 white on black",
         "p2 black on white", "p2 white on black, unscaled", "png grey large", "png colour dark on light",
         "png colour light on dark", "png transparent with black ink", "png transparent with white ink", "png small black on white",
+        "bmp colour dark on light", "webp transparent with white ink", "ico small black on white", "wbmp white on black",
     ];
 
     /// <summary>Writes the file of one case: a rectangle twice as high as wide, in various formats, sizes and colours.</summary>
     private string WriteTallRectangle(string name)
     {
-        string path = PathOf(name.Replace(' ', '_').Replace(",", "") + (name.StartsWith("png", StringComparison.Ordinal) ? ".png" : ".pgm"));
+        string format = name[..name.IndexOf(' ', StringComparison.Ordinal)];
+        string path = PathOf(name.Replace(' ', '_').Replace(",", "") + "." + (format is "p2" or "p5" ? "pgm" : format));
         switch (name)
         {
             case "p5 black on white":
@@ -210,6 +212,29 @@ public sealed class DigitImageTests : IDisposable
                 break;
             case "png small black on white":
                 WritePng(path, new Picture(10, 12, White).Fill(2, 3, 8, 4, Black));
+                break;
+            case "bmp colour dark on light":
+            {
+                Picture p = new Picture(151, 201, (255, 230, 0, 255)).Fill(20, 40, 150, 75, (20, 20, 120, 255)); // odd width: padded rows
+                File.WriteAllBytes(path, ImageFiles.Bmp(p.Width, p.Height, p.Rgba));
+                break;
+            }
+            case "webp transparent with white ink":
+            {
+                Picture p = new Picture(60, 60, (255, 255, 255, 0)).Fill(10, 10, 40, 20, White);
+                using SKBitmap bitmap = ImageFiles.Bitmap(p.Width, p.Height, p.Rgba);
+                File.WriteAllBytes(path, ImageFiles.LosslessWebp(bitmap));
+                break;
+            }
+            case "ico small black on white":
+            {
+                Picture p = new Picture(10, 12, White).Fill(2, 3, 8, 4, Black);
+                using SKBitmap bitmap = ImageFiles.Bitmap(p.Width, p.Height, p.Rgba);
+                File.WriteAllBytes(path, ImageFiles.Ico(p.Width, p.Height, ImageFiles.Png(bitmap)));
+                break;
+            }
+            case "wbmp white on black":
+                File.WriteAllBytes(path, ImageFiles.Wbmp(130, 70, (x, y) => y is >= 5 and < 65 && x is >= 100 and < 130));
                 break;
             default:
                 throw new ArgumentException(name);
@@ -346,16 +371,31 @@ public sealed class DigitImageTests : IDisposable
         byte[] corrupt = (byte[])png.Clone();
         int idat = IndexOf(corrupt, "IDAT"u8.ToArray());
         for (int i = idat + 6; i < idat + 20; i++) corrupt[i] ^= 0x5A;
+        byte[] bmp = ImageFiles.Bmp(40, 40, new Picture(40, 40, White).Fill(5, 10, 30, 20, Black).Rgba);
+        // The BMP's header made to say 10000x10000 pixels (300 MB in the file, 400 MB decoded); the file is cut after 200 bytes.
+        byte[] bmp10k = (byte[])bmp.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bmp10k.AsSpan(18), 10_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bmp10k.AsSpan(22), 10_000);
+        using SKBitmap picture = ImageFiles.Bitmap(40, 40, new Picture(40, 40, White).Fill(5, 10, 30, 20, Black).Rgba);
+        byte[] jpeg = ImageFiles.Jpeg(picture, 90), webp = ImageFiles.LosslessWebp(picture);
         return new TheoryData<string, byte[], string>
         {
             { "empty", [], "empty file" },
-            { "text", Encoding.ASCII.GetBytes("hello, world\n"), "not a PNG or PGM" },
+            { "text", Encoding.ASCII.GetBytes("hello, world\n"), "not an image format this program reads (it starts with bytes 68 65 6c 6c 6f 2c 20 77); it reads PNG, JPEG, WebP, GIF, BMP, ICO, WBMP or PGM" },
+            { "idx images", Idx.Images(3, 28, 28), "(it is an IDX data file, as MNIST's); it reads PNG, JPEG" },
+            { "idx labels", Idx.Labels(10), "(it is an IDX data file, as MNIST's); it reads PNG, JPEG" },
+            { "tiff", [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0], "(it is a TIFF); it reads PNG, JPEG" },
             { "jpeg", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F'], "JPEG" },
+            { "jpeg data cut", jpeg[..(jpeg.Length * 3 / 4)], "truncated JPEG" },
+            { "gif header cut", "GIF89a\u0028\0"u8.ToArray(), "GIF" },
+            { "webp data cut", webp[..(webp.Length / 2)], "WebP" },
+            { "bmp data cut", bmp[..(bmp.Length / 2)], "truncated BMP" },
+            { "bmp too large", bmp10k[..200], "the image is too large (10000x10000); at most 50 megapixels are read" },
             { "ppm", Encoding.ASCII.GetBytes("P6\n2 2\n255\n012345678901"), "PPM" },
             { "png signature only", png[..8], "PNG" },
             { "png header cut", png[..30], "PNG" },
             { "png data cut", png[..(png.Length / 2)], "PNG" },
-            { "png data corrupt", corrupt, "PNG" },
+            { "png data corrupt", corrupt, "corrupt PNG" },
             { "pgm header only", Encoding.ASCII.GetBytes("P5\n"), "truncated" },
             { "pgm no maxval", Encoding.ASCII.GetBytes("P5 4 4"), "truncated" },
             { "pgm letters", Encoding.ASCII.GetBytes("P5 four 4 255\n0123456789abcdef"), "not a number" },

@@ -4,10 +4,20 @@ namespace NetGen.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic NetGen reports. Bands: NG1xxx JSON syntax, NG2xxx spec semantics,
-/// NG3xxx binding the spec to C# classes. The table in docs/diagnostics.md lists them all.
+/// NG3xxx binding the spec to C# classes. The table in docs/diagnostics.md lists them all, and each has a
+/// section there, which its help link opens.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
+    /// <summary>
+    /// The repository's URL, as RepositoryUrl in Directory.Build.props. A placeholder until the repository is public
+    /// (then both change together; a test checks they agree).
+    /// </summary>
+    private const string RepositoryUrl = "https://github.com/netgen-dotnet/netgen";
+
+    /// <summary>docs/diagnostics.md on the main branch; each id's section is at <c>#ng1001</c> (the id in lower case, GitHub's anchor of the heading "NG1001").</summary>
+    private const string HelpPage = RepositoryUrl + "/blob/main/docs/diagnostics.md";
+
     private const string SpecCategory = "NetGen.Spec";
     private const string BindingCategory = "NetGen.Binding";
 
@@ -60,7 +70,7 @@ internal static class DiagnosticDescriptors
         "NG3001", "Network not found", "No network named \"{0}\" in nets.json; networks defined: {1}", BindingCategory);
 
     public static readonly DiagnosticDescriptor NoSpecFile = Error(
-        "NG3002", "No nets.json", "[Network(\"{0}\")] needs a nets.json; add it to the project as <AdditionalFiles Include=\"nets.json\" />", BindingCategory);
+        "NG3002", "No nets.json", "[Network(\"{0}\")] needs a nets.json; put a nets.json (or NAME.nets.json) beside the project file, or list a spec file elsewhere with <AdditionalFiles Include=\"path/nets.json\" />", BindingCategory);
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(
         "NG3003", "Network class must be partial", "Class '{0}' has [Network] and must be declared 'partial' so NetGen can add the generated members", BindingCategory);
@@ -74,6 +84,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SeveralNetworks = Error(
         "NG3006", "More than one [Network] on a class", "Class '{0}' has more than one [Network] attribute; a class holds one network, so declare another partial class for each further network", BindingCategory);
 
+    /// <summary>An error descriptor whose help link (the id's link in the IDE's error list) is its section of docs/diagnostics.md.</summary>
     private static DiagnosticDescriptor Error(string id, string title, string message, string category)
-        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    /// <summary>The URL of <paramref name="id"/>'s section of docs/diagnostics.md.</summary>
+    private static string HelpLink(string id) => HelpPage + "#" + id.ToLowerInvariant();
 }

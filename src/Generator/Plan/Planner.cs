@@ -183,7 +183,7 @@ internal static class Planner
         return -1;
     }
 
-    private static ClassPlan Class(NetworkClass cls)
+    internal static ClassPlan Class(NetworkClass cls)
     {
         // '_' doubled, then '.' as '_': distinct full names give distinct core names.
         string core = cls.FullyQualifiedName.Replace("_", "__").Replace('.', '_') + "Core";

@@ -6,7 +6,10 @@ namespace NetGen.Generator.Spec;
 /// <summary>The "did you mean" of a misspelt word.</summary>
 internal static class Suggestions
 {
-    /// <summary>The closest known word within two edits (or differing only in case, '-' or '_'), if any.</summary>
+    /// <summary>
+    /// The closest known word at most two edits away (one for a word of fewer than six letters; a swap of two adjacent
+    /// letters is one edit), or differing only in case, '-' or '_', if any.
+    /// </summary>
     public static string? Closest(string word, IEnumerable<string> known)
     {
         string? best = null;
@@ -25,8 +28,15 @@ internal static class Suggestions
         static string Normalize(string s) => s.Replace("_", "").Replace("-", "").ToLowerInvariant();
     }
 
-    private static int EditDistance(string a, string b)
+    /// <summary>
+    /// The optimal string alignment distance (restricted Damerau-Levenshtein): the fewest insertions, deletions,
+    /// substitutions and swaps of two adjacent characters that turn <paramref name="a"/> into <paramref name="b"/>,
+    /// no substring edited twice. A swap counts as one edit, so "rleu" is one edit from "relu".
+    /// </summary>
+    internal static int EditDistance(string a, string b)
     {
+        // Three rows of the table: i - 2, i - 1 and i.
+        var beforePrevious = new int[b.Length + 1];
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++) previous[j] = j;
@@ -36,9 +46,12 @@ internal static class Suggestions
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                int distance = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    distance = Math.Min(distance, beforePrevious[j - 2] + 1);
+                current[j] = distance;
             }
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
         return previous[b.Length];
     }

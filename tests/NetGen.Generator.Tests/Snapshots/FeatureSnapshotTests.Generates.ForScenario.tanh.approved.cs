@@ -11,16 +11,29 @@ namespace Features
     partial class FeatureNet : global::NetGen.INetwork
     {
         /// <summary>Inputs per row.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.InputSize</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).InputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int InputSize = 5;
         /// <summary>Outputs per row (the last layer's units).</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.OutputSize</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).OutputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int OutputSize = 3;
         /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.ClassCount</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).ClassCount</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int ClassCount = OutputSize;
         /// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.Architecture</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).Architecture</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string Architecture = "input 5; fc1 7 tanh; fc2 3 identity; loss cross_entropy; optimizer adam";
         /// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.SpecHash</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).SpecHash</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string SpecHash = "6e4b4459d1b36177";
         /// <summary>Trainable values: all weights and biases.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.ParameterCount</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).ParameterCount</c>, or a variable typed
+        /// <c>INetwork</c>.</remarks>
         public const int ParameterCount = 66;
         /// <summary>Batch size, epochs and seed from nets.json.</summary>
         public const int DefaultBatchSize = 32, DefaultEpochs = 5, DefaultSeed = 0;

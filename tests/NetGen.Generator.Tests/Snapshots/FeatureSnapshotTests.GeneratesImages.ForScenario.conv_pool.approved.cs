@@ -15,19 +15,32 @@ namespace Features
     partial class FeatureNet : global::NetGen.INetwork
     {
         /// <summary>Inputs per row.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.InputSize</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).InputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int InputSize = 72;
         /// <summary>Outputs per row (the last layer's units).</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.OutputSize</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).OutputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int OutputSize = 3;
         /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.ClassCount</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).ClassCount</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const int ClassCount = OutputSize;
         /// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.Architecture</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).Architecture</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string Architecture =
             "input 2x6x6; conv1 conv2d 4 kernel 3x3 stride 1x1 padding 1 relu; " +
             "max_pool2d 2x2 stride 2x2; conv2 conv2d 3 kernel 2x3 stride 1x2 padding 0 identity no-bias; " +
             "avg_pool2d 2x1 stride 1x1; fc1 3 identity; loss cross_entropy; optimizer adam";
         /// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.SpecHash</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+        /// interface: <c>((INetwork)net).SpecHash</c>, or a variable typed <c>INetwork</c>.</remarks>
         public const string SpecHash = "024872b4afd66b0e";
         /// <summary>Trainable values: all weights and biases.</summary>
+        /// <remarks>A constant of the class: <c>FeatureNet.ParameterCount</c>. Through an instance, use the <see
+        /// cref="global::NetGen.INetwork"/> interface: <c>((INetwork)net).ParameterCount</c>, or a variable typed
+        /// <c>INetwork</c>.</remarks>
         public const int ParameterCount = 160;
         /// <summary>Batch size, epochs and seed from nets.json.</summary>
         public const int DefaultBatchSize = 32, DefaultEpochs = 5, DefaultSeed = 0;

@@ -9,16 +9,28 @@
 partial class SmallNet : global::NetGen.INetwork
 {
     /// <summary>Inputs per row.</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.InputSize</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).InputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const int InputSize = 3;
     /// <summary>Outputs per row (the last layer's units).</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.OutputSize</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).OutputSize</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const int OutputSize = 2;
     /// <summary>Classes Predict can return, and labels TrainStep accepts: one per output.</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.ClassCount</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).ClassCount</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const int ClassCount = OutputSize;
     /// <summary>What the tensors of a model file of this network mean (sizes, activations, loss, optimizer kind).</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.Architecture</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).Architecture</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const string Architecture = "input 3; hidden 5 relu; fc2 4 identity; fc3 2 identity; loss cross_entropy; optimizer adam";
     /// <summary>The first 16 hex digits of the SHA-256 of Architecture: model files carry it to be matched.</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.SpecHash</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).SpecHash</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const string SpecHash = "aed301a69e4eb3fb";
     /// <summary>Trainable values: all weights and biases.</summary>
+    /// <remarks>A constant of the class: <c>SmallNet.ParameterCount</c>. Through an instance, use the <see cref="global::NetGen.INetwork"/>
+    /// interface: <c>((INetwork)net).ParameterCount</c>, or a variable typed <c>INetwork</c>.</remarks>
     public const int ParameterCount = 54;
     /// <summary>Batch size, epochs and seed from nets.json.</summary>
     public const int DefaultBatchSize = 4, DefaultEpochs = 2, DefaultSeed = 7;
