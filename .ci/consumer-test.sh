@@ -110,17 +110,22 @@ copy_fixture() {
 
 # --- cases -----------------------------------------------------------------------------------------------------
 
-# `dotnet pack -c Release` at the root makes exactly one package, NetGen, holding runtime, generator and props,
-# and depending on MathNet.Numerics only. Its own artifacts folder: nothing of the work tree's bin/ and obj/ is used.
+# `dotnet pack -c Release` at the root makes exactly two packages: NetGen, holding runtime, generator and props and
+# depending on Google.Protobuf, MathNet.Numerics and Sep only; and NetGen.Cli (src/Cli, the command line), depending on
+# NetGen and its console and chart libraries. Its own artifacts folder: nothing of the work tree's bin/ and obj/ is used.
 case_pack() {
   local log=$work/logs/pack.log out=$work/artifacts/package/release
   dotnet pack -c Release --artifacts-path "$work/artifacts" -tl:off -nodeReuse:false -p:UseSharedCompilation=false >"$log" 2>&1 \
     || fail_because "dotnet pack failed: $(first_problem "$log")"
   local packages
   packages=$(cd "$out" 2>/dev/null && ls -- *.nupkg *.snupkg 2>/dev/null || true)
-  [ "$(printf '%s\n' "$packages" | grep -c .)" -eq 1 ] || fail_because "expected one package, got: $(tr '\n' ' ' <<<"$packages")"
-  [[ "$packages" =~ ^NetGen\.([0-9][^/]*)\.nupkg$ ]] || fail_because "expected NetGen.VERSION.nupkg, got $packages"
-  local pkg=$out/$packages entries deps
+  [ "$(printf '%s\n' "$packages" | grep -c .)" -eq 2 ] || fail_because "expected two packages, got: $(tr '\n' ' ' <<<"$packages")"
+  local main cli
+  main=$(grep -E '^NetGen\.[0-9]' <<<"$packages" || true)
+  cli=$(grep -E '^NetGen\.Cli\.[0-9]' <<<"$packages" || true)
+  [[ "$main" =~ ^NetGen\.([0-9][^/]*)\.nupkg$ ]] || fail_because "expected NetGen.VERSION.nupkg, got $(tr '\n' ' ' <<<"$packages")"
+  [ "$cli" = "NetGen.Cli.${BASH_REMATCH[1]}.nupkg" ] || fail_because "expected NetGen.Cli.${BASH_REMATCH[1]}.nupkg, got $(tr '\n' ' ' <<<"$packages")"
+  local pkg=$out/$main entries deps
   entries=$(zip_list "$pkg")
   for entry in lib/net10.0/NetGen.Runtime.dll lib/net10.0/NetGen.Runtime.xml analyzers/dotnet/cs/NetGen.Generator.dll \
                buildTransitive/NetGen.props README.md NetGen.nuspec; do
@@ -130,7 +135,15 @@ case_pack() {
   deps=$(zip_entry "$pkg" NetGen.nuspec | grep -oE '<dependency id="[^"]+"' | sed -E 's/.*id="//; s/"$//' | sort -u | tr '\n' ' ')
   # Grpc.Tools (protoc for onnx.proto) and the API analyzer are build tools only: PrivateAssets, not dependencies.
   [ "$deps" = "Google.Protobuf MathNet.Numerics Sep " ] || fail_because "dependencies should be Google.Protobuf, MathNet.Numerics and Sep only, are: ${deps:-none}"
-  cp "$pkg" "$feed/"
+  local cli_pkg=$out/$cli
+  entries=$(zip_list "$cli_pkg")
+  for entry in lib/net10.0/NetGen.Cli.dll lib/net10.0/NetGen.Cli.xml README.md DejaVuSans-LICENSE.txt NetGen.Cli.nuspec; do
+    grep -qxF "$entry" <<<"$entries" || fail_because "the NetGen.Cli package lacks $entry"
+  done
+  deps=$(zip_entry "$cli_pkg" NetGen.Cli.nuspec | grep -oE '<dependency id="[^"]+"' | sed -E 's/.*id="//; s/"$//' | sort -u | tr '\n' ' ')
+  [ "$deps" = "NetGen ScottPlot SkiaSharp.NativeAssets.Linux.NoDependencies Spectre.Console System.CommandLine " ] \
+    || fail_because "NetGen.Cli's dependencies should be NetGen, ScottPlot, SkiaSharp.NativeAssets.Linux.NoDependencies, Spectre.Console and System.CommandLine, are: ${deps:-none}"
+  cp "$pkg" "$cli_pkg" "$feed/"
   echo "${BASH_REMATCH[1]}" >"$work/version"
 }
 
@@ -267,6 +280,35 @@ case_no_spec() {
   build_clean "$dir"
 }
 
+# NetGen.Cli: a console project with its own network (tests/Consumer/cli: nets.json, a [Network] class, a CSV of 48
+# rows) whose Program.cs is the one line `return NetGen.Cli.NetGenCli.Run(args);`. Builds without a warning, then
+# trains on the CSV (no --net: the program's only network), evaluates, predicts and exports to ONNX, each exiting 0
+# with its line.
+case_cli() {
+  local dir=$work/cli
+  new_project "$dir"
+  (cd "$dir" && dotnet add package NetGen.Cli --version "$version") >"$work/logs/cli.add-cli.log" 2>&1 \
+    || fail_because "dotnet add package NetGen.Cli --version $version failed: $(first_problem "$work/logs/cli.add-cli.log")"
+  copy_fixture cli "$dir"
+  build_clean "$dir"
+  local log=$work/logs/cli.run.log
+  # cli_run EXPECTED ARGS...: runs the program in its folder; it must exit 0 and print a line matching EXPECTED.
+  cli_run() {
+    local expected=$1; shift
+    (cd "$dir" && dotnet run -c Release --no-build -- "$@") >"$log" 2>&1 \
+      || fail_because "'$*' failed: $(tail -n 1 "$log")"
+    grep -qE "$expected" "$log" || fail_because "'$*' printed no line matching '$expected'; see $log"
+    cp "$log" "$work/logs/cli.$1.log"
+  }
+  cli_run '^Test accuracy: |^Epoch 30/30 ' train --data data.csv --save model.safetensors
+  [ -s "$dir/model.safetensors" ] || fail_because "train --save wrote no model.safetensors"
+  cli_run '^Test accuracy: [0-9.]+% \([0-9]+/48\)$' eval --load model.safetensors --data data.csv
+  cli_run '^row 48: (setosa|versicolor|virginica) \(' predict --load model.safetensors --csv data.csv
+  cli_run '^Wrote model.onnx: "flowers" as an ONNX model' export --load model.safetensors --onnx model.onnx
+  [ -s "$dir/model.onnx" ] || fail_because "export --onnx wrote no model.onnx"
+  cli_run 'TinyApp train' train --help
+}
+
 # The first hour as the README tells it: the template package (templates/NetGen.Templates, packed here with the local
 # feed's version) installed in a private dotnet home, a project made from it, built with warnings as errors, run with no
 # arguments (train with validation, save, evaluate, predict) reaching the validation accuracy its README states, and
@@ -321,7 +363,7 @@ fi
 insecure=""
 [[ "$registry_url" == http://* ]] && insecure=' allowInsecureConnections="true"'
 
-# NetGen* only from the local feed, everything else only from the registry; a private package folder, so no NetGen
+# NetGen* (NetGen, NetGen.Cli) only from the local feed, everything else only from the registry; a private package folder, so no NetGen
 # (or anything else) extracted by an earlier run is reused.
 cat >"$work/nuget.config" <<EOF
 <?xml version="1.0" encoding="utf-8"?>
@@ -355,6 +397,7 @@ run_case incremental case_incremental
 run_case listed-spec case_listed_spec
 run_case library case_library
 run_case no-spec case_no_spec
+run_case cli case_cli
 run_case template case_template
 
 elapsed=$((SECONDS - start))

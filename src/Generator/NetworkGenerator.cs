@@ -78,6 +78,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             spc.AddSource("NetworkCatalog.g.cs", CatalogEmitter.Emit(catalog.Namespace, catalog.Classes, made));
         });
 
+        // NetworkRegistry: one module initializer registering every network this compilation can make by name (the catalog's
+        // networks when there is a catalog, else each bound [Network] class), for code not compiled with them (NetGen.Cli).
+        IncrementalValueProvider<EquatableArray<(string Name, string Class)>> registrations = catalog
+            .Combine(bindings.Collect())
+            .Select(static (input, _) => input.Left is { } withCatalog ? withCatalog.Classes : Registrations(input.Right));
+        context.RegisterSourceOutput(registrations, static (spc, classes) =>
+        {
+            if (classes.Count > 0) spc.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(classes));
+        });
+
         context.RegisterSourceOutput(specFiles, static (spc, file) => Report(spc, file.Diagnostics));
         context.RegisterSourceOutput(bindings, static (spc, binding) => Report(spc, binding.Diagnostics));
         context.RegisterSourceOutput(plans, static (spc, plan) => spc.AddSource(plan.Class.HintName, NetworkEmitter.Emit(plan)));
@@ -89,6 +99,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (b, _) => b.Stub!)
             .WithTrackingName(TrackingNames.Stubs);
         context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(Planner.Class(stub.Class).HintName, NetworkEmitter.EmitStub(stub)));
+    }
+
+    /// <summary>
+    /// Without a catalog: each network a [Network] class binds, by name in ordinal order, with its class (global::...); of
+    /// two classes for one network, the first by full name in ordinal order (as the catalog chooses).
+    /// </summary>
+    internal static EquatableArray<(string Name, string Class)> Registrations(ImmutableArray<NetworkBinding> bindings)
+    {
+        var classes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (GenerationModel model in bindings.Select(b => b.Model).OfType<GenerationModel>().OrderBy(m => m.Class.FullyQualifiedName, StringComparer.Ordinal))
+        {
+            if (!classes.ContainsKey(model.Network.Name)) classes[model.Network.Name] = "global::" + model.Class.FullyQualifiedName;
+        }
+        return new EquatableArray<(string Name, string Class)>(classes.Select(e => (e.Key, e.Value)).ToArray());
     }
 
     /// <summary>nets.json itself or any <c>*.nets.json</c>.</summary>

@@ -1,17 +1,7 @@
-using System;
-using System.Threading;
-using NetGen.Mnist;
-using Spectre.Console;
+using NetGen.Cli;
 
-// netgen-mnist: trains, evaluates and runs the networks of nets.json on MNIST (see Cli and `--help`).
+// netgen-mnist: trains, evaluates and runs the networks of nets.json on MNIST: NetGen.Cli's command line (`--help`) for the
+// networks of this project (MnistNet, MnistCnn and the catalog's classes for every other network of nets.json).
 // Exit codes: 0 done, 1 bad input or usage, 2 failure during training, 130 stopped with Ctrl+C.
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl+C stops training after the current step (saving a checkpoint with --save); a second one ends the program at once.
-    if (stop.IsCancellationRequested) return;
-    e.Cancel = true;
-    stop.Cancel();
-};
-return Cli.Run(args, Console.Out, Console.Error, Cli.PlainOutputWanted() ? null : AnsiConsole.Console, stop.Token);
+return NetGenCli.Run(args, new CliSettings { ProgramName = "netgen-mnist", DefaultNetwork = "mnist" });

@@ -26,7 +26,7 @@ public class CatalogTests
         var (result, output) = GeneratorHarness.Run(Spec, Bound);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
-        Assert.Single(result.GeneratedSources);
+        Assert.Single(GeneratorHarness.NetworkSources(result));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class CatalogTests
         var (result, output) = GeneratorHarness.Run(Spec, Bound, "[assembly: NetGen.NetworkCatalog(Namespace = \"MyApp.Nets\")]");
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
-        Assert.Equal(new[] { "MyApp.Nets.BreastCancerNetwork.g.cs", "MyApp.Nets.RegressNetwork.g.cs", "MyApp.TinyNet.g.cs", "NetworkCatalog.g.cs" },
+        Assert.Equal(new[] { "MyApp.Nets.BreastCancerNetwork.g.cs", "MyApp.Nets.RegressNetwork.g.cs", "MyApp.TinyNet.g.cs", "NetworkCatalog.g.cs", "NetworkRegistration.g.cs" },
             result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
 
         // Run it: load the compiled assembly and make each network through the catalog.

@@ -57,7 +57,7 @@ public class ConstantsAccessTests
     public void The_constants_xml_docs_show_both_forms()
     {
         var (result, _) = GeneratorHarness.Run(SourceSnippets.MnistSpec, SourceSnippets.MnistClass);
-        string generated = result.GeneratedSources.Single().SourceText.ToString();
+        string generated = GeneratorHarness.NetworkSources(result).Single().SourceText.ToString();
         foreach (string name in new[] { "InputSize", "OutputSize", "ClassCount", "ParameterCount" })
         {
             Assert.Contains($"<c>MnistNet.{name}</c>", generated);

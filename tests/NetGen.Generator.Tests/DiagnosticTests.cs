@@ -217,7 +217,7 @@ public class DiagnosticTests
         var (result, output) = GeneratorHarness.Run(EveryFeatureSpec, source);
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(new[] { "MyApp.BinaryNet.g.cs", "MyApp.DecayNet.g.cs", "MyApp.RegressionNet.g.cs", "MyApp.TinyNet.g.cs", "MyApp.WarmupNet.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
+        Assert.Equal(new[] { "MyApp.BinaryNet.g.cs", "MyApp.DecayNet.g.cs", "MyApp.RegressionNet.g.cs", "MyApp.TinyNet.g.cs", "MyApp.WarmupNet.g.cs" }, GeneratorHarness.NetworkSources(result).Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
     }
 
@@ -327,7 +327,7 @@ public class DiagnosticTests
     /// <summary>The one generated file, which must be a stub (no core, members that throw): see StubTests.</summary>
     private static string StubOf(GeneratorRunResult result)
     {
-        string code = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        string code = Assert.Single(GeneratorHarness.NetworkSources(result)).SourceText.ToString();
         Assert.Contains("was not generated because", code);
         Assert.DoesNotContain("_core", code);
         return code;
@@ -339,7 +339,7 @@ public class DiagnosticTests
         string source = "namespace A { [NetGen.Network(\"tiny\")] partial class Net; }\nnamespace B { [NetGen.Network(\"tiny\")] partial class Net; }";
         var (result, output) = GeneratorHarness.Run(SourceSnippets.TinySpec, source);
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(new[] { "A.Net.g.cs", "B.Net.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
+        Assert.Equal(new[] { "A.Net.g.cs", "B.Net.g.cs" }, GeneratorHarness.NetworkSources(result).Select(s => s.HintName).OrderBy(n => n));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
     }
 
@@ -353,7 +353,7 @@ public class DiagnosticTests
         };
         var (result, _) = GeneratorHarness.Run(specs, SourceSnippets.TinyClass);
         Assert.Empty(result.Diagnostics);
-        Assert.Single(result.GeneratedSources);
+        Assert.Single(GeneratorHarness.NetworkSources(result));
     }
 
     [Fact]

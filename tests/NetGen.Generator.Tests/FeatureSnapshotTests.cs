@@ -70,7 +70,7 @@ public class FeatureSnapshotTests
         Assert.Empty(result.Diagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        var source = Assert.Single(result.GeneratedSources);
+        var source = Assert.Single(GeneratorHarness.NetworkSources(result));
         using (ApprovalResults.ForScenario(feature))
         {
             Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");

@@ -57,6 +57,10 @@ internal static class GeneratorHarness
         return (driver.GetRunResult().Results.Single(), output);
     }
 
+    /// <summary>The generated sources except the registration of the networks (NetworkRegistration.g.cs): each network's code, and a catalog.</summary>
+    public static ImmutableArray<GeneratedSourceResult> NetworkSources(GeneratorRunResult result) =>
+        result.GeneratedSources.Where(s => s.HintName != "NetworkRegistration.g.cs").ToImmutableArray();
+
     /// <summary>Compiler errors and warnings of the compilation including generated code.</summary>
     public static IReadOnlyList<Diagnostic> CompileDiagnostics(Compilation compilation) =>
         compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

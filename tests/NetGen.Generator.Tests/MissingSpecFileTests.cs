@@ -33,6 +33,6 @@ public class MissingSpecFileTests
             SourceSnippets.TinyClass);
 
         Assert.Empty(result.Diagnostics);
-        Assert.Single(result.GeneratedSources);
+        Assert.Single(GeneratorHarness.NetworkSources(result));
     }
 }

@@ -29,7 +29,7 @@ public class SnapshotTests
 
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
-        var source = Assert.Single(result.GeneratedSources);
+        var source = Assert.Single(GeneratorHarness.NetworkSources(result));
         Assert.Equal("MyApp.MnistNet.g.cs", source.HintName);
         Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");
     }
@@ -70,7 +70,7 @@ public class SnapshotTests
 
         Assert.Equal(new[] { "NG2005" }, result.Diagnostics.Select(d => d.Id).Distinct());
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
-        var source = Assert.Single(result.GeneratedSources);
+        var source = Assert.Single(GeneratorHarness.NetworkSources(result));
         Assert.Equal("MyApp.MnistNet.g.cs", source.HintName);
         Approvals.VerifyWithExtension(source.SourceText.ToString(), ".cs");
     }

@@ -5,6 +5,8 @@ using System.Linq;
 using SkiaSharp;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 public sealed class ChartsTests : IDisposable

@@ -3,12 +3,14 @@ using System.IO;
 using System.Threading;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>Commands, options, help and usage errors, as a new user meets them.</summary>
 public sealed class CommandLineTests
 {
-    private static RootCommand Root() => Cli.Build(new CliContext(TextWriter.Null, TextWriter.Null, null, CancellationToken.None));
+    private static RootCommand Root() => CliCommands.Build(App.Context(TextWriter.Null, TextWriter.Null, null, CancellationToken.None));
 
     [Fact]
     public void No_arguments_means_train_with_the_spec_defaults()

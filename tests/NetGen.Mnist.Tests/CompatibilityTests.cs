@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>A model file saved by netgen-mnist 0.1.0 (tests/NetGen.Tests/Fixtures) still evaluates as it did then.</summary>

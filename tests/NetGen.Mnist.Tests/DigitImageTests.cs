@@ -6,6 +6,8 @@ using System.Text;
 using SkiaSharp;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 public sealed class DigitImageTests : IDisposable

@@ -3,6 +3,8 @@ using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>Early stopping on MNIST chooses the epoch on training images held out for validation, never on the test set.</summary>

@@ -3,6 +3,8 @@ using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>export --weights-only: the PyTorch module's state_dict of a trained model, in PyTorch's names and shapes.</summary>

@@ -3,6 +3,8 @@ using System.Threading;
 using Spectre.Console;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>The live mode (Spectre progress bars and tables) runs to the same end as plain mode.</summary>
@@ -20,7 +22,7 @@ public sealed class LiveOutputTests
         });
         console.Profile.Width = 120;
         var error = new StringWriter();
-        int code = Cli.Run(args, writer, error, console, CancellationToken.None);
+        int code = CliCommands.Run(args, App.Context(writer, error, console, CancellationToken.None));
         return (code, writer.ToString(), error.ToString());
     }
 

@@ -7,6 +7,8 @@ using NetGen.Tests.Files;
 using Xunit;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using Xunit;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>

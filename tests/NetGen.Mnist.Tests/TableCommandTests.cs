@@ -4,6 +4,8 @@ using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>

@@ -10,6 +10,8 @@ using System.Text.Json;
 using System.Threading;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>A fresh temporary folder for one test, deleted on Dispose.</summary>
@@ -55,6 +57,10 @@ internal sealed record RunResult(int ExitCode, string Out, string Error)
 /// <summary>Runs the program in process, as Main does but with plain output captured.</summary>
 internal static class App
 {
+    /// <summary>What netgen-mnist's Program.cs gives NetGenCli: its name and its default network.</summary>
+    public static CliContext Context(TextWriter stdout, TextWriter stderr, Spectre.Console.IAnsiConsole? live, CancellationToken cancellation, Action<StepProgress>? onStep = null) =>
+        new(stdout, stderr, live, cancellation, onStep) { ProgramName = "netgen-mnist", DefaultNetwork = "mnist" };
+
     public static RunResult Run(params string[] args) => Run(args, CancellationToken.None, null);
 
     /// <summary>Runs the program and writes the command line and what it did to the test's output.</summary>
@@ -69,7 +75,7 @@ internal static class App
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = Cli.Run(args, new CliContext(stdout, stderr, null, cancellation, onStep));
+        int code = CliCommands.Run(args, Context(stdout, stderr, null, cancellation, onStep));
         return new RunResult(code, stdout.ToString(), stderr.ToString());
     }
 }

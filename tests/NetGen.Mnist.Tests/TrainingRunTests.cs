@@ -8,6 +8,8 @@ using System.Threading;
 using Xunit;
 using Xunit.Abstractions;
 
+using NetGen.Cli;
+
 namespace NetGen.Mnist.Tests;
 
 /// <summary>

@@ -1,4 +1,0 @@
-namespace NetGen.Mnist;
-
-/// <summary>A file named on the command line, with the option that named it (<c>--save model.safetensors</c>); a null path: not given.</summary>
-internal sealed record FileOption(string Option, string? Path);

@@ -1,0 +1,1 @@
+return NetGen.Cli.NetGenCli.Run(args);
