@@ -114,17 +114,20 @@ public sealed class AllocationTests
     private static void AssertAllocatesNothing(Action action, int attempts = 20, bool processWide = true)
     {
         for (int i = 0; i < 2; i++) action();
-        long least = long.MaxValue;
-        for (int attempt = 0; attempt < attempts && least > 0; attempt++)
+        // The least of the attempts, for this thread too: the runtime's own one-time work can allocate on the calling thread
+        // (1,216 bytes once, in a run beside a busy build), but only a call that allocates does so on every attempt.
+        long least = long.MaxValue, leastOnThread = long.MaxValue;
+        for (int attempt = 0; attempt < attempts && (least > 0 || leastOnThread > 0); attempt++)
         {
             long threadBefore = GC.GetAllocatedBytesForCurrentThread();
             long before = GC.GetTotalAllocatedBytes(precise: true);
             action();
             long after = GC.GetTotalAllocatedBytes(precise: true);
             long threadAfter = GC.GetAllocatedBytesForCurrentThread();
-            Assert.Equal(0, threadAfter - threadBefore);
+            leastOnThread = Math.Min(leastOnThread, threadAfter - threadBefore);
             least = Math.Min(least, after - before);
         }
+        Assert.Equal(0, leastOnThread);
         if (processWide) Assert.Equal(0, least);
     }
 }
