@@ -114,13 +114,14 @@ internal static class CliCommands
     {
         var rootOptions = new TrainOptionSet(context);
         var root = new RootCommand(
-            "Trains, evaluates and runs the networks of nets.json on MNIST with NetGen's generated code. " +
+            "Trains, evaluates and runs the networks of nets.json with NetGen's generated code, on the rows of CSV files (--data FILE.csv) " +
+            "or on MNIST's images (IDX files). " +
             "Without a command it trains: options given without a command are train's.");
         rootOptions.AddTo(root);
         root.SetAction(parse => Guard(context, () => TrainCommand.Run(rootOptions.Read(parse), context)));
 
         var trainOptions = new TrainOptionSet(context);
-        var train = new Command("train", "Trains a network on MNIST (the default command), evaluating it on the test set after every epoch; ends with the line \"Test accuracy: 97.62% (9762/10000)\".");
+        var train = new Command("train", "Trains a network (the default command): on a CSV file's rows (--data FILE.csv, validation after every epoch), or on MNIST, evaluating it on the test set after every epoch and ending with the line \"Test accuracy: 97.62% (9762/10000)\".");
         trainOptions.AddTo(train);
         train.SetAction(parse => Guard(context, () => TrainCommand.Run(trainOptions.Read(parse), context)));
 
