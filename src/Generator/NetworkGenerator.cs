@@ -101,19 +101,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(Planner.Class(stub.Class).HintName, NetworkEmitter.EmitStub(stub)));
     }
 
-    /// <summary>
-    /// Without a catalog: each network a [Network] class binds, by name in ordinal order, with its class (global::...); of
-    /// two classes for one network, the first by full name in ordinal order (as the catalog chooses).
-    /// </summary>
-    internal static EquatableArray<(string Name, string Class)> Registrations(ImmutableArray<NetworkBinding> bindings)
-    {
-        var classes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (GenerationModel model in bindings.Select(b => b.Model).OfType<GenerationModel>().OrderBy(m => m.Class.FullyQualifiedName, StringComparer.Ordinal))
-        {
-            if (!classes.ContainsKey(model.Network.Name)) classes[model.Network.Name] = "global::" + model.Class.FullyQualifiedName;
-        }
-        return new EquatableArray<(string Name, string Class)>(classes.Select(e => (e.Key, e.Value)).ToArray());
-    }
+    /// <summary>Without a catalog: each network a [Network] class binds (<see cref="Catalog.BoundClasses"/>), by name.</summary>
+    internal static EquatableArray<(string Name, string Class)> Registrations(ImmutableArray<NetworkBinding> bindings) =>
+        new(Catalog.BoundClasses(bindings).Select(e => (e.Key, e.Value)).ToArray());
 
     /// <summary>nets.json itself or any <c>*.nets.json</c>.</summary>
     internal static bool IsSpecFile(string path)

@@ -38,13 +38,24 @@ internal sealed record Catalog(string Namespace, EquatableArray<(string Name, st
     private static bool IsNamespace(string ns) =>
         ns.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
 
-    public static Catalog Build(string ns, ImmutableArray<SpecFile> files, ImmutableArray<NetworkBinding> bindings)
+    /// <summary>
+    /// Each network a [Network] class binds, by name in ordinal order, with its class (global::...); of two classes for one
+    /// network, the first by full name in ordinal order. The catalog's classes start from these, and a project without a
+    /// catalog registers these.
+    /// </summary>
+    public static SortedDictionary<string, string> BoundClasses(ImmutableArray<NetworkBinding> bindings)
     {
         var classes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (GenerationModel model in bindings.Select(b => b.Model).OfType<GenerationModel>().OrderBy(m => m.Class.FullyQualifiedName, StringComparer.Ordinal))
         {
             if (!classes.ContainsKey(model.Network.Name)) classes[model.Network.Name] = "global::" + model.Class.FullyQualifiedName;
         }
+        return classes;
+    }
+
+    public static Catalog Build(string ns, ImmutableArray<SpecFile> files, ImmutableArray<NetworkBinding> bindings)
+    {
+        SortedDictionary<string, string> classes = BoundClasses(bindings);
         var made = new List<GenerationModel>();
         var counts = files.SelectMany(f => f.Networks).GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.Count());
         foreach (NetworkSpec spec in files.SelectMany(f => f.Networks).OrderBy(n => n.Name, StringComparer.Ordinal))
