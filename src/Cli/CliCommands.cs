@@ -300,7 +300,7 @@ internal static class CliCommands
         option.Validators.Add(result =>
         {
             string? name = result.GetValueOrDefault<string>();
-            if (name is not null && !Networks.Names.Contains(name))
+            if (name is not null && !NetworkRegistry.Contains(name))
                 result.AddError($"--net needs a network of nets.json: {string.Join(", ", Networks.Names.Select(n => $"'{n}'"))}; got '{name}'.");
         });
         return option;

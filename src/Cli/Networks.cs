@@ -13,7 +13,7 @@ internal static class Networks
     public static IReadOnlyList<string> Names => NetworkRegistry.Names;
 
     /// <summary>The network a model file was saved from, when this program has it (a file of NetGen's); else <paramref name="defaultNetwork"/>.</summary>
-    public static string Saved(Checkpoint saved, string defaultNetwork) => saved.NetworkName is { } name && System.Linq.Enumerable.Contains(Names, name) ? name : defaultNetwork;
+    public static string Saved(Checkpoint saved, string defaultNetwork) => saved.NetworkName is { } name && NetworkRegistry.Contains(name) ? name : defaultNetwork;
 
     /// <summary>
     /// Whether a model file (--load) is read as ONNX: a name ending in <c>.onnx</c> (any case). Any other file is read as
@@ -56,7 +56,7 @@ internal static class Networks
     {
         try
         {
-            if (!System.Linq.Enumerable.Contains(Names, name)) throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}");
+            if (!NetworkRegistry.Contains(name)) throw new UsageException($"unknown network \"{name}\"; valid networks: {string.Join(", ", Names)}");
             return NetworkRegistry.Create(name, seed, maxBatchSize, threads);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "maxBatchSize" && maxBatchSize is int batch)
