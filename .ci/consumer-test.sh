@@ -85,17 +85,18 @@ new_project() {
     || fail_because "dotnet add package NetGen --version $version failed: $(first_problem "$work/logs/$name.add.log")"
 }
 
-# build DIR: dotnet build into logs/NAME.build.log; returns dotnet's exit code.
+# build DIR [ARGS...]: dotnet build (with ARGS) into logs/NAME.build.log; returns dotnet's exit code.
 build() {
   local dir=$1
-  dotnet build "$dir" -c Release -tl:off -nodeReuse:false -p:UseSharedCompilation=false >"$work/logs/$(basename "$dir").build.log" 2>&1
+  shift
+  dotnet build "$dir" -c Release -tl:off -nodeReuse:false -p:UseSharedCompilation=false "$@" >"$work/logs/$(basename "$dir").build.log" 2>&1
 }
 
-# build_clean DIR: the build must succeed without a single warning.
+# build_clean DIR [ARGS...]: the build must succeed without a single warning.
 build_clean() {
   local dir=$1 log
   log=$work/logs/$(basename "$dir").build.log
-  build "$dir" || fail_because "dotnet build failed: $(first_problem "$log")"
+  build "$@" || fail_because "dotnet build failed: $(first_problem "$log")"
   local main
   main=$(main_part "$log")
   if grep -qE ': (warning|error) [A-Z]+[0-9]+' <<<"$main"; then
@@ -324,9 +325,7 @@ case_template() {
   DOTNET_CLI_HOME=$home dotnet new netgen-classifier -n Demo -o "$dir" --NetGenVersion "$version" >"$log.new.log" 2>&1 \
     || fail_because "dotnet new netgen-classifier failed; see $log.new.log"
   grep -q "\"\$schema\"" "$dir/nets.json" || fail_because "the template's nets.json has no \$schema line"
-  dotnet build "$dir" -c Release -tl:off -nodeReuse:false -p:UseSharedCompilation=false -p:TreatWarningsAsErrors=true >"$log.build.log" 2>&1 \
-    || fail_because "dotnet build of the template's project failed: $(first_problem "$log.build.log")"
-  ! grep -qE ': (warning|error) [A-Z]+[0-9]+' <<<"$(main_part "$log.build.log")" || fail_because "the template's build reported: $(first_problem "$log.build.log")"
+  build_clean "$dir" -p:TreatWarningsAsErrors=true
   (cd "$dir" && dotnet run -c Release --no-build) >"$log.run.log" 2>&1 || fail_because "dotnet run (no arguments) failed; see $log.run.log"
   # The accuracy the template's README states (templates/NetGen.Templates/README.md): 98.25% at the best epoch.
   local stated best
